@@ -1,0 +1,228 @@
+"""Typed schema of a procedure (thủ tục hành chính) in the catalogue.
+
+Catalogue files are YAML lists of procedures; each entry is validated against `Procedure`.
+Fees are structured rules (see `procedures_kb.fees`), time limits structured values.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# National code X.YYYYYY, optionally with a provincial suffix (1.001193.000.00.00.H56).
+CODE_RE = re.compile(r"^\d\.\d{6}(\.[0-9A-Za-z]+)*$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ChannelKind(StrEnum):
+    IN_PERSON = "truc_tiep"
+    ONLINE_FULL = "truc_tuyen_toan_trinh"
+    ONLINE_PARTIAL = "truc_tuyen_mot_phan"
+    POST = "buu_chinh"
+
+    @property
+    def label(self) -> str:
+        return CHANNEL_LABELS[self]
+
+
+CHANNEL_LABELS: dict[ChannelKind, str] = {
+    ChannelKind.IN_PERSON: "Trực tiếp",
+    ChannelKind.ONLINE_FULL: "Trực tuyến toàn trình",
+    ChannelKind.ONLINE_PARTIAL: "Trực tuyến một phần",
+    ChannelKind.POST: "Qua dịch vụ bưu chính",
+}
+
+
+class TimeUnit(StrEnum):
+    WORKING_DAYS = "working_days"
+    DAYS = "days"
+    HOURS = "hours"
+    SAME_DAY = "same_day"  # "ngay trong ngày"
+
+
+class TimeLimit(Strict):
+    """A legal time limit: a number and a unit, with the after-cut-off rule where it applies.
+
+    `same_day` with `cutoff` "15:00" means: done the same working day; received after 15:00,
+    done the next working day.
+    """
+
+    unit: TimeUnit
+    value: int | None = Field(default=None, ge=1)
+    cutoff: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    max_value: int | None = Field(default=None, ge=1)  # "up to N" when verification is needed
+    max_unit: TimeUnit | None = None
+    max_condition: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> TimeLimit:
+        if self.unit is TimeUnit.SAME_DAY:
+            if self.value is not None:
+                raise ValueError("same_day time limit takes no value")
+        elif self.value is None:
+            raise ValueError(f"time limit in {self.unit.value} needs a value")
+        if (self.max_value is None) != (self.max_unit is None):
+            raise ValueError("max_value and max_unit go together")
+        return self
+
+
+class Exemption(Strict):
+    who: str
+    reason: str
+
+
+# ---- fee rules -------------------------------------------------------------------------------
+
+FeeUnit = Literal["case", "copy", "document", "page", "transaction", "registration"]
+
+
+class FreeFee(Strict):
+    kind: Literal["free"]
+    note: str | None = None
+
+
+class FixedFee(Strict):
+    kind: Literal["fixed"]
+    amount: int = Field(ge=0)
+    per: FeeUnit = "case"
+    note: str | None = None
+
+
+class PageTier(Strict):
+    from_page: int = Field(ge=1)
+    to_page: int | None = Field(default=None, ge=1)
+    amount: int = Field(ge=0)  # per page
+
+
+class TieredPerPageFee(Strict):
+    """Per-page tiers on the original's page count, with a cap per copy (chứng thực bản sao)."""
+
+    kind: Literal["per_page_tiered"]
+    tiers: list[PageTier] = Field(min_length=1)
+    cap_per_copy: int | None = Field(default=None, ge=0)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _contiguous(self) -> TieredPerPageFee:
+        expected = 1
+        for i, tier in enumerate(self.tiers):
+            if tier.from_page != expected:
+                raise ValueError(f"page tiers must start at 1 and be contiguous (tier {i + 1})")
+            if tier.to_page is None:
+                if i != len(self.tiers) - 1:
+                    raise ValueError("only the last page tier may be open-ended")
+                break
+            if tier.to_page < tier.from_page:
+                raise ValueError("to_page before from_page")
+            expected = tier.to_page + 1
+        else:
+            raise ValueError("the last page tier must be open-ended (to_page omitted)")
+        return self
+
+
+class ProvinceFee(Strict):
+    """An amount fixed by each province's HĐND resolution; overridden per province by configuration."""
+
+    kind: Literal["province"]
+    key: str = Field(pattern=r"^[a-z0-9_.]+$")
+    default: FixedFee | FreeFee | None = None  # used when the selected province has no override
+    note: str | None = None
+
+
+FeeRule = Annotated[FreeFee | FixedFee | TieredPerPageFee | ProvinceFee, Field(discriminator="kind")]
+
+
+class Channel(Strict):
+    kind: ChannelKind
+    time_limit: TimeLimit
+    fee: FeeRule
+    note: str | None = None
+
+
+class DocumentForm(StrEnum):
+    ORIGINAL = "ban_chinh"
+    COPY = "ban_sao"
+    ORIGINAL_OR_COPY = "ban_chinh_hoac_ban_sao"
+    PRESENT = "xuat_trinh"  # shown to the officer, not handed in
+
+    @property
+    def label(self) -> str:
+        return {
+            "ban_chinh": "bản chính",
+            "ban_sao": "bản sao",
+            "ban_chinh_hoac_ban_sao": "bản chính hoặc bản sao",
+            "xuat_trinh": "xuất trình bản chính",
+        }[self.value]
+
+
+class Document(Strict):
+    name: str = Field(min_length=3)
+    form_code: str | None = None  # mẫu tờ khai, e.g. "Mẫu tờ khai đăng ký khai sinh (TT 04/2024/TT-BTP)"
+    quantity: int = Field(default=1, ge=0)
+    original_or_copy: DocumentForm = DocumentForm.ORIGINAL
+    condition: str | None = None  # "nếu có", "trường hợp ủy quyền" …
+
+
+class Procedure(Strict):
+    code: str
+    name: str = Field(min_length=5)
+    aliases: list[str] = Field(default_factory=list)
+    field: str = Field(min_length=3)
+    level: str = "Cấp xã"
+    agency: str = Field(min_length=3)  # cơ quan có thẩm quyền
+    submit_at: str = Field(min_length=3)  # nơi nộp hồ sơ
+    channels: list[Channel] = Field(min_length=1)
+    documents: list[Document] = Field(min_length=1)
+    steps: list[str] = Field(min_length=1)
+    conditions: list[str] = Field(default_factory=list)
+    result: str = Field(min_length=3)
+    legal_basis: list[str] = Field(min_length=1)
+    fee_exemptions: list[Exemption] = Field(default_factory=list)
+    source_url: str = Field(pattern=r"^https?://")
+    last_checked: date
+    popularity: int = Field(default=0, ge=0, le=100)  # how often asked at a commune desk; breaks search ties
+    verified: bool = True
+    unverified_notes: list[str] = Field(default_factory=list)
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, v: str) -> str:
+        if not CODE_RE.match(v):
+            raise ValueError(f"unknown procedure code format: {v!r} (expected X.YYYYYY)")
+        return v
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases(cls, v: list[str]) -> list[str]:
+        cleaned = [a.strip() for a in v]
+        if any(not a for a in cleaned):
+            raise ValueError("empty alias")
+        return cleaned
+
+    @model_validator(mode="after")
+    def _channels_unique(self) -> Procedure:
+        kinds = [c.kind for c in self.channels]
+        if len(kinds) != len(set(kinds)):
+            raise ValueError("a channel kind is listed twice")
+        if not self.verified and not self.unverified_notes:
+            raise ValueError("an unverified procedure must say what could not be verified")
+        return self
+
+    @property
+    def national_code(self) -> str:
+        return ".".join(self.code.split(".")[:2])
+
+    def channel(self, kind: ChannelKind) -> Channel | None:
+        return next((c for c in self.channels if c.kind is kind), None)
+
+    @property
+    def default_channel(self) -> Channel:
+        return self.channel(ChannelKind.IN_PERSON) or self.channels[0]
