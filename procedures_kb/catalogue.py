@@ -198,7 +198,9 @@ def load_province(province_id: str, directory: Path = PROVINCES_DIR) -> Province
         try:
             fees[key] = _FEE_ADAPTER.validate_python(raw)
         except ValidationError as exc:
-            problems.append(Problem(f"{path.name} [{key}]", f"fee rule does not parse: {_format_validation_error(exc)}"))
+            problems.append(
+                Problem(f"{path.name} [{key}]", f"fee rule does not parse: {_format_validation_error(exc)}")
+            )
     if problems:
         raise CatalogueError(problems)
     return Province(
