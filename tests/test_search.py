@@ -1,0 +1,116 @@
+"""Search: accuracy gates on labelled questions, and the normalisations citizens rely on."""
+
+import unicodedata
+
+import pytest
+
+from procedures_kb import load_catalogue
+from search_eval import SHARED_EVAL, dev_chat_questions, measure, own_questions
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_catalogue()
+
+
+def top(catalogue, q: str) -> str | None:
+    hits = catalogue.search(q, limit=1)
+    return hits[0].procedure.code if hits else None
+
+
+def report(acc, name):
+    print("\n" + acc.line(name))
+    for item, ranked in acc.misses:
+        print(f"  miss {item.id}: {item.question!r} want {item.code} got {ranked}")
+
+
+def test_accuracy_on_own_labelled_questions(catalogue):
+    questions = own_questions()
+    assert len(questions) >= 150
+    acc = measure(catalogue, questions)
+    report(acc, "own questions")
+    assert acc.top1 >= 0.95
+    assert acc.top3 >= 0.99
+
+
+@pytest.mark.skipif(not SHARED_EVAL.exists(), reason="../shared/eval/dev_chat.yml not present")
+def test_accuracy_on_dev_chat_questions(catalogue):
+    questions = dev_chat_questions()
+    assert len(questions) >= 15
+    acc = measure(catalogue, questions)
+    report(acc, "dev_chat questions")
+    assert acc.top1 >= 0.95
+    assert acc.top3 >= 0.99
+
+
+@pytest.mark.parametrize(
+    ("with_marks", "without"),
+    [
+        ("Đăng ký khai sinh cần giấy tờ gì", "dang ky khai sinh can giay to gi"),
+        ("chứng thực chữ ký", "chung thuc chu ky"),
+        ("đăng ký tạm trú", "DANG KY TAM TRU"),
+        ("xác nhận tình trạng hôn nhân", "xac nhan tinh trang hon nhan"),
+    ],
+)
+def test_with_and_without_diacritics_and_nfd(catalogue, with_marks, without):
+    expected = top(catalogue, with_marks)
+    assert expected is not None
+    assert top(catalogue, without) == expected
+    assert top(catalogue, unicodedata.normalize("NFD", with_marks)) == expected
+    assert top(catalogue, unicodedata.normalize("NFC", with_marks)) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("dk khai sinh cho be can j a", "1.001193"),
+        ("dk ket hon co mat phi ko", "1.000894"),
+        ("chung thuc ban sao het bn tien", "2.000815"),
+        ("dk tam tru k mang j", "1.004194"),
+        ("lam giay khai sinh cho con", "1.001193"),
+    ],
+)
+def test_zalo_shorthand(catalogue, query, code):
+    assert top(catalogue, query) == code
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("dang ky khai sing", "1.001193"),
+        ("chưng thuc chu kí", "2.000884"),
+        ("dang ky thuong chu", "1.004222"),
+        ("khaisinh", "1.001193"),
+    ],
+)
+def test_typos(catalogue, query, code):
+    assert top(catalogue, query) == code
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("sao y giấy tờ", "2.000815"),
+        ("công chứng giấy tờ", "2.000815"),
+        ("xác nhận độc thân", "1.004873"),
+        ("giấy chứng tử", "1.000656"),
+        ("nhập hộ khẩu", "1.004222"),
+    ],
+)
+def test_synonyms(catalogue, query, code):
+    assert top(catalogue, query) == code
+
+
+def test_field_filter_and_empty_query(catalogue):
+    hits = catalogue.search("đăng ký", field="Cư trú", limit=10)
+    assert hits and all(h.procedure.field == "Cư trú" for h in hits)
+    assert catalogue.search("", limit=5) == []
+    assert catalogue.search("???", limit=5) == []
+
+
+def test_scores_are_ordered_and_bounded(catalogue):
+    hits = catalogue.search("đăng ký khai sinh", limit=5)
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= s <= 1 for s in scores)
+    assert hits[0].matched
