@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from .fees import UNIT_LABELS
 from .schema import Procedure
 from .text import fold, words
 
@@ -72,15 +73,38 @@ SHORTHAND: dict[str, str] = {
     "zay": "",
 }
 
+# Concepts a question implies without naming them: a foreign country or nationality means "nước ngoài"
+# (procedures "có yếu tố nước ngoài"). Matched on folded word pairs / single words.
+_COUNTRIES = (
+    "nhat ban|han quoc|trung quoc|dai loan|thai lan|campuchia|cam pu chia|singapore|malaysia|indonesia|"
+    "philippines|an do|hoa ky|canada|nuoc anh|ba lan|sec|ao|thuy dien|na uy|dan mach|ha lan|bi|thuy si|"
+    "tay ban nha|bo dao nha|y|hong kong|ma cao|uc|duc|phap|nga|lao|my|nhat|han|trung"
+)
+_COUNTRY_NAMES = set(_COUNTRIES.split("|"))
+_COUNTRY_CONTEXT = {"nguoi", "o", "ben", "tai", "sang", "tich", "chong", "vo", "cho"}
+_SAFE_ALONE = {c for c in _COUNTRY_NAMES if " " in c} | {"campuchia", "singapore", "malaysia", "canada"}
+FOREIGN_MARKERS = {"viet kieu", "ngoai quoc", "nguoi tay", "quoc tich", "dinh cu"}
+
 # Words of the question itself (not of any procedure): they never identify a procedure.
 QUESTION_WORDS = frozenset(
     """
-    cho toi hoi xin chao minh em anh chu bac can nhung gi gio nao nhu bao nhieu lau tien phi le ngay o dau nop
-    mang theo duoc khong phai thi la va voi cua muon biet giup thu tuc cac mot hay roi chua nay thoi gian
-    het ton
+    cho toi hoi xin chao minh em bac can nhung gi gio nao nhu bao nhieu lau tien phi le ngay o dau nop
+    mang theo duoc khong phai thi la va voi cua muon giup thu tuc cac mot hay roi chua nay ton
     """.split()
 )
+# Left out on purpose, because folding makes them procedure words too: chu (chữ ký), anh (ảnh),
+# biet (đặc biệt), thoi (thôi hưởng), gian, het (hết hạn), the (thẻ), di (di chúc), ban (bản), sao (bản sao).
 QUESTION_WORD_WEIGHT = 0.15
+
+# Score = W_PHRASE × how fully the best name appears in the question (PAIR_WEIGHT of it from word pairs)
+#       + W_EXPLAINED × share of the question's specific words found in any of the procedure's names
+#       + W_DESCRIBED × evidence from its conditions, documents, result and fee units
+#       + W_POPULAR × how commonly the procedure is asked for.
+PAIR_WEIGHT = 0.4
+W_PHRASE = 0.43
+W_EXPLAINED = 0.45
+W_DESCRIBED = 0.10
+W_POPULAR = 0.02
 
 
 @dataclass(frozen=True)
@@ -99,10 +123,44 @@ class _Alias:
 
 
 def _bigrams(tokens: list[str] | tuple[str, ...]) -> frozenset[tuple[str, str]]:
-    return frozenset(zip(tokens, tokens[1:], strict=False))
+    """Adjacent word pairs, question words skipped ("kết hôn với người" pairs "hon" with "nguoi")."""
+    content = [t for t in tokens if t not in QUESTION_WORDS]
+    return frozenset(zip(content, content[1:], strict=False))
 
 
 _DIGITS = re.compile(r"^\d+$")
+
+
+def _descriptive_text(p: Procedure) -> list[str]:
+    """What a procedure is about beyond its names: conditions, documents, result, fee units."""
+    fee_units = [UNIT_LABELS.get(getattr(ch.fee, "per", ""), "") for ch in p.channels]
+    fee_units += ["trang" for ch in p.channels if ch.fee.kind == "per_page_tiered"]
+    return [
+        *p.conditions,
+        p.result,
+        *(d.name for d in p.documents),
+        *(d.condition or "" for d in p.documents),
+        *fee_units,
+    ]
+
+
+def _mark_foreign(tokens: list[str]) -> list[str]:
+    """Insert "nuoc ngoai" before a foreign country or nationality ("nguoi han quoc" → "nguoi nuoc ngoai han quoc")."""
+    out: list[str] = []
+    marked = False
+    for i, t in enumerate(tokens):
+        pair = f"{t} {tokens[i + 1]}" if i + 1 < len(tokens) else ""
+        prev = tokens[i - 1] if i else ""
+        if not marked and (
+            pair in FOREIGN_MARKERS
+            or pair in _SAFE_ALONE
+            or t in _SAFE_ALONE
+            or (prev in _COUNTRY_CONTEXT and (t in _COUNTRY_NAMES or pair in _COUNTRY_NAMES))
+        ):
+            out += ["nuoc", "ngoai"]
+            marked = True
+        out.append(t)
+    return out
 
 
 class SearchIndex:
@@ -111,6 +169,8 @@ class SearchIndex:
         self._aliases: list[_Alias] = []
         self._by_token: dict[str, list[int]] = defaultdict(list)
         doc_tokens: list[set[str]] = []
+        self._names: list[frozenset[str]] = []
+        self._secondary: list[frozenset[str]] = []
         for pi, p in enumerate(procedures):
             seen: set[str] = set()
             own = set()
@@ -126,13 +186,22 @@ class SearchIndex:
                     self._by_token[t].append(ai)
                 own.update(toks)
             doc_tokens.append(own)
+            self._names.append(frozenset(own))
+            self._secondary.append(frozenset(self._expand(words(" ".join(_descriptive_text(p))))) - own)
         n = len(procedures)
         df: dict[str, int] = defaultdict(int)
         for toks in doc_tokens:
             for t in toks:
                 df[t] += 1
+        self._df = dict(df)
         self._idf = {t: math.log((n + 1) / (c + 0.5)) + 0.1 for t, c in df.items()}
-        self._vocab = sorted(set(self._idf) | QUESTION_WORDS | {"dang", "ky", "khong", "gi"})
+        sdf: dict[str, int] = defaultdict(int)
+        for toks in self._secondary:
+            for t in toks:
+                sdf[t] += 1
+        self._sidf = {t: math.log((n + 1) / (c + 0.5)) for t, c in sdf.items()}
+        known = set(self._idf) | set(self._sidf) | QUESTION_WORDS | {"dang", "ky", "khong", "gi"}
+        self._vocab = sorted(known)
         self._vocab_set = set(self._vocab)
         self._long_vocab = [t for t in self._vocab if len(t) >= 3]
         self._correction_cache: dict[str, str | None] = {}
@@ -165,11 +234,15 @@ class SearchIndex:
                 break
         if fixed is None:
             cutoff = 1 if len(token) <= 6 else 2
-            match = process.extractOne(
-                token, self._long_vocab, scorer=Levenshtein.distance, score_cutoff=cutoff
+            matches = process.extract(
+                token, self._long_vocab, scorer=Levenshtein.distance, score_cutoff=cutoff, limit=20
             )
-            if match is not None:
-                fixed = match[0]
+            if matches:
+                # the closest; among equals, a word of the procedures' names, then the most common one
+                fixed = min(
+                    matches,
+                    key=lambda m: (m[1], m[0] not in self._df, -self._df.get(m[0], 0), m[0][0] != token[0]),
+                )[0]
         self._correction_cache[token] = fixed
         return fixed.split() if fixed else [token]
 
@@ -178,7 +251,7 @@ class SearchIndex:
         out: list[str] = []
         for t in toks:
             out.extend(self._correct(t))
-        return out
+        return _mark_foreign(out)
 
     # ---- scoring ----------------------------------------------------------------------------
 
@@ -187,6 +260,9 @@ class SearchIndex:
         if token in QUESTION_WORDS:
             w *= QUESTION_WORD_WEIGHT
         return w
+
+    def _flat_weight(self, token: str) -> float:
+        return 0.2 if token in QUESTION_WORDS else 1.0 + self._idf.get(token, 0.0)
 
     def search(self, query: str, *, limit: int = 5, field: str | None = None) -> list[SearchHit]:
         q_tokens = self.normalise_query(query)
@@ -204,23 +280,36 @@ class SearchIndex:
         best: dict[int, tuple[float, str]] = {}
         for ai in candidates:
             alias = self._aliases[ai]
-            p = self.procedures[alias.procedure_index]
+            pi = alias.procedure_index
+            p = self.procedures[pi]
             if field_key and fold(p.field) != field_key:
                 continue
             a_set = set(alias.tokens)
-            total = sum(self._weight(t) for t in a_set)
-            if total <= 0:
-                continue
             common = a_set & q_set
-            covered = sum(self._weight(t) for t in common)
-            alias_cov = covered / total
-            query_cov = covered / q_weight
-            pair_cov = len(alias.bigrams & q_bigrams) / len(alias.bigrams) if alias.bigrams else alias_cov
-            score = 0.55 * alias_cov + 0.25 * query_cov + 0.20 * pair_cov
-            score = score * 0.97 + 0.03 * (p.popularity / 100)
-            prev = best.get(alias.procedure_index)
-            if prev is None or score > prev[0]:
-                best[alias.procedure_index] = (score, alias.text)
+            # how fully this name appears in the question: every syllable of the name counts
+            name_cov = sum(self._flat_weight(t) for t in common) / sum(self._flat_weight(t) for t in a_set)
+            pair_cov = len(alias.bigrams & q_bigrams) / len(alias.bigrams) if alias.bigrams else name_cov
+            phrase = (1 - PAIR_WEIGHT) * name_cov + PAIR_WEIGHT * pair_cov
+            prev = best.get(pi)
+            if prev is None or phrase > prev[0]:
+                best[pi] = (phrase, alias.text)
+
+        scored: dict[int, tuple[float, str]] = {}
+        for pi, (phrase, text) in best.items():
+            p = self.procedures[pi]
+            # how much of the question's specific words the procedure's names (all of them) explain …
+            explained = sum(self._weight(t) for t in q_set & self._names[pi]) / q_weight
+            # … and its conditions, documents and result (weaker evidence)
+            described = sum(self._sidf.get(t, 0.0) for t in (q_set - QUESTION_WORDS) & self._secondary[pi])
+            described = min(described / (q_weight + 1.0), 1.0)
+            score = (
+                W_PHRASE * phrase
+                + W_EXPLAINED * explained
+                + W_DESCRIBED * described
+                + W_POPULAR * (p.popularity / 100)
+            )
+            scored[pi] = (score, text)
+        best = scored
 
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], -self.procedures[kv[0]].popularity))
         return [

@@ -3,9 +3,9 @@
 import unicodedata
 
 import pytest
+from search_eval import SHARED_EVAL, dev_chat_questions, measure, own_questions
 
 from procedures_kb import load_catalogue
-from search_eval import SHARED_EVAL, dev_chat_questions, measure, own_questions
 
 
 @pytest.fixture(scope="module")
