@@ -1,0 +1,67 @@
+"""The FastAPI application factory.
+
+The app never creates tables: run `kiosk db upgrade` (or `kiosk serve`, which does it) first.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from procedures_kb.catalogue import Catalogue, load_catalogue
+
+from . import errors
+from .access_log import AccessLogMiddleware
+from .db import make_engine, make_sessionmaker
+from .routers import dossiers, health, procedures, staff
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """\
+API of **Trợ lý Một cửa**, the assistant of a commune one-stop desk: procedure catalogue search, fees and
+time limits, dossier status lookup for citizens, and dossier management for staff.
+
+Every error answers JSON `{"error": "<code>", "detail": ...}`.
+"""
+
+
+def create_app(settings: Settings | None = None, catalogue: Catalogue | None = None) -> FastAPI:
+    """Build the app for `settings` (default: from the environment) and `catalogue` (default: loaded)."""
+    settings = settings or Settings()
+    catalogue = catalogue if catalogue is not None else load_catalogue(province=settings.province)
+    engine = make_engine(settings.resolved_database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Trợ lý Một cửa — kiosk API",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.secret = settings.resolved_secret_key()
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.catalogue = catalogue
+    errors.install(app)
+    app.add_middleware(AccessLogMiddleware)
+    app.include_router(health.router)
+    app.include_router(procedures.router)
+    app.include_router(dossiers.router)
+    app.include_router(staff.public)
+    app.include_router(staff.router)
+    log.info(
+        "kiosk API ready: %d procedures (catalogue %s), database %s",
+        len(catalogue),
+        catalogue.fingerprint[:12],
+        engine.url.render_as_string(hide_password=True),
+    )
+    return app

@@ -1,0 +1,73 @@
+"""FastAPI dependencies: settings, database session, catalogue, clock and the current staff user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from procedures_kb.catalogue import Catalogue
+
+from .clock import today_vn
+from .errors import ApiError
+from .models import StaffUser
+from .services import staff as staff_service
+from .settings import Settings
+
+_bearer = HTTPBearer(auto_error=False, description="Token from POST /api/staff/login")
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_secret(request: Request) -> bytes:
+    return request.app.state.secret
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with request.app.state.sessionmaker() as session:
+        yield session
+
+
+def get_catalogue(request: Request) -> Catalogue:
+    return request.app.state.catalogue
+
+
+def get_today() -> date:
+    return today_vn()
+
+
+def client_address(request: Request) -> str:
+    """The client's IP address (behind a reverse proxy, run uvicorn with --proxy-headers)."""
+    return request.client.host if request.client else "unknown"
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SecretDep = Annotated[bytes, Depends(get_secret)]
+SessionDep = Annotated[Session, Depends(get_session)]
+CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
+TodayDep = Annotated[date, Depends(get_today)]
+
+UNAUTHORIZED_DETAIL = "Cần đăng nhập bằng tài khoản cán bộ (phiên đăng nhập có thể đã hết hạn)."
+
+
+def bearer_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise ApiError(401, "unauthorized", UNAUTHORIZED_DETAIL, headers={"WWW-Authenticate": "Bearer"})
+    return credentials.credentials
+
+
+def current_staff(token: Annotated[str, Depends(bearer_token)], session: SessionDep, secret: SecretDep) -> StaffUser:
+    user = staff_service.user_for_token(session, token, secret=secret)
+    if user is None:
+        raise ApiError(401, "unauthorized", UNAUTHORIZED_DETAIL, headers={"WWW-Authenticate": "Bearer"})
+    return user
+
+
+TokenDep = Annotated[str, Depends(bearer_token)]
+StaffDep = Annotated[StaffUser, Depends(current_staff)]

@@ -1,0 +1,69 @@
+"""Uniform JSON errors: every error body is {"error": code, "detail": ...}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "validation_error",
+    429: "too_many_attempts",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+class ApiError(Exception):
+    """Raise from a route to answer with this status and body."""
+
+    def __init__(self, status_code: int, error: str, detail: Any = None, headers: dict[str, str] | None = None):
+        super().__init__(f"{status_code} {error}")
+        self.status_code = status_code
+        self.error = error
+        self.detail = detail
+        self.headers = headers
+
+
+def error_response(status_code: int, error: str, detail: Any = None, headers: dict[str, str] | None = None):
+    return JSONResponse(
+        status_code=status_code,
+        content={"error": error, "detail": jsonable_encoder(detail)},
+        headers=headers,
+    )
+
+
+async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+    return error_response(exc.status_code, exc.error, exc.detail, exc.headers)
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    return error_response(
+        exc.status_code, _HTTP_CODES.get(exc.status_code, "error"), exc.detail, getattr(exc, "headers", None)
+    )
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    # Never echo the submitted values back (they may be personal data): locations and messages only.
+    detail = [
+        {"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")}
+        for err in exc.errors()
+    ]
+    return error_response(422, "validation_error", detail)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)

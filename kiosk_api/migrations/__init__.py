@@ -1,0 +1,1 @@
+"""Alembic migrations of the kiosk database (the same scripts for SQLite and PostgreSQL)."""

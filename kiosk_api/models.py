@@ -1,0 +1,233 @@
+"""Database tables (SQLAlchemy 2 typed models). The schema itself is created by the Alembic migrations.
+
+Personal data: dossiers.applicant_name (shown to staff only) and feedback.contact. Phone numbers are never
+stored: only keyed hashes (see kiosk_api.security). Chat events hold redacted text only.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    true,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .db import Base, UtcDateTime, utcnow
+from .domain.channels import DossierChannel
+from .domain.status import DossierStatus
+
+HASH = String(64)
+
+
+def _in(column: str, values: list[str]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+DOSSIER_STATUSES = [s.value for s in DossierStatus]
+DOSSIER_CHANNELS = [c.value for c in DossierChannel]
+RATING_CHANNELS = ["qr", "kiosk", "chat", "zalo"]
+SATISFACTION_LEVELS = ["rat_hai_long", "hai_long", "binh_thuong", "khong_hai_long"]
+FEEDBACK_KINDS = ["phan_anh", "kien_nghi"]
+FEEDBACK_STATUSES = ["moi", "dang_xu_ly", "da_tra_loi", "da_dong"]
+HANDOFF_STATUSES = ["cho", "dang_ho_tro", "xong"]
+STAFF_ROLES = ["staff", "admin"]
+
+
+class ProcedureRow(Base):
+    """A copy of a catalogue entry, synced by `kiosk catalogue sync`, for joins in reports."""
+
+    __tablename__ = "procedures"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(500))
+    field: Mapped[str] = mapped_column(String(200), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    synced_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Dossier(Base):
+    __tablename__ = "dossiers"
+    __table_args__ = (
+        CheckConstraint(_in("status", DOSSIER_STATUSES), name="status"),
+        CheckConstraint(_in("channel", DOSSIER_CHANNELS), name="channel"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    procedure_code: Mapped[str] = mapped_column(String(32), index=True)
+    field: Mapped[str | None] = mapped_column(String(200), index=True)
+    applicant_name: Mapped[str] = mapped_column(String(200))
+    phone_hash: Mapped[str] = mapped_column(HASH)
+    phone_last4_hash: Mapped[str] = mapped_column(HASH)
+    channel: Mapped[str] = mapped_column(String(16))
+    received_date: Mapped[date] = mapped_column(Date, index=True)
+    appointment_date: Mapped[date] = mapped_column(Date, index=True)
+    result_date: Mapped[date | None] = mapped_column(Date)
+    returned_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    officer: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    history: Mapped[list[DossierStatusHistory]] = relationship(
+        back_populates="dossier",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="DossierStatusHistory.id",
+    )
+
+
+class DossierStatusHistory(Base):
+    __tablename__ = "dossier_status_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    changed_by: Mapped[str] = mapped_column(String(100))  # staff username or "import"
+    note: Mapped[str | None] = mapped_column(Text)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="history")
+
+
+class Rating(Base):
+    """One satisfaction ballot (phiếu đánh giá); at most one per dossier."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        CheckConstraint(_in("channel", RATING_CHANNELS), name="channel"),
+        CheckConstraint(_in("satisfaction", SATISFACTION_LEVELS), name="satisfaction"),
+        *(
+            CheckConstraint(f"{col} IS NULL OR ({col} >= 0 AND {col} <= 2)", name=f"{col}_range")
+            for col in ("i3", "i4", "i6", "i7")
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id", ondelete="SET NULL"), unique=True)
+    counter_id: Mapped[str | None] = mapped_column(String(50))
+    channel: Mapped[str] = mapped_column(String(16))
+    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
+    i3: Mapped[int | None] = mapped_column(SmallInteger)
+    i4: Mapped[int | None] = mapped_column(SmallInteger)
+    i6: Mapped[int | None] = mapped_column(SmallInteger)
+    i7: Mapped[int | None] = mapped_column(SmallInteger)
+    satisfaction: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+
+
+class Feedback(Base):
+    """Phản ánh, kiến nghị: a citizen's report or petition and its handling."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (
+        CheckConstraint(_in("kind", FEEDBACK_KINDS), name="kind"),
+        CheckConstraint(_in("status", FEEDBACK_STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    content: Mapped[str] = mapped_column(Text)
+    contact: Mapped[str | None] = mapped_column(String(200))  # personal data: never logged or exported
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id", ondelete="SET NULL"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="moi", index=True)
+    assigned_to: Mapped[str | None] = mapped_column(String(100))
+    answer: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class HandoffRequest(Base):
+    """A citizen asking for an officer (from the kiosk, chat or Zalo)."""
+
+    __tablename__ = "handoff_requests"
+    __table_args__ = (CheckConstraint(_in("status", HANDOFF_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    sender_hash: Mapped[str | None] = mapped_column(HASH)
+    topic: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="cho", index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    handled_by: Mapped[str | None] = mapped_column(String(100))
+    handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ChatEvent(Base):
+    """One answered question, for statistics. No personal data: the text is redacted."""
+
+    __tablename__ = "chat_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sender_hash: Mapped[str | None] = mapped_column(HASH)
+    channel: Mapped[str] = mapped_column(String(16))
+    intent: Mapped[str | None] = mapped_column(String(50))
+    procedure_code: Mapped[str | None] = mapped_column(String(32))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    text_redacted: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_users"
+    __table_args__ = (CheckConstraint(_in("role", STAFF_ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default="staff")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class StaffSession(Base):
+    __tablename__ = "staff_sessions"
+
+    token_hash: Mapped[str] = mapped_column(HASH, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+    user: Mapped[StaffUser] = relationship()
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str | None] = mapped_column(String(200))
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class LookupAttempt(Base):
+    """Dossier lookups (and staff logins) per hashed client, for throttling across replicas."""
+
+    __tablename__ = "lookup_attempts"
+    __table_args__ = (Index("ix_lookup_attempts_client_at", "client_key_hash", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_key_hash: Mapped[str] = mapped_column(HASH)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    success: Mapped[bool] = mapped_column(Boolean)

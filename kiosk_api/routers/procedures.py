@@ -1,0 +1,118 @@
+"""The procedure catalogue: search, browse, detail and fee calculation (answered from memory)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from procedures_kb.fees import FeeInputError, describe_rule
+from procedures_kb.schema import ChannelKind, Procedure
+from procedures_kb.timelimits import describe_time_limit
+
+from ..deps import CatalogueDep
+from ..errors import ApiError
+from ..schemas.common import error_responses
+from ..schemas.procedures import (
+    ChannelText,
+    FeeResponse,
+    FieldCount,
+    ProcedureDetail,
+    ProcedurePage,
+    ProcedureSummary,
+)
+
+router = APIRouter(prefix="/api", tags=["procedures"])
+
+
+def _summary(p: Procedure, score: float | None = None, matched: str | None = None) -> ProcedureSummary:
+    return ProcedureSummary(
+        code=p.code, name=p.name, field=p.field, popularity=p.popularity, score=score, matched=matched
+    )
+
+
+def _get(catalogue, code: str) -> Procedure:
+    procedure = catalogue.get(code)
+    if procedure is None:
+        raise ApiError(404, "not_found", f"Không tìm thấy thủ tục có mã {code}.")
+    return procedure
+
+
+@router.get("/procedures", response_model=ProcedurePage, responses=error_responses(422))
+def list_procedures(
+    catalogue: CatalogueDep,
+    q: Annotated[str | None, Query(max_length=300, description="Free-text question, accents optional")] = None,
+    field: Annotated[str | None, Query(max_length=200, description="Only this field (lĩnh vực)")] = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 20,
+) -> ProcedurePage:
+    """With `q`: procedures ranked by relevance (score and matched name). Without: the catalogue by field."""
+    start = (page - 1) * page_size
+    if q and q.strip():
+        hits = catalogue.search(q.strip(), limit=max(len(catalogue), 1), field=field)
+        items = [_summary(h.procedure, round(h.score, 4), h.matched) for h in hits[start : start + page_size]]
+        return ProcedurePage(total=len(hits), page=page, page_size=page_size, items=items)
+    procedures = [p for p in catalogue.procedures if not field or p.field.casefold() == field.casefold()]
+    procedures.sort(key=lambda p: (p.field, -p.popularity, p.name))
+    items = [_summary(p) for p in procedures[start : start + page_size]]
+    return ProcedurePage(total=len(procedures), page=page, page_size=page_size, items=items)
+
+
+@router.get("/fields", response_model=list[FieldCount])
+def list_fields(catalogue: CatalogueDep) -> list[FieldCount]:
+    """Every field (lĩnh vực) with its number of procedures."""
+    counts = Counter(p.field for p in catalogue.procedures)
+    return [FieldCount(name=name, count=counts[name]) for name in catalogue.fields]
+
+
+@router.get("/procedures/{code}", response_model=ProcedureDetail, responses=error_responses(404))
+def get_procedure(code: str, catalogue: CatalogueDep) -> ProcedureDetail:
+    """Full record plus Vietnamese wording of each channel's time limit and fee (province fees applied)."""
+    procedure = _get(catalogue, code)
+    channels = [
+        ChannelText(
+            kind=ch.kind,
+            label=ch.kind.label,
+            time_limit=describe_time_limit(ch.time_limit),
+            fee=describe_rule(ch.fee, catalogue.province_fees),
+            note=ch.note,
+        )
+        for ch in procedure.channels
+    ]
+    province = catalogue.province.name if catalogue.province else None
+    return ProcedureDetail(procedure=procedure, channels=channels, province=province)
+
+
+@router.get("/procedures/{code}/fee", response_model=FeeResponse, responses=error_responses(404, 422))
+def get_fee(
+    code: str,
+    catalogue: CatalogueDep,
+    pages: Annotated[int | None, Query(description="Pages of the original (per-page fees)")] = None,
+    copies: Annotated[int, Query(description="Copies requested")] = 1,
+    quantity: Annotated[int, Query(description="Cases, documents or transactions")] = 1,
+    channel: Annotated[ChannelKind | None, Query(description="Default: in person")] = None,
+) -> FeeResponse:
+    """Compute the fee for concrete inputs, with a Vietnamese explanation."""
+    procedure = _get(catalogue, code)
+    ch = procedure.channel(channel) if channel else procedure.default_channel
+    if ch is None:
+        offered = ", ".join(c.kind.label.lower() for c in procedure.channels)
+        raise ApiError(
+            422,
+            "channel_not_offered",
+            f"Thủ tục này không thực hiện qua kênh «{channel.label.lower()}»; các kênh có: {offered}.",
+        )
+    try:
+        quote = catalogue.fee(procedure, ch.kind, pages=pages, copies=copies, quantity=quantity)
+    except FeeInputError as exc:
+        raise ApiError(422, "bad_fee_input", str(exc)) from None
+    return FeeResponse(
+        code=procedure.code,
+        channel=ch.kind,
+        amount=quote.amount,
+        formatted=quote.formatted,
+        explanation=quote.explanation,
+        lines=quote.lines,
+        exempt=quote.exempt,
+    )

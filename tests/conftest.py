@@ -1,0 +1,154 @@
+"""Shared fixtures: databases (SQLite and PostgreSQL), migrated with the real Alembic upgrade; the app.
+
+PostgreSQL runs when TEST_DATABASE_URL points at a server (e.g. postgresql://postgres@127.0.0.1:54329/postgres):
+one fresh database is created per test session and dropped at the end; every test gets its own schema in it.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+import warnings
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # starlette's TestClient warns about httpx at import time
+    from fastapi.testclient import TestClient
+
+from kiosk_api import migrate
+from kiosk_api.app import create_app
+from kiosk_api.db import make_engine, make_sessionmaker
+from kiosk_api.deps import get_today
+from kiosk_api.services import staff as staff_service
+from kiosk_api.settings import Settings, normalise_database_url
+from procedures_kb.catalogue import Catalogue, load_catalogue
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TEST_SECRET = "test-secret-key-not-for-production"
+TODAY = date(2026, 11, 20)  # a Friday; the fixture CSV files are written relative to it
+STAFF_USERNAME = "lan"
+STAFF_PASSWORD = "mat-khau-an-toan"
+
+
+def _libpq_url(url: str) -> str:
+    """A SQLAlchemy URL as a libpq connection string for psycopg (driver suffix removed)."""
+    return make_url(normalise_database_url(url)).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session (dropped afterwards)."""
+    server = os.environ.get("TEST_DATABASE_URL")
+    if not server:
+        pytest.skip("TEST_DATABASE_URL not set")
+    import psycopg
+
+    name = f"kiosk_test_{uuid.uuid4().hex[:12]}"
+    admin = _libpq_url(server)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield make_url(normalise_database_url(server)).set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of an empty database: a SQLite file, or a fresh schema in the session's PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'kiosk-test.sqlite3'}"
+        return
+    if not os.environ.get("TEST_DATABASE_URL"):
+        pytest.skip("TEST_DATABASE_URL not set")
+    import psycopg
+
+    database = request.getfixturevalue("pg_database")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(_libpq_url(database), autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    url = make_url(database).update_query_dict({"options": f"-csearch_path={schema}"})
+    yield url.render_as_string(hide_password=False)
+    with psycopg.connect(_libpq_url(database), autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def migrated_url(db_url: str) -> str:
+    """The database, upgraded to head by the real Alembic migrations."""
+    migrate.upgrade(db_url)
+    return db_url
+
+
+@pytest.fixture
+def session(migrated_url: str) -> Iterator[Session]:
+    engine = make_engine(migrated_url)
+    try:
+        with make_sessionmaker(engine)() as s:
+            yield s
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+@pytest.fixture
+def secret() -> bytes:
+    return TEST_SECRET.encode()
+
+
+@pytest.fixture
+def settings(migrated_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=migrated_url,
+        secret_key=TEST_SECRET,
+        var_dir=tmp_path / "var",
+        province=None,
+        commune_name="UBND xã Thử Nghiệm",
+        lookup_max_failures=3,
+        lookup_window_seconds=900,
+        staff_token_ttl_hours=12,
+    )
+
+
+@pytest.fixture
+def app(settings: Settings, catalogue: Catalogue):
+    application = create_app(settings, catalogue)
+    application.dependency_overrides[get_today] = lambda: TODAY
+    return application
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def staff_user(session: Session):
+    return staff_service.create_user(session, STAFF_USERNAME, STAFF_PASSWORD, full_name="Nguyễn Thị Lan")
+
+
+@pytest.fixture
+def auth_headers(client: TestClient, staff_user) -> dict[str, str]:
+    response = client.post("/api/staff/login", json={"username": STAFF_USERNAME, "password": STAFF_PASSWORD})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+@pytest.fixture
+def good_csv() -> bytes:
+    return (FIXTURES / "dossiers_good.csv").read_bytes()
+
+
+@pytest.fixture
+def bad_csv() -> bytes:
+    return (FIXTURES / "dossiers_bad.csv").read_bytes()

@@ -1,0 +1,176 @@
+"""Migrations and schema on SQLite and PostgreSQL: upgrade, downgrade, models in step, constraints."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import IntegrityError
+
+from kiosk_api import migrate
+from kiosk_api.db import Base, make_engine
+from kiosk_api.models import AuditLog, Dossier, ProcedureRow, Rating
+from kiosk_api.services.catalogue_sync import sync_catalogue
+
+TABLES = {
+    "procedures",
+    "dossiers",
+    "dossier_status_history",
+    "ratings",
+    "feedback",
+    "handoff_requests",
+    "chat_events",
+    "staff_users",
+    "staff_sessions",
+    "audit_log",
+    "lookup_attempts",
+}
+
+
+def test_upgrade_creates_every_table_and_reaches_head(db_url):
+    assert migrate.current_revision(db_url) is None
+    migrate.upgrade(db_url)
+    assert migrate.current_revision(db_url) == migrate.head_revision()
+    engine = make_engine(db_url)
+    try:
+        assert set(inspect(engine).get_table_names()) >= TABLES
+    finally:
+        engine.dispose()
+    migrate.upgrade(db_url)  # running again is a no-op
+
+
+def test_models_match_the_migrations(migrated_url):
+    engine = make_engine(migrated_url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_downgrade_to_base_and_upgrade_again(migrated_url):
+    migrate.downgrade(migrated_url, "base")
+    engine = make_engine(migrated_url)
+    try:
+        assert not TABLES & set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    migrate.upgrade(migrated_url)
+    assert migrate.current_revision(migrated_url) == migrate.head_revision()
+
+
+def _dossier(code: str = "D-1", **overrides) -> Dossier:
+    values = dict(
+        code=code,
+        procedure_code="1.001193",
+        field="Hộ tịch",
+        applicant_name="Nguyễn Văn A",
+        phone_hash="a" * 64,
+        phone_last4_hash="b" * 64,
+        channel="truc_tiep",
+        received_date=date(2026, 11, 2),
+        appointment_date=date(2026, 11, 2),
+        status="moi_tiep_nhan",
+    )
+    values.update(overrides)
+    return Dossier(**values)
+
+
+def test_dossier_code_is_unique(session):
+    session.add(_dossier("D-1"))
+    session.commit()
+    session.add(_dossier("D-1"))
+    with pytest.raises(IntegrityError):
+        session.commit()
+    session.rollback()
+
+
+def test_status_check_constraint(session):
+    session.add(_dossier("D-2", status="xong"))
+    with pytest.raises(IntegrityError):
+        session.commit()
+    session.rollback()
+
+
+def test_one_rating_per_dossier_and_indicator_range(session):
+    dossier = _dossier("D-3")
+    session.add(dossier)
+    session.commit()
+    session.add(Rating(dossier_id=dossier.id, channel="qr", idempotency_key="k1", satisfaction="hai_long", i3=2))
+    session.commit()
+    session.add(Rating(dossier_id=dossier.id, channel="qr", idempotency_key="k2", satisfaction="hai_long"))
+    with pytest.raises(IntegrityError):
+        session.commit()
+    session.rollback()
+    session.add(Rating(channel="kiosk", idempotency_key="k3", satisfaction="hai_long", i7=3))
+    with pytest.raises(IntegrityError):
+        session.commit()
+    session.rollback()
+    # Ballots without a dossier are allowed, several of them.
+    session.add_all(
+        [
+            Rating(channel="kiosk", idempotency_key="k4", satisfaction="rat_hai_long"),
+            Rating(channel="kiosk", idempotency_key="k5", satisfaction="binh_thuong"),
+        ]
+    )
+    session.commit()
+
+
+def test_deleting_a_dossier_keeps_its_rating_unlinked(session):
+    dossier = _dossier("D-4")
+    session.add(dossier)
+    session.commit()
+    session.add(Rating(dossier_id=dossier.id, channel="qr", idempotency_key="k6", satisfaction="hai_long"))
+    session.commit()
+    session.delete(dossier)
+    session.commit()
+    session.expire_all()
+    rating = session.scalar(select(Rating).where(Rating.idempotency_key == "k6"))
+    assert rating.dossier_id is None
+
+
+def test_datetimes_round_trip_as_aware_utc(session):
+    at = datetime(2026, 11, 20, 15, 30, tzinfo=timezone(timedelta(hours=7)))
+    session.add(AuditLog(actor="t", action="test", at=at, details={"k": "v", "n": 1}))
+    session.commit()
+    session.expire_all()
+    entry = session.scalar(select(AuditLog).where(AuditLog.action == "test"))
+    assert entry.at == at and entry.at.tzinfo is not None
+    assert entry.at.astimezone(UTC).hour == 8
+    assert entry.details == {"k": "v", "n": 1}
+
+
+def test_naive_datetimes_are_refused(session):
+    session.add(AuditLog(actor="t", action="naive", at=datetime(2026, 11, 20, 8, 0)))
+    with pytest.raises(Exception, match="naive datetime"):
+        session.commit()
+    session.rollback()
+
+
+def test_sqlite_pragmas(tmp_path):
+    url = f"sqlite:///{tmp_path / 'sub' / 'x.sqlite3'}"  # the folder is created
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    finally:
+        engine.dispose()
+
+
+def test_catalogue_sync_upserts_and_deletes(session, catalogue):
+    session.add(ProcedureRow(code="9.999999", name="Thủ tục đã bỏ", field="Khác", data={}, fingerprint="old"))
+    session.commit()
+    report = sync_catalogue(session, catalogue)
+    assert report.added == len(catalogue) and report.removed == 1
+    codes = set(session.scalars(select(ProcedureRow.code)))
+    assert "1.001193" in codes and "9.999999" not in codes
+    row = session.get(ProcedureRow, "2.000815")
+    assert row.field == "Chứng thực" and row.data["code"] == "2.000815"
+    assert row.fingerprint == catalogue.fingerprint
+    again = sync_catalogue(session, catalogue)
+    assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, len(catalogue))
