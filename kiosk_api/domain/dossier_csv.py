@@ -38,16 +38,8 @@ HEADER: tuple[str, ...] = (
     "ngay_tra_ket_qua",
     "trang_thai",
 )
-REQUIRED = (
-    "ma_ho_so",
-    "ma_thu_tuc",
-    "ten_nguoi_nop",
-    "so_dien_thoai",
-    "kenh_nop",
-    "ngay_tiep_nhan",
-    "ngay_hen_tra",
-    "trang_thai",
-)
+OPTIONAL = ("ngay_co_ket_qua", "ngay_tra_ket_qua")
+REQUIRED: tuple[str, ...] = tuple(h for h in HEADER if h not in OPTIONAL)
 PROCEDURE_CODE_RE = re.compile(r"^\d\.\d{6}(\.[0-9A-Za-z]+)*$")
 MAX_CODE_LENGTH = 64
 MAX_NAME_LENGTH = 200

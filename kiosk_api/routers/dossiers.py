@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import math
+from datetime import datetime
 
 from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..deps import CatalogueDep, SecretDep, SessionDep, SettingsDep, TodayDep, client_address
@@ -15,6 +17,7 @@ from ..schemas.dossiers import LookupRequest, PublicDossier
 from ..security import client_key_hash, keyed_hash, short
 from ..services import dossiers as dossier_service
 from ..services import throttle
+from ..settings import Settings
 
 router = APIRouter(prefix="/api/dossiers", tags=["dossiers"])
 log = logging.getLogger(__name__)
@@ -31,6 +34,20 @@ def too_many_attempts(seconds: int) -> str:
         "Ông/bà đã nhập sai quá nhiều lần. Vui lòng thử lại sau khoảng "
         f"{minutes} phút, hoặc hỏi cán bộ tại Bộ phận Một cửa để được hỗ trợ."
     )
+
+
+def refuse_if_throttled(session: Session, settings: Settings, client: str, now: datetime) -> None:
+    """429 with Retry-After when this client has failed too often within the window (shared by all replicas)."""
+    wait = throttle.retry_after(
+        session,
+        client,
+        max_failures=settings.lookup_max_failures,
+        window_seconds=settings.lookup_window_seconds,
+        now=now,
+    )
+    if wait is not None:
+        log.warning("throttled: client=%s retry_after=%ds", short(client), wait)
+        raise ApiError(429, "too_many_attempts", too_many_attempts(wait), headers={"Retry-After": str(wait)})
 
 
 @router.post("/lookup", response_model=PublicDossier, responses=error_responses(404, 422, 429))
@@ -51,16 +68,7 @@ def lookup(
     """
     client = client_key_hash(secret, "lookup", client_address(request))
     now = utcnow()
-    wait = throttle.retry_after(
-        session,
-        client,
-        max_failures=settings.lookup_max_failures,
-        window_seconds=settings.lookup_window_seconds,
-        now=now,
-    )
-    if wait is not None:
-        log.warning("dossier lookup throttled: client=%s retry_after=%ds", short(client), wait)
-        raise ApiError(429, "too_many_attempts", too_many_attempts(wait), headers={"Retry-After": str(wait)})
+    refuse_if_throttled(session, settings, client, now)
 
     dossier = dossier_service.find_for_lookup(session, body.code, body.phone_last4, secret=secret)
     throttle.record_attempt(

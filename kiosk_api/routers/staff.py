@@ -35,7 +35,7 @@ from ..security import client_key_hash, short
 from ..services import dossier_import, throttle
 from ..services import dossiers as dossier_service
 from ..services import staff as staff_service
-from .dossiers import too_many_attempts
+from .dossiers import refuse_if_throttled
 
 log = logging.getLogger(__name__)
 
@@ -57,15 +57,7 @@ def login(
     """Exchange a username and password for an opaque bearer token (valid KIOSK_STAFF_TOKEN_TTL_HOURS)."""
     client = client_key_hash(secret, "login", client_address(request))
     now = utcnow()
-    wait = throttle.retry_after(
-        session,
-        client,
-        max_failures=settings.lookup_max_failures,
-        window_seconds=settings.lookup_window_seconds,
-        now=now,
-    )
-    if wait is not None:
-        raise ApiError(429, "too_many_attempts", too_many_attempts(wait), headers={"Retry-After": str(wait)})
+    refuse_if_throttled(session, settings, client, now)
     user = staff_service.authenticate(session, body.username, body.password)
     throttle.record_attempt(
         session, client, success=user is not None, now=now, keep_seconds=settings.lookup_window_seconds
