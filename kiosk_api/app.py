@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -16,14 +17,16 @@ from procedures_kb.catalogue import Catalogue, load_catalogue
 from . import errors
 from .access_log import AccessLogMiddleware
 from .db import make_engine, make_sessionmaker
-from .routers import dossiers, health, procedures, staff
+from .routers import assistant, chat, dossiers, feedback, handoffs, health, procedures, ratings, staff
+from .services.rasa_client import RasaClient
 from .settings import Settings
 
 log = logging.getLogger(__name__)
 
 DESCRIPTION = """\
 API of **Trợ lý Một cửa**, the assistant of a commune one-stop desk: procedure catalogue search, fees and
-time limits, dossier status lookup for citizens, and dossier management for staff.
+time limits, dossier status lookup for citizens, dossier management for staff, the chat assistant (Rasa,
+with a catalogue fallback), satisfaction ballots, feedback and requests for an officer.
 
 Every error answers JSON `{"error": "<code>", "detail": ...}`.
 """
@@ -36,9 +39,14 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     engine = make_engine(settings.resolved_database_url)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        engine.dispose()
+    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
+        # One HTTP client to Rasa per running server, handed to requests as request.state.rasa.
+        rasa = RasaClient(settings.rasa_url, settings.rasa_timeout)
+        try:
+            yield {"rasa": rasa}
+        finally:
+            await rasa.aclose()
+            engine.dispose()
 
     app = FastAPI(
         title="Trợ lý Một cửa — kiosk API",
@@ -48,6 +56,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     )
     app.state.settings = settings
     app.state.secret = settings.resolved_secret_key()
+    app.state.internal_token = settings.resolved_internal_token()
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.catalogue = catalogue
@@ -58,6 +67,12 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     app.include_router(dossiers.router)
     app.include_router(staff.public)
     app.include_router(staff.router)
+    app.include_router(assistant.router)
+    app.include_router(chat.router)
+    app.include_router(ratings.router)
+    app.include_router(feedback.router)
+    app.include_router(handoffs.public)
+    app.include_router(handoffs.staff)
     log.info(
         "kiosk API ready: %d procedures (catalogue %s), database %s",
         len(catalogue),

@@ -244,6 +244,15 @@ def demo_data(
         )
 
 
+# ---- internal token -----------------------------------------------------------------------------
+
+
+@app.command("internal-token")
+def internal_token() -> None:
+    """Print the token the Rasa action server must send in X-Kiosk-Internal (KIOSK_INTERNAL_TOKEN)."""
+    typer.echo(_settings().resolved_internal_token())
+
+
 # ---- serve --------------------------------------------------------------------------------------
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+import logging
 from collections.abc import Iterator
 from datetime import date
 from typing import Annotated
@@ -17,6 +19,8 @@ from .errors import ApiError
 from .models import StaffUser
 from .services import staff as staff_service
 from .settings import Settings
+
+log = logging.getLogger(__name__)
 
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /api/staff/login")
 
@@ -47,11 +51,38 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+INTERNAL_HEADER = "X-Kiosk-Internal"
+CLIENT_HEADER = "X-Kiosk-Client"
+MAX_CLIENT_KEY = 200
+
+
+def is_internal(request: Request) -> bool:
+    """True when the request carries the internal token (the Rasa action server), compared in constant time."""
+    supplied = request.headers.get(INTERNAL_HEADER)
+    if not supplied:
+        return False
+    expected: str = request.app.state.internal_token
+    if hmac.compare_digest(supplied.encode(), expected.encode()):
+        return True
+    log.warning("request with a wrong %s header ignored", INTERNAL_HEADER)
+    return False
+
+
+def throttle_client(request: Request) -> str:
+    """Who a throttling budget belongs to: for the action server (valid internal token) the citizen's client
+    key it forwards in X-Kiosk-Client, prefixed "chat:"; for everyone else the client address."""
+    forwarded = (request.headers.get(CLIENT_HEADER) or "").strip()
+    if forwarded and is_internal(request):
+        return "chat:" + forwarded[:MAX_CLIENT_KEY]
+    return client_address(request)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SecretDep = Annotated[bytes, Depends(get_secret)]
 SessionDep = Annotated[Session, Depends(get_session)]
 CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
 TodayDep = Annotated[date, Depends(get_today)]
+ThrottleClientDep = Annotated[str, Depends(throttle_client)]
 
 UNAUTHORIZED_DETAIL = "Cần đăng nhập bằng tài khoản cán bộ (phiên đăng nhập có thể đã hết hạn)."
 

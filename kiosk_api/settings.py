@@ -19,6 +19,15 @@ Environment variables (all optional):
   further lookups are refused with 429. Default: ``5``.
 - ``KIOSK_LOOKUP_WINDOW_SECONDS``: length of that window in seconds. Default: ``900``.
 - ``KIOSK_STAFF_TOKEN_TTL_HOURS``: lifetime of a staff login token in hours. Default: ``12``.
+- ``RASA_URL``: base URL of the Rasa server (REST channel) that /api/chat forwards to. Default:
+  ``http://127.0.0.1:5005``.
+- ``KIOSK_RASA_TIMEOUT``: seconds /api/chat waits for Rasa before answering from the catalogue itself.
+  Default: ``10``.
+- ``KIOSK_INTERNAL_TOKEN``: token the Rasa action server sends in ``X-Kiosk-Internal`` so that its
+  ``X-Kiosk-Client`` header is trusted for throttling. Default: derived from the secret key (print it with
+  ``kiosk internal-token``).
+- ``KIOSK_FEEDBACK_WORKING_DAYS``: working days within which a citizen's phản ánh, kiến nghị is answered.
+  Default: ``10``.
 """
 
 from __future__ import annotations
@@ -29,6 +38,8 @@ from pathlib import Path
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .security import keyed_hash
 
 SECRET_KEY_FILE = "secret_key"
 SQLITE_FILE = "kiosk.sqlite3"
@@ -67,13 +78,26 @@ class Settings(BaseSettings):
     """KIOSK_LOOKUP_WINDOW_SECONDS: throttling window for failed lookups, in seconds."""
     staff_token_ttl_hours: float = Field(default=12, gt=0)
     """KIOSK_STAFF_TOKEN_TTL_HOURS: lifetime of a staff bearer token, in hours."""
+    rasa_url: str = Field(default="http://127.0.0.1:5005", validation_alias=AliasChoices("RASA_URL", "rasa_url"))
+    """RASA_URL: base URL of the Rasa server."""
+    rasa_timeout: float = Field(default=10, gt=0, le=120)
+    """KIOSK_RASA_TIMEOUT: seconds to wait for Rasa before the catalogue fallback answers."""
+    internal_token: str | None = None
+    """KIOSK_INTERNAL_TOKEN: token of the Rasa action server; default derived from the secret key."""
+    feedback_working_days: int = Field(default=10, ge=1, le=90)
+    """KIOSK_FEEDBACK_WORKING_DAYS: working days to answer a phản ánh, kiến nghị."""
 
     @field_validator("database_url")
     @classmethod
     def _normalise_url(cls, v: str | None) -> str | None:
         return normalise_database_url(v.strip()) if v else None
 
-    @field_validator("province", "secret_key")
+    @field_validator("rasa_url")
+    @classmethod
+    def _strip_url(cls, v: str) -> str:
+        return v.strip().rstrip("/")
+
+    @field_validator("province", "secret_key", "internal_token")
     @classmethod
     def _empty_is_none(cls, v: str | None) -> str | None:
         return v.strip() or None if v is not None else None
@@ -91,6 +115,12 @@ class Settings(BaseSettings):
         if self.secret_key:
             return self.secret_key.encode()
         return load_or_create_secret(self.var_dir / SECRET_KEY_FILE).encode()
+
+    def resolved_internal_token(self) -> str:
+        """KIOSK_INTERNAL_TOKEN, or a keyed hash of "internal" under the secret key (stable across restarts)."""
+        if self.internal_token:
+            return self.internal_token
+        return keyed_hash(self.resolved_secret_key(), "internal-token", "internal")
 
 
 def load_or_create_secret(path: Path) -> str:

@@ -1,0 +1,418 @@
+"""Which procedure a citizen's message is about, how sure we are, and the numbers in it (pure functions).
+
+The catalogue's search ranks procedures with a score in 0..1. On its own that score cannot tell a question
+that names a procedure from a generic one ("cần giấy tờ gì", "mất bao lâu?", "chào bạn" all score around
+0.5 against some name), so a hit also needs *evidence*: the share of the specific words of one of the
+procedure's names or aliases that the message contains (question words such as "đăng ký", "giấy tờ",
+"bao nhiêu" do not count).
+
+Bands:
+
+- confident: the first hit has evidence, a score of at least ``confident_score`` and a lead of at least
+  ``confident_margin`` over the best other hit that has evidence too; or, when the message names a page
+  count ("10 trang"), the only unsure candidate whose fee is counted per page;
+- unsure: otherwise, when some hits are plausible (evidence and a score of at least ``plausible_score``):
+  the best 2–4 of them within ``candidate_window`` of the best are offered as candidates;
+- lost: nothing plausible.
+
+The thresholds were measured on the labelled questions of tests/search_eval.py (own questions plus the
+dev-chat questions that name a procedure): see tests/test_assistant_resolve.py, which recomputes the numbers.
+
+Follow-ups: with a ``current`` procedure (the one the conversation is about) and a message that names no
+procedure confidently ("thế còn lệ phí?"), the answer is confident on ``current`` (``from_context``), unless
+a plausible other procedure explains more of the message's specific words than ``current`` does ("thế còn
+đăng ký lại khai sinh" while talking about khai sinh): then the candidates are offered. A message that
+confidently names another procedure switches to it. A ``hint`` (a procedure code the NLU extracted) wins
+when it is among the plausible hits or when the text gives no confident answer of its own.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from procedures_kb.catalogue import Catalogue
+from procedures_kb.schema import Procedure
+from procedures_kb.text import fold, words
+
+
+class Band(StrEnum):
+    CONFIDENT = "confident"
+    UNSURE = "unsure"
+    LOST = "lost"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    confident_score: float = 0.50
+    confident_margin: float = 0.03
+    min_evidence: float = 0.5
+    plausible_score: float = 0.35
+    candidate_window: float = 0.15
+    max_candidates: int = 4
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+SEARCH_LIMIT = 6
+
+# Folded words that never identify a procedure on their own: question words, politeness, and words of
+# every procedure ("đăng ký", "giấy tờ", "cấp", "hồ sơ"). Folding merges some words ("bạn"/"bản",
+# "mất"/"mật", "còn"/"con", "thế"/"thẻ"); they are listed when the generic reading is the common one.
+GENERIC_WORDS = frozenset(
+    """
+    cho toi hoi xin chao minh em anh chi bac can nhung gi gio nao nhu bao nhieu lau tien phi le ngay o dau
+    nop mang theo duoc khong phai thi la va voi cua muon giup thu tuc cac mot hay roi chua nay ton co
+    dang ky lam giay to cap ban ho so mat the con a nhe xa ra den ve vay
+    """.split()
+)
+# Question phrases removed from a message before looking for evidence ("sao" alone is "bản sao").
+GENERIC_PHRASES = (("thi", "sao"), ("lam", "sao"), ("tai", "sao"), ("vi", "sao"), ("sao", "vay"), ("the", "nao"))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    code: str
+    name: str
+    score: float
+    evidence: float = 0.0  # see evidence()
+    explained: float = 0.0  # see explained()
+    per_page: bool = False  # its fee depends on the number of pages
+
+
+@dataclass(frozen=True)
+class Resolution:
+    band: Band
+    procedure: Candidate | None
+    candidates: list[Candidate] = field(default_factory=list)
+    pages: int | None = None
+    copies: int | None = None
+    from_context: bool = False
+
+
+# ---- evidence -----------------------------------------------------------------------------------
+
+
+def question_words(tokens: Sequence[str]) -> list[str]:
+    """The message's tokens without the question phrases of GENERIC_PHRASES."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if tuple(tokens[i : i + 2]) in GENERIC_PHRASES:
+            i += 2
+            continue
+        out.append(tokens[i])
+        i += 1
+    return out
+
+
+def evidence(query_tokens: Iterable[str], name_tokens: Iterable[Sequence[str]]) -> float:
+    """The best share, over a procedure's names, of a name's specific words found in the question (0..1)."""
+    query = set(query_tokens)
+    best = 0.0
+    for tokens in name_tokens:
+        specific = set(tokens) - GENERIC_WORDS
+        if specific:
+            best = max(best, len(specific & query) / len(specific))
+    return best
+
+
+def explained(query_tokens: Iterable[str], name_tokens: Iterable[Sequence[str]]) -> float:
+    """The share of the question's specific words found in any of a procedure's names (0..1)."""
+    specific = set(query_tokens) - GENERIC_WORDS
+    if not specific:
+        return 0.0
+    known = {t for tokens in name_tokens for t in tokens}
+    return len(specific & known) / len(specific)
+
+
+# ---- bands --------------------------------------------------------------------------------------
+
+
+def is_plausible(hit: Candidate, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> bool:
+    return hit.evidence >= thresholds.min_evidence and hit.score >= thresholds.plausible_score
+
+
+def classify(hits: Sequence[Candidate], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> tuple[Band, list[Candidate]]:
+    """The band of a ranked hit list, with the chosen procedure (confident) or the candidates (unsure).
+
+    The lead is measured against the best rival that has evidence too: a rival whose names the message
+    does not really mention is no reason for doubt.
+    """
+    t = thresholds
+    if not hits:
+        return Band.LOST, []
+    top = hits[0]
+    rival = next((h.score for h in hits[1:] if h.evidence >= t.min_evidence), 0.0)
+    if top.evidence >= t.min_evidence and top.score >= t.confident_score and top.score - rival >= t.confident_margin:
+        return Band.CONFIDENT, [top]
+    plausible = [h for h in hits if is_plausible(h, t)]
+    if not plausible:
+        return Band.LOST, []
+    best = plausible[0].score
+    return Band.UNSURE, [h for h in plausible if h.score >= best - t.candidate_window][: t.max_candidates]
+
+
+def decide(
+    hits: Sequence[Candidate],
+    *,
+    current: Candidate | None = None,
+    hint: Candidate | None = None,
+    pages: int | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> tuple[Band, Candidate | None, list[Candidate], bool]:
+    """Combine the text's band with the NLU hint and the conversation's current procedure.
+
+    Returns (band, procedure, candidates, from_context). `current` and `hint` carry their own evidence
+    and explained share when they are among `hits` (zero otherwise).
+    """
+    band, chosen = classify(hits, thresholds)
+    plausible = [h for h in hits if is_plausible(h, thresholds)]
+    if hint is not None and (band is not Band.CONFIDENT or any(h.code == hint.code for h in plausible)):
+        return Band.CONFIDENT, hint, [hint], False
+    if band is Band.CONFIDENT:
+        return band, chosen[0], chosen, False
+    if pages is not None and band is Band.UNSURE:
+        # "10 trang": of the candidates, only a procedure charging per page fits the question.
+        per_page = [h for h in chosen if h.per_page]
+        if len(per_page) == 1:
+            return Band.CONFIDENT, per_page[0], per_page, False
+    if current is not None:
+        # A follow-up stays on the current procedure unless the message names another one better.
+        others = [h for h in plausible if h.code != current.code]
+        if not others or max(h.explained for h in others) <= current.explained:
+            return Band.CONFIDENT, current, [current], True
+    if band is Band.UNSURE:
+        return band, None, chosen, False
+    return Band.LOST, None, [], False
+
+
+# ---- pages and copies ---------------------------------------------------------------------------
+
+_UNITS = {
+    "mot": 1,
+    "hai": 2,
+    "ba": 3,
+    "bon": 4,
+    "tu": 4,
+    "nam": 5,
+    "lam": 5,
+    "sau": 6,
+    "bay": 7,
+    "tam": 8,
+    "chin": 9,
+}
+_TENS_WORDS = ("muoi", "chuc")
+_NUMBER_WORD = r"(?:mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|chuc|linh|le)"
+_NUMBER = rf"(?P<n>\d{{1,4}}|{_NUMBER_WORD}(?:\s+{_NUMBER_WORD}){{0,3}})"
+_PAGES_RE = re.compile(rf"(?<![\w.]){_NUMBER}\s*(?:trang|tr)\b")
+_COPIES_RE = re.compile(rf"(?<![\w.]){_NUMBER}\s*(?:ban|bo)\b")
+MAX_PAGES = 10_000
+MAX_COPIES = 1_000
+
+
+def number_from_words(text: str) -> int | None:
+    """'10' → 10, 'ba' → 3, 'muoi' → 10, 'muoi lam' → 15, 'hai muoi mot' → 21 (folded words, 1..99)."""
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    tokens = [t for t in text.split() if t not in ("linh", "le")]
+    if not tokens:
+        return None
+    if tokens[0] in _TENS_WORDS:  # mười, mười lăm
+        rest = tokens[1:]
+        if len(rest) > 1 or (rest and rest[0] not in _UNITS):
+            return None
+        return 10 + (_UNITS[rest[0]] if rest else 0)
+    if tokens[0] not in _UNITS:
+        return None
+    first = _UNITS[tokens[0]]
+    if len(tokens) == 1:
+        return first
+    if tokens[1] in _TENS_WORDS:  # hai mươi, hai mươi mốt
+        rest = tokens[2:]
+        if len(rest) > 1 or (rest and rest[0] not in _UNITS):
+            return None
+        return first * 10 + (_UNITS[rest[0]] if rest else 0)
+    return None
+
+
+def _normalise(text: str) -> str:
+    return " ".join(fold(unicodedata.normalize("NFC", text)).split())
+
+
+def _find_number(pattern: re.Pattern[str], text: str, maximum: int) -> int | None:
+    for match in pattern.finditer(text):
+        value = number_from_words(match.group("n"))
+        if value is None:
+            # "hai ba trang": try the shortest tail that is a number ("ba")
+            parts = match.group("n").split()
+            for i in range(1, len(parts)):
+                value = number_from_words(" ".join(parts[i:]))
+                if value is not None:
+                    break
+        if value is not None and 1 <= value <= maximum:
+            return value
+    return None
+
+
+def parse_quantities(text: str) -> tuple[int | None, int | None]:
+    """(pages, copies) named in a message: "10 trang", "3 bản", "ba bản", "mười trang"; None when absent."""
+    folded = _normalise(text)
+    return _find_number(_PAGES_RE, folded, MAX_PAGES), _find_number(_COPIES_RE, folded, MAX_COPIES)
+
+
+# ---- the whole resolution -----------------------------------------------------------------------
+
+
+def _tokenizer(catalogue: Catalogue) -> Callable[[str], list[str]]:
+    """The search's own query normalisation (shorthand, typo correction) when available, else folded words."""
+    normalise = getattr(catalogue.search_index, "normalise_query", None)
+    return normalise if callable(normalise) else words
+
+
+def charges_per_page(procedure: Procedure) -> bool:
+    return any(ch.fee.kind == "per_page_tiered" or getattr(ch.fee, "per", None) == "page" for ch in procedure.channels)
+
+
+def candidate(
+    procedure: Procedure, score: float = 0.0, evidence_share: float = 0.0, explained_share: float = 0.0
+) -> Candidate:
+    return Candidate(
+        procedure.code,
+        procedure.name,
+        round(score, 4),
+        round(evidence_share, 4),
+        round(explained_share, 4),
+        charges_per_page(procedure),
+    )
+
+
+def _measured(procedure: Procedure, score: float, query_tokens: list[str], tokenize) -> Candidate:
+    names = [tokenize(label) for label in (procedure.name, *procedure.aliases)]
+    return candidate(procedure, score, evidence(query_tokens, names), explained(query_tokens, names))
+
+
+def rank(catalogue: Catalogue, text: str, limit: int = SEARCH_LIMIT) -> list[Candidate]:
+    """Search hits for `text`, best first, with their evidence and explained share."""
+    text = unicodedata.normalize("NFC", text).strip()
+    if not text:
+        return []
+    tokenize = _tokenizer(catalogue)
+    query_tokens = question_words(tokenize(text))
+    return [_measured(h.procedure, h.score, query_tokens, tokenize) for h in catalogue.search(text, limit=limit)]
+
+
+def resolve(
+    catalogue: Catalogue,
+    text: str,
+    *,
+    current: str | None = None,
+    hint: str | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> Resolution:
+    """Resolve a message to a procedure (see the module docstring). Unknown `current`/`hint` codes are ignored."""
+    text = unicodedata.normalize("NFC", text or "").strip()
+    hits = rank(catalogue, text)
+    by_code = {h.code: h for h in hits}
+    tokenize = _tokenizer(catalogue)
+    query_tokens = question_words(tokenize(text)) if text else []
+
+    def known(code: str | None) -> Candidate | None:
+        procedure = catalogue.get(code) if code and code.strip() else None
+        if procedure is None:
+            return None
+        return by_code.get(procedure.code) or _measured(procedure, 0.0, query_tokens, tokenize)
+
+    pages, copies = parse_quantities(text)
+    band, chosen, candidates, from_context = decide(
+        hits, current=known(current), hint=known(hint), pages=pages, thresholds=thresholds
+    )
+    return Resolution(band, chosen, candidates, pages, copies, from_context)
+
+
+# ---- what the message asks about ----------------------------------------------------------------
+
+
+def _words_re(*phrases: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b")
+
+
+# Checked in this order: "mất bao nhiêu ngày" asks for the time, "mất bao nhiêu" for the fee.
+_ASPECT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("legal", _words_re("can cu", "phap ly", "luat nao", "nghi dinh", "thong tu", "van ban phap", "quy dinh nao")),
+    ("conditions", _words_re("dieu kien", "duoc phep", "ai duoc", "truong hop nao")),
+    (
+        "time",
+        _words_re(
+            "bao lau",
+            "may ngay",
+            "bao nhieu ngay",
+            "may hom",
+            "thoi han",
+            "thoi gian",
+            "khi nao",
+            "bao gio",
+            "lau khong",
+            "trong ngay",
+            "lay ngay",
+        ),
+    ),
+    ("fee", _words_re("le phi", "phi", "tien", "bao nhieu", "mien phi", "mat tien", "ton tien", "gia bao")),
+    ("where", _words_re("o dau", "cho nao", "noi nop", "nop o", "nop tai", "nop truc tuyen", "nop online", "den dau")),
+    (
+        "documents",
+        _words_re(
+            "giay to",
+            "can gi",
+            "can nhung gi",
+            "mang gi",
+            "mang theo",
+            "ho so gom",
+            "chuan bi",
+            "to khai",
+            "can mang",
+            "thanh phan",
+        ),
+    ),
+]
+
+
+def detect_aspect(text: str) -> str:
+    """Which aspect a free-text question asks about (for answering without the NLU): documents, fee, time,
+    where, conditions, legal, or overview when nothing specific is asked."""
+    folded = _normalise(text)
+    folded = re.sub(r"\b(dk|dky|dki)\b", "dang ky", folded)
+    folded = re.sub(r"\b(bn|bnh)\b", "bao nhieu", folded)
+    for aspect, pattern in _ASPECT_PATTERNS:
+        if pattern.search(folded):
+            return aspect
+    return "overview"
+
+
+# ---- requests the fallback recognises without the NLU -------------------------------------------
+
+_OFFICER_WORDS = _words_re("can bo", "nhan vien", "cong chuc", "nguoi that", "tong dai vien")
+_CONTACT_WORDS = _words_re("gap", "noi chuyen", "goi", "ket noi", "lien he", "lien lac", "chuyen", "tro chuyen")
+_DOSSIER_WORDS = _words_re("tra cuu ho so", "ho so cua toi", "ho so so", "ma ho so", "kiem tra ho so", "ho so toi")
+_DOSSIER_CODE = re.compile(r"(?<![\w.])[0-9a-z][0-9a-z.]*-\d{6}-\d{3,6}(?!\w)")
+_GREETING_WORDS = frozenset("xin chao chao ban alo hello hi a em anh chi ad admin oi tro ly shop".split())
+
+
+def wants_officer(text: str) -> bool:
+    """'cho tôi nói chuyện với cán bộ', 'gặp nhân viên'."""
+    folded = _normalise(text)
+    return bool(_OFFICER_WORDS.search(folded) and _CONTACT_WORDS.search(folded))
+
+
+def mentions_dossier(text: str) -> bool:
+    """A dossier code or 'tra cứu hồ sơ' in the message."""
+    folded = _normalise(text)
+    return bool(_DOSSIER_CODE.search(folded) or _DOSSIER_WORDS.search(folded))
+
+
+def is_greeting(text: str) -> bool:
+    tokens = re.findall(r"[0-9a-z]+", _normalise(text))
+    return bool(tokens) and set(tokens) <= _GREETING_WORDS and bool({"chao", "alo", "hello", "hi"} & set(tokens))

@@ -1,0 +1,52 @@
+"""Models of the assistant endpoints used by the Rasa action server (see /api/assistant/*)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class ProcedureRef(BaseModel):
+    code: str
+    name: str
+
+
+class CandidateOut(BaseModel):
+    code: str
+    name: str
+    score: float = Field(description="Search relevance 0..1 (0 when taken from the conversation or the hint)")
+
+
+class ResolveResponse(BaseModel):
+    band: Literal["confident", "unsure", "lost"]
+    procedure: ProcedureRef | None = Field(description="The procedure when the band is confident")
+    candidates: list[CandidateOut] = Field(description="The plausible procedures (2–4 when unsure)")
+    pages: int | None = Field(description="Pages named in the text ('10 trang')")
+    copies: int | None = Field(description="Copies named in the text ('3 bản')")
+    from_context: bool = Field(description="True when the procedure comes from `current`, not from the text")
+
+
+class ButtonOut(BaseModel):
+    title: str
+    payload: str = Field(examples=['/ask_fee{"procedure_code":"1.001193"}'])
+
+
+class AnswerResponse(BaseModel):
+    text: str
+    buttons: list[ButtonOut]
+    procedure: ProcedureRef
+
+
+class MenuResponse(BaseModel):
+    text: str
+    buttons: list[ButtonOut]
+
+
+class DossierAnswer(BaseModel):
+    """The citizen-facing answer to a dossier question (tiered: code only, then code + phone digits)."""
+
+    text: str
+    found: bool
+    need_phone: bool = Field(description="True when the code was found and the last 4 phone digits would show more")
+    status: str | None = Field(default=None, description="Status code (e.g. dang_xu_ly) when found")

@@ -1,0 +1,111 @@
+"""Requests to talk to an officer: created by citizens (kiosk, chat, Zalo), taken and closed by staff.
+
+A sender with an open request gets that request back instead of a second one. Staff changes are
+compare-and-set updates (UPDATE … WHERE status = <the status read>), so two officers taking the same
+request at once cannot both succeed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..db import utcnow
+from ..domain.redact import redact
+from ..models import HandoffRequest, StaffUser
+from . import audit
+
+OPEN = ("cho", "dang_ho_tro")
+STATUS_LABELS = {"cho": "Đang chờ", "dang_ho_tro": "Đang hỗ trợ", "xong": "Đã xong"}
+ALLOWED = {
+    "cho": {"dang_ho_tro", "xong"},
+    "dang_ho_tro": {"cho", "xong"},
+    "xong": set(),
+}
+
+
+class HandoffNotFound(LookupError):
+    pass
+
+
+class HandoffConflict(Exception):
+    """The change is not allowed from the request's current status (which may have just changed)."""
+
+
+def request_officer(
+    session: Session, *, channel: str, sender_hash: str, topic: str | None
+) -> tuple[HandoffRequest, bool]:
+    """The sender's open request, or a new one. Returns (request, created)."""
+    existing = session.scalar(
+        select(HandoffRequest)
+        .where(
+            HandoffRequest.sender_hash == sender_hash,
+            HandoffRequest.channel == channel,
+            HandoffRequest.status.in_(OPEN),
+        )
+        .order_by(HandoffRequest.id)
+        .limit(1)
+    )
+    if existing is not None:
+        return existing, False
+    row = HandoffRequest(
+        channel=channel,
+        sender_hash=sender_hash,
+        topic=redact(topic)[:200] if topic else None,
+        status="cho",
+        created_at=utcnow(),
+    )
+    session.add(row)
+    session.commit()
+    return row, True
+
+
+def list_requests(session: Session, statuses: Sequence[str] = OPEN, limit: int = 200) -> list[HandoffRequest]:
+    """Requests in these statuses, oldest first (the one waiting longest is served first)."""
+    rows = session.scalars(
+        select(HandoffRequest)
+        .where(HandoffRequest.status.in_(list(statuses)))
+        .order_by(HandoffRequest.created_at, HandoffRequest.id)
+        .limit(limit)
+    )
+    return list(rows)
+
+
+def change_status(session: Session, request_id: int, status: str, *, user: StaffUser) -> HandoffRequest:
+    row = session.get(HandoffRequest, request_id)
+    if row is None:
+        raise HandoffNotFound(request_id)
+    current = row.status
+    if status == current:
+        if status == "dang_ho_tro" and row.handled_by != user.username:
+            raise HandoffConflict(f"cán bộ {row.handled_by} đang hỗ trợ yêu cầu này")
+        return row
+    if status not in ALLOWED[current]:
+        raise HandoffConflict(f"không thể chuyển từ «{STATUS_LABELS[current]}» sang «{STATUS_LABELS[status]}»")
+    now = utcnow()
+    try:
+        result = session.execute(
+            update(HandoffRequest)
+            .where(HandoffRequest.id == request_id, HandoffRequest.status == current)
+            .values(
+                status=status,
+                handled_by=None if status == "cho" else user.username,
+                handled_at=None if status == "cho" else now,
+            )
+        )
+        if result.rowcount != 1:
+            session.rollback()
+            raise HandoffConflict("yêu cầu vừa được cán bộ khác cập nhật; vui lòng tải lại danh sách")
+        audit.record(
+            session, user.username, "handoff.status", target=str(request_id), details={"from": current, "to": status}
+        )
+        session.commit()
+    except HandoffConflict:
+        raise
+    except Exception:
+        session.rollback()
+        raise
+    session.refresh(row)
+    return row

@@ -1,0 +1,80 @@
+"""Phản ánh, kiến nghị: stored with a deadline in working days; the audit entry holds no personal data."""
+
+from __future__ import annotations
+
+import warnings
+from datetime import date
+
+import pytest
+from conftest import TODAY
+from sqlalchemy import select
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+from kiosk_api.app import create_app
+from kiosk_api.deps import get_today
+from kiosk_api.models import AuditLog, Feedback
+from kiosk_api.services.feedback import deadline
+
+
+def test_deadline_counts_working_days():
+    assert TODAY.weekday() == 4  # a Friday
+    assert deadline(TODAY, 10) == date(2026, 12, 4)
+    assert deadline(TODAY, 1) == date(2026, 11, 23)  # the weekend is skipped
+    assert deadline(date(2026, 11, 21), 5) == date(2026, 11, 27)  # received on a Saturday
+
+
+def test_submit_feedback(client, session):
+    body = {
+        "kind": "phan_anh",
+        "content": "  Cán bộ hẹn trả kết quả nhưng đến nơi chưa có.  ",
+        "contact": "0912 345 678",
+        "channel": "zalo",
+    }
+    response = client.post("/api/feedback", json=body)
+    assert response.status_code == 200, response.text
+    out = response.json()
+    assert out["deadline"] == "2026-12-04"
+    assert f"phản ánh số {out['id']}" in out["text"] and "04/12/2026" in out["text"]
+    assert "10 ngày làm việc" in out["text"] and "UBND xã Thử Nghiệm" in out["text"]
+    assert "0912" not in out["text"]
+
+    row = session.get(Feedback, out["id"])
+    assert (row.kind, row.status, row.deadline) == ("phan_anh", "moi", date(2026, 12, 4))
+    assert row.content == "Cán bộ hẹn trả kết quả nhưng đến nơi chưa có." and row.contact == "0912 345 678"
+    audit = session.scalars(select(AuditLog).where(AuditLog.action == "feedback.create")).one()
+    assert audit.target == str(row.id) and audit.details == {"kind": "phan_anh", "channel": "zalo"}
+    assert "0912" not in str(audit.details) and audit.actor == "citizen:zalo"
+
+
+def test_without_contact_the_citizen_keeps_the_number(client):
+    out = client.post("/api/feedback", json={"kind": "kien_nghi", "content": "Nên mở cửa thứ Bảy", "channel": "kiosk"})
+    text = out.json()["text"]
+    assert "kiến nghị số" in text and "chưa để lại thông tin liên hệ" in text
+
+
+def test_working_days_are_configurable(settings, catalogue):
+    application = create_app(settings.model_copy(update={"feedback_working_days": 5}), catalogue)
+    application.dependency_overrides[get_today] = lambda: TODAY
+    with TestClient(application) as c:
+        out = c.post("/api/feedback", json={"kind": "phan_anh", "content": "Chậm", "channel": "chat"}).json()
+    assert out["deadline"] == "2026-11-27" and "5 ngày làm việc" in out["text"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"kind": "khieu_nai", "content": "x", "channel": "chat"},
+        {"kind": "phan_anh", "content": "   ", "channel": "chat"},
+        {"kind": "phan_anh", "content": "x" * 5001, "channel": "chat"},
+        {"kind": "phan_anh", "content": "x", "contact": "y" * 201, "channel": "chat"},
+        {"kind": "phan_anh", "content": "x", "channel": "fax"},
+        {"content": "x", "channel": "chat"},
+    ],
+)
+def test_validation(client, session, body):
+    response = client.post("/api/feedback", json=body)
+    assert response.status_code == 422 and response.json()["error"] == "validation_error"
+    assert session.scalars(select(Feedback)).all() == []
