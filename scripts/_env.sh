@@ -37,3 +37,53 @@ ensure_venv() {
     echo "$want" > "$stamp"
   fi
 }
+
+# ---- the bot's own environment: Rasa 3.6 needs Python 3.10 ------------------------------------------------
+find_python310() {
+  for cand in "${BOT_PYTHON:-}" python3.10; do
+    [ -n "$cand" ] || continue
+    if command -v "$cand" >/dev/null 2>&1 &&
+       "$cand" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 10) else 1)' 2>/dev/null; then
+      command -v "$cand"; return 0
+    fi
+  done
+  if command -v pyenv >/dev/null 2>&1; then
+    for v in $(pyenv versions --bare 2>/dev/null | grep -E '^3\.10\.' | sort -V -r); do
+      p="$(pyenv root)/versions/$v/bin/python"
+      [ -x "$p" ] && { echo "$p"; return 0; }
+    done
+  fi
+  echo "Rasa cần Python 3.10 (Rasa needs Python 3.10): install it (pyenv install 3.10) or set BOT_PYTHON." >&2
+  return 1
+}
+
+ensure_bot_venv() {
+  local stamp=".venv-bot/.installed"
+  if [ ! -x .venv-bot/bin/python ]; then
+    "$(find_python310)" -m venv .venv-bot
+  fi
+  local want
+  want="$(sha256sum bot/requirements.txt | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    .venv-bot/bin/python -m pip install --quiet --upgrade "pip<24"
+    .venv-bot/bin/python -m pip install --quiet -r bot/requirements.txt
+    echo "$want" > "$stamp"
+  fi
+}
+
+# Generate the NLU data from the catalogue and train the Rasa model when its inputs changed.
+# Prints the model path. The model's name carries the fingerprint of everything it is trained from.
+train_bot() {
+  .venv/bin/python bot/generate_training_data.py >&2
+  local fp
+  fp="$(cd bot && find config.yml domain.yml data components -type f \( -name '*.yml' -o -name '*.py' \) -print0 \
+        | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+  local model="models/bot-$fp.tar.gz"
+  if [ ! -f "$model" ]; then
+    echo "Huấn luyện mô hình trợ lý (training the assistant model, fingerprint $fp)…" >&2
+    mkdir -p models
+    (cd bot && ../.venv-bot/bin/rasa train --quiet --out ../models --fixed-model-name "bot-$fp" >&2)
+  fi
+  ln -sfn "bot-$fp.tar.gz" models/current.tar.gz
+  echo "$model"
+}

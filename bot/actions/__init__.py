@@ -1,0 +1,1 @@
+"""Custom actions of the assistant (run with `rasa run actions` from bot/)."""

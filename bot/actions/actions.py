@@ -1,0 +1,581 @@
+"""Custom actions: they relay kiosk_api's answers (the only source of procedure facts and Vietnamese wording).
+
+Rules of the assistant kept here:
+- a procedure's facts are given only when kiosk_api's resolver is confident (or the citizen chose the procedure
+  on a button); when unsure the assistant asks "Có phải ông/bà hỏi về …?" with buttons; when lost it says so
+  and offers an officer and the menu;
+- follow-ups ("thế còn lệ phí?") are answered about the procedure in the `procedure_code` slot;
+- dossier lookups disclose details only with the last 4 phone digits (kiosk_api decides what to say);
+- when kiosk_api is down the citizen gets a polite message and is pointed to an officer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import unicodedata
+import uuid
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from . import messages as msg
+from .kiosk_client import KioskClient, KioskUnavailable, Reply
+
+logger = logging.getLogger(__name__)
+
+ASPECT_BY_INTENT: dict[str, str] = {
+    "ask_procedure": "overview",
+    "ask_documents": "documents",
+    "ask_fee": "fee",
+    "ask_time": "time",
+    "ask_where": "where",
+    "ask_conditions": "conditions",
+    "ask_legal": "legal",
+}
+INTENT_BY_ASPECT = {aspect: intent for intent, aspect in ASPECT_BY_INTENT.items()}
+
+SATISFACTION_LEVELS = ("rat_hai_long", "hai_long", "binh_thuong", "khong_hai_long")
+CANCELLED = "__cancelled__"
+NO_COMMENT = "__none__"
+CHANNELS = ("chat", "kiosk", "zalo")
+MAX_CANDIDATES = 4
+MIN_HINT_CONFIDENCE = 0.8
+
+CODE_RE = re.compile(r"^\d\.\d{6}(\.[0-9A-Za-z]+)*$")
+PROVINCIAL_CODE_RE = re.compile(r"[0-9A-Za-z.]+-\d{6}-\d{4}")
+FULL_PHONE_RE = re.compile(r"(?<!\d)(?:\+?84|0)\d{8,10}(?!\d)")
+
+client = KioskClient()
+
+
+# ---- helpers ----------------------------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip Vietnamese diacritics (đ -> d), collapse spaces and punctuation."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn").replace("đ", "d")
+    return " ".join(re.findall(r"\w+", stripped))
+
+
+def client_key(tracker: Tracker) -> str:
+    metadata = tracker.latest_message.get("metadata") or {}
+    key = metadata.get("client") if isinstance(metadata, dict) else None
+    return str(key) if key else tracker.sender_id
+
+
+def channel_of(tracker: Tracker) -> str:
+    metadata = tracker.latest_message.get("metadata") or {}
+    channel = metadata.get("channel") if isinstance(metadata, dict) else None
+    return channel if channel in CHANNELS else "chat"
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def latest_entity(tracker: Tracker, entity: str) -> str | None:
+    for e in tracker.latest_message.get("entities") or []:
+        if e.get("entity") == entity and e.get("value") not in (None, ""):
+            return str(e["value"]).strip()
+    return None
+
+
+def user_text(tracker: Tracker) -> str:
+    """The citizen's words ("" for a button payload such as /ask_fee{...})."""
+    text = (tracker.latest_message.get("text") or "").strip()
+    return "" if text.startswith("/") else text
+
+
+def previous_action(tracker: Tracker) -> str | None:
+    """The last action the bot ran before the latest user message (action_listen and slot events skipped)."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif kind == "action" and seen_user and event.get("name") not in ("action_listen", None):
+            return event.get("name")
+    return None
+
+
+def utter_reply(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    dispatcher.utter_message(text=reply.text or "", buttons=reply.buttons or None)
+
+
+def button(title: str, intent: str, **entities: str) -> dict[str, str]:
+    payload = f"/{intent}" + (json.dumps(entities, ensure_ascii=False) if entities else "")
+    return {"title": title, "payload": payload}
+
+
+def procedure_hint(tracker: Tracker) -> str | None:
+    """The code of a catalogue name the NLU found in the message (mapped by the synonyms), if any.
+
+    Only exact names and aliases map to a code; a span that maps to nothing (a typo, a partial name) is no hint.
+    """
+    for e in tracker.latest_message.get("entities") or []:
+        if e.get("entity") != "procedure":
+            continue
+        value = str(e.get("value") or "").strip()
+        confidence = e.get("confidence_entity")
+        if CODE_RE.match(value) and (confidence is None or confidence >= MIN_HINT_CONFIDENCE):
+            return value
+    return None
+
+
+def as_int(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+# ---- procedure questions -------------------------------------------------------------------------------
+
+
+async def give_answer(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    code: str,
+    aspect: str,
+    pages: int | None = None,
+    copies: int | None = None,
+) -> list[EventType]:
+    """Relay kiosk_api's answer about one procedure and remember it for follow-ups."""
+    reply = await client.answer(client_key(tracker), code, aspect, pages=pages, copies=copies)
+    utter_reply(dispatcher, reply)
+    procedure = reply.data.get("procedure") or {}
+    return [
+        SlotSet("procedure_code", procedure.get("code") or code),
+        SlotSet("candidate_codes", None),
+        SlotSet("pending_aspect", None),
+    ]
+
+
+def ask_candidates(dispatcher: CollectingDispatcher, candidates: list[dict[str, Any]], aspect: str) -> list[EventType]:
+    """'Có phải ông/bà hỏi về …?' with one button per candidate; no procedure facts."""
+    candidates = candidates[:MAX_CANDIDATES]
+    intent = INTENT_BY_ASPECT.get(aspect, "ask_procedure")
+    text = msg.ONE_CANDIDATE.format(name=candidates[0]["name"]) if len(candidates) == 1 else msg.SEVERAL_CANDIDATES
+    buttons = [button(str(c["name"]), intent, procedure_code=str(c["code"])) for c in candidates]
+    buttons += [msg.NOT_THESE_BUTTON, msg.OFFICER_BUTTON]
+    dispatcher.utter_message(text=text, buttons=buttons)
+    return [
+        SlotSet("candidate_codes", [str(c["code"]) for c in candidates]),
+        SlotSet("pending_aspect", aspect),
+    ]
+
+
+def lost(dispatcher: CollectingDispatcher) -> list[EventType]:
+    dispatcher.utter_message(text=msg.LOST, buttons=msg.LOST_BUTTONS)
+    return [SlotSet("candidate_codes", None), SlotSet("pending_aspect", None)]
+
+
+async def answer_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, aspect: str, *, fallback: bool = False
+) -> list[EventType]:
+    """Resolve the procedure the citizen asks about, then answer, ask which one, or say we are lost.
+
+    `fallback`: the NLU was not confident about the intent; answer only when the text itself names a
+    procedure confidently (never from the conversation's context, never a guess).
+    """
+    key = client_key(tracker)
+    chosen = latest_entity(tracker, "procedure_code")
+    hint = procedure_hint(tracker)
+    current = tracker.get_slot("procedure_code")
+    text = user_text(tracker)
+    try:
+        if chosen and CODE_RE.match(chosen):
+            # The citizen pressed a button naming the procedure.
+            return await give_answer(dispatcher, tracker, chosen, aspect)
+        if not text:
+            return lost(dispatcher)
+        res = await client.resolve(key, text, current=None if fallback else current, hint=hint)
+        band = res.data.get("band")
+        procedure = res.data.get("procedure") or {}
+        candidates = [c for c in res.data.get("candidates") or [] if c.get("code") and c.get("name")]
+        if band == "confident" and procedure.get("code") and not (fallback and res.data.get("from_context")):
+            return await give_answer(
+                dispatcher,
+                tracker,
+                procedure["code"],
+                aspect,
+                pages=as_int(res.data.get("pages")),
+                copies=as_int(res.data.get("copies")),
+            )
+        if fallback:
+            return lost(dispatcher)
+        if band == "unsure" and candidates:
+            if hint:
+                # The NLU recognised a catalogue name: put that procedure first.
+                candidates.sort(key=lambda c: c["code"] != hint)
+            return ask_candidates(dispatcher, candidates, aspect)
+        if hint:
+            # The resolver found nothing, but the text contains a catalogue name: ask, do not answer.
+            named = await client.answer(key, hint, "overview")
+            name = (named.data.get("procedure") or {}).get("name")
+            if name:
+                return ask_candidates(dispatcher, [{"code": hint, "name": name}], aspect)
+        return lost(dispatcher)
+    except KioskUnavailable:
+        dispatcher.utter_message(text=msg.SERVICE_UNAVAILABLE, buttons=[msg.OFFICER_BUTTON])
+        return []
+
+
+class ActionAnswerProcedure(Action):
+    def name(self) -> str:
+        return "action_answer_procedure"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        aspect = ASPECT_BY_INTENT.get(latest_intent(tracker) or "", "overview")
+        return await answer_question(dispatcher, tracker, aspect)
+
+
+class ActionFallbackProcedure(Action):
+    """nlu_fallback: maybe a procedure question in unusual words; answer only if the resolver is confident."""
+
+    def name(self) -> str:
+        return "action_fallback_procedure"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        return await answer_question(dispatcher, tracker, "overview", fallback=True)
+
+
+def pending_candidates(tracker: Tracker) -> list[str]:
+    """Candidates offered in the bot's previous turn (stale ones from earlier turns do not count)."""
+    if previous_action(tracker) not in ("action_answer_procedure", "action_fallback_procedure"):
+        return []
+    return [c for c in tracker.get_slot("candidate_codes") or [] if isinstance(c, str)]
+
+
+class ActionHandleAffirm(Action):
+    """'Đúng rồi' / 'có': confirms a single candidate procedure, or accepts the offer to rate the service."""
+
+    def name(self) -> str:
+        return "action_handle_affirm"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        candidates = pending_candidates(tracker)
+        if len(candidates) == 1:
+            aspect = tracker.get_slot("pending_aspect") or "overview"
+            try:
+                return await give_answer(dispatcher, tracker, candidates[0], aspect)
+            except KioskUnavailable:
+                dispatcher.utter_message(text=msg.SERVICE_UNAVAILABLE, buttons=[msg.OFFICER_BUTTON])
+                return []
+        if candidates:
+            dispatcher.utter_message(text=msg.CHOOSE_CANDIDATE)
+            return []
+        if previous_action(tracker) in ("utter_thank", "utter_goodbye"):
+            return [FollowupAction("rating_form")]
+        dispatcher.utter_message(text=msg.ANYTHING_ELSE)
+        return []
+
+
+class ActionHandleDeny(Action):
+    """'Không phải': the candidates were wrong; ask to say it differently, offer an officer and the menu."""
+
+    def name(self) -> str:
+        return "action_handle_deny"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if pending_candidates(tracker):
+            dispatcher.utter_message(text=msg.CANDIDATES_REJECTED, buttons=[msg.OFFICER_BUTTON, msg.MENU_BUTTON])
+            return [SlotSet("candidate_codes", None), SlotSet("pending_aspect", None)]
+        dispatcher.utter_message(text=msg.ANYTHING_ELSE)
+        return []
+
+
+class ActionShowMenu(Action):
+    def name(self) -> str:
+        return "action_show_menu"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        try:
+            utter_reply(dispatcher, await client.menu(client_key(tracker)))
+        except KioskUnavailable:
+            dispatcher.utter_message(text=msg.SERVICE_UNAVAILABLE, buttons=[msg.OFFICER_BUTTON])
+        return []
+
+
+# ---- dossier lookup --------------------------------------------------------------------------------------
+
+
+def phone_digits(tracker: Tracker) -> str | None:
+    """The last 4 phone digits in the latest message (from the regex entity, or a full number typed)."""
+    full = FULL_PHONE_RE.search(re.sub(r"(?<=\d)[ .](?=\d)", "", user_text(tracker)))
+    if full:
+        return full.group(0)[-4:]  # a whole number typed: only its last 4 digits are used (and sent)
+    digits = latest_entity(tracker, "phone_last4")
+    return digits if digits and re.fullmatch(r"\d{4}", digits) else None
+
+
+def normalise_dossier_code(code: str | None) -> str | None:
+    """Codes in the provincial format are printed in capitals (000.00.06.H56-231027-0361); phones type "h56"."""
+    if not code:
+        return None
+    code = code.strip()
+    return code.upper() if PROVINCIAL_CODE_RE.fullmatch(code) else code
+
+
+class ActionLookupDossier(Action):
+    """Code only -> the public status and a request for the 4 digits; code + digits -> the full answer."""
+
+    def name(self) -> str:
+        return "action_lookup_dossier"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        code = normalise_dossier_code(latest_entity(tracker, "dossier_code"))
+        if not code and latest_intent(tracker) != "lookup_dossier":
+            code = tracker.get_slot("dossier_code")  # the digits that follow an earlier code
+        digits = phone_digits(tracker)
+        events: list[EventType] = [SlotSet("phone_last4", None)]
+        if not code:
+            dispatcher.utter_message(text=msg.ASK_DOSSIER_CODE_FIRST if digits else msg.ASK_DOSSIER_CODE)
+            return events + [SlotSet("dossier_code", None)]
+        try:
+            reply = await client.dossier(client_key(tracker), code, digits)
+        except KioskUnavailable:
+            dispatcher.utter_message(text=msg.SERVICE_UNAVAILABLE, buttons=[msg.OFFICER_BUTTON])
+            return events
+        utter_reply(dispatcher, reply)
+        events.append(SlotSet("dossier_code", code))
+        if digits and reply.data.get("found"):
+            events.append(SlotSet("verified_dossier", code))
+        return events
+
+
+# ---- officer, rating, feedback ------------------------------------------------------------------------
+
+
+class ActionRequestOfficer(Action):
+    def name(self) -> str:
+        return "action_request_officer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        topic = tracker.get_slot("procedure_code")
+        try:
+            reply = await client.handoff(client_key(tracker), channel_of(tracker), topic, tracker.sender_id)
+        except KioskUnavailable:
+            dispatcher.utter_message(text=msg.OFFICER_OFFLINE)
+            return []
+        utter_reply(dispatcher, reply)
+        return []
+
+
+NO_COMMENT_WORDS = {
+    "khong co gop y", "khong gop y", "khong co", "khong", "ko", "k", "ko co", "khong a", "khong co gi",
+    "thoi", "het", "khong co y kien", "khong y kien", "khong can", "ok", "khong co gop y gi",
+}  # fmt: skip
+CANCEL_WORDS = {
+    "thoi", "thoi khong gui nua", "khong gui nua", "huy", "thoi khoi", "khong", "ko", "k", "thoi huy",
+    "khong can", "thoi khong can", "bo qua", "thoi a",
+}  # fmt: skip
+SATISFACTION_WORDS = (
+    ("rat hai long", "rat_hai_long"),
+    ("khong hai long", "khong_hai_long"),
+    ("chua hai long", "khong_hai_long"),
+    ("binh thuong", "binh_thuong"),
+    ("hai long", "hai_long"),
+)
+
+
+class ValidateRatingForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_rating_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if tracker.get_slot("satisfaction") == CANCELLED:
+            # The citizen does not want to rate now: no comment is asked, the submit action says so.
+            return ["satisfaction"]
+        return domain_slots
+
+    async def extract_satisfaction(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "satisfaction" or tracker.get_slot("satisfaction"):
+            return {}
+        if latest_intent(tracker) == "deny":
+            return {"satisfaction": CANCELLED}
+        words = fold(user_text(tracker))
+        for phrase, level in SATISFACTION_WORDS:
+            if phrase in words:
+                return {"satisfaction": level}
+        return {}
+
+    def validate_satisfaction(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if slot_value == CANCELLED:
+            return {"satisfaction": CANCELLED}
+        if slot_value not in SATISFACTION_LEVELS:
+            return {"satisfaction": None}
+        return {"satisfaction": slot_value, "rating_key": tracker.get_slot("rating_key") or uuid.uuid4().hex}
+
+    def validate_rating_comment(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = str(slot_value or "").strip()
+        if not text or text.startswith("/") or fold(text) in NO_COMMENT_WORDS:
+            return {"rating_comment": NO_COMMENT}
+        return {"rating_comment": text[:1000]}
+
+
+class ActionSubmitRating(Action):
+    def name(self) -> str:
+        return "action_submit_rating"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        satisfaction = tracker.get_slot("satisfaction")
+        comment = tracker.get_slot("rating_comment")
+        key = tracker.get_slot("rating_key") or uuid.uuid4().hex
+        reset: list[EventType] = [
+            SlotSet("satisfaction", None),
+            SlotSet("rating_comment", None),
+            SlotSet("rating_key", None),
+        ]
+        if satisfaction not in SATISFACTION_LEVELS:
+            dispatcher.utter_message(text=msg.RATING_CANCELLED)
+            return reset
+        try:
+            reply = await client.rating(
+                client_key(tracker),
+                channel=channel_of(tracker),
+                satisfaction=satisfaction,
+                comment=None if comment in (None, NO_COMMENT) else comment,
+                dossier_code=tracker.get_slot("verified_dossier"),
+                idempotency_key=f"{tracker.sender_id}:{key}",
+            )
+        except KioskUnavailable:
+            dispatcher.utter_message(text=msg.RATING_FAILED)
+            return reset
+        utter_reply(dispatcher, reply)
+        return reset
+
+
+FEEDBACK_TRIGGER_RE = re.compile(
+    r"^(?:(?:toi|em|minh|chau|con)\s+)?(?:muon\s+|xin\s+|co\s+)?(?:gui\s+)?"
+    r"(?:phan anh|kien nghi|gop y|khieu nai|phan nan|to cao|de nghi)(?:\s+(?:ve|la|viec|rang))?\s*"
+)
+MIN_FEEDBACK_WORDS = 8
+
+
+def feedback_kind(text: str) -> str:
+    words = fold(text)
+    return "kien_nghi" if any(w in words for w in ("kien nghi", "de nghi", "gop y", "de xuat")) else "phan_anh"
+
+
+class ValidateFeedbackForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_feedback_form"
+
+    async def extract_feedback_content(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        # A first message that already says what happened ("phản ánh đèn đường thôn 3 hỏng cả tháng nay …")
+        # is the content itself: do not make the citizen type it again.
+        if tracker.get_slot("requested_slot") or latest_intent(tracker) != "give_feedback":
+            return {}
+        text = user_text(tracker)
+        rest = FEEDBACK_TRIGGER_RE.sub("", fold(text), count=1)
+        if len(rest.split()) >= MIN_FEEDBACK_WORDS:
+            return {"feedback_content": text}
+        return {}
+
+    def validate_feedback_content(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = str(slot_value or "").strip()
+        if text.startswith("/"):
+            return {"feedback_content": None}  # a button, not content: ask again
+        if fold(text) in CANCEL_WORDS:
+            return {"feedback_content": CANCELLED}
+        if len(fold(text)) < 3:
+            return {"feedback_content": None}
+        return {"feedback_content": text[:2000]}
+
+
+def feedback_trigger_text(tracker: Tracker) -> str:
+    for event in reversed(tracker.events):
+        if (
+            event.get("event") == "user"
+            and (event.get("parse_data") or {}).get("intent", {}).get("name") == "give_feedback"
+        ):
+            return event.get("text") or ""
+    return ""
+
+
+class ActionSubmitFeedback(Action):
+    def name(self) -> str:
+        return "action_submit_feedback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        content = tracker.get_slot("feedback_content")
+        reset: list[EventType] = [SlotSet("feedback_content", None)]
+        if not content or content == CANCELLED:
+            dispatcher.utter_message(text=msg.FEEDBACK_CANCELLED)
+            return reset
+        kind = feedback_kind(f"{feedback_trigger_text(tracker)} {content}")
+        try:
+            reply = await client.feedback(client_key(tracker), kind=kind, content=content, channel=channel_of(tracker))
+        except KioskUnavailable:
+            dispatcher.utter_message(text=msg.FEEDBACK_FAILED)
+            return reset
+        utter_reply(dispatcher, reply)
+        return reset
+
+
+# ---- questions asked by the forms, and the core fallback --------------------------------------------------
+
+
+class ActionAskSatisfaction(Action):
+    def name(self) -> str:
+        return "action_ask_satisfaction"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(text=msg.ASK_SATISFACTION, buttons=msg.SATISFACTION_BUTTONS)
+        return []
+
+
+class ActionAskRatingComment(Action):
+    def name(self) -> str:
+        return "action_ask_rating_comment"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(
+            text=msg.ASK_RATING_COMMENT, buttons=[{"title": msg.NO_COMMENT_TITLE, "payload": msg.NO_COMMENT_TITLE}]
+        )
+        return []
+
+
+class ActionAskFeedbackContent(Action):
+    def name(self) -> str:
+        return "action_ask_feedback_content"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(text=msg.ASK_FEEDBACK_CONTENT)
+        return []
+
+
+class ActionNotUnderstood(Action):
+    """Core fallback (no policy is confident about the next action): say so, offer an officer and the menu."""
+
+    def name(self) -> str:
+        return "action_not_understood"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(text=msg.NOT_UNDERSTOOD, buttons=[msg.OFFICER_BUTTON, msg.MENU_BUTTON])
+        return [UserUtteranceReverted()]

@@ -1,0 +1,75 @@
+"""What the custom actions say themselves (everything else comes from kiosk_api or the domain's responses).
+
+Kept here rather than as domain responses that only actions use: `rasa data validate --fail-on-warnings`
+requires every domain response to appear in a story or rule.
+"""
+
+from __future__ import annotations
+
+Button = dict[str, str]
+
+OFFICER_BUTTON: Button = {"title": "Gặp cán bộ", "payload": "/request_officer"}
+MENU_BUTTON: Button = {"title": "Các việc tôi giúp được", "payload": "/help"}
+
+ANYTHING_ELSE = "Dạ. Ông/bà cần hỏi gì thêm cứ nhắn cho tôi ạ."
+
+LOST = (
+    "Xin lỗi, tôi chưa hiểu rõ ông/bà hỏi về thủ tục nào. Ông/bà có thể nói rõ tên thủ tục (ví dụ: «đăng ký khai "
+    "sinh», «chứng thực bản sao»), xem danh sách thủ tục thường gặp, hoặc gặp cán bộ để được hướng dẫn trực tiếp."
+)
+LOST_BUTTONS: list[Button] = [OFFICER_BUTTON, MENU_BUTTON]
+
+ONE_CANDIDATE = "Có phải ông/bà hỏi về thủ tục «{name}»?"
+SEVERAL_CANDIDATES = "Có phải ông/bà hỏi về một trong các thủ tục dưới đây? Xin ông/bà bấm chọn đúng thủ tục:"
+NOT_THESE_BUTTON: Button = {"title": "Không phải các thủ tục trên", "payload": "/deny"}
+CHOOSE_CANDIDATE = "Ông/bà vui lòng bấm chọn đúng thủ tục trong danh sách ở trên, hoặc nói rõ tên thủ tục cần hỏi."
+CANDIDATES_REJECTED = (
+    "Dạ, xin lỗi ông/bà. Ông/bà vui lòng nói rõ hơn tên thủ tục hoặc việc cần làm (ví dụ: «làm giấy khai sinh "
+    "cho con»), hoặc gặp cán bộ để được hướng dẫn trực tiếp."
+)
+
+SERVICE_UNAVAILABLE = (
+    "Xin lỗi, hệ thống tra cứu của xã đang tạm gián đoạn nên tôi chưa trả lời được. Ông/bà vui lòng thử lại sau "
+    "ít phút, hoặc đến quầy Bộ phận Một cửa để cán bộ hỗ trợ trực tiếp."
+)
+OFFICER_OFFLINE = (
+    "Xin lỗi, hiện tôi chưa gửi được yêu cầu tới cán bộ. Ông/bà vui lòng đến quầy Bộ phận Một cửa của Ủy ban nhân "
+    "dân xã, cán bộ sẽ hỗ trợ trực tiếp."
+)
+
+ASK_DOSSIER_CODE = (
+    "Ông/bà vui lòng nhập mã hồ sơ in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả (ví dụ: 000.00.06.H56-231027-0361)."
+)
+ASK_DOSSIER_CODE_FIRST = (
+    "Để tra cứu, ông/bà vui lòng nhập mã hồ sơ trước (in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả), sau đó "
+    "là 4 số cuối số điện thoại đã đăng ký khi nộp hồ sơ."
+)
+
+ASK_SATISFACTION = "Ông/bà có hài lòng với việc tiếp nhận và giải quyết thủ tục hành chính không? Xin chọn một mức:"
+SATISFACTION_BUTTONS: list[Button] = [
+    {"title": "Rất hài lòng", "payload": '/inform_satisfaction{"satisfaction": "rat_hai_long"}'},
+    {"title": "Hài lòng", "payload": '/inform_satisfaction{"satisfaction": "hai_long"}'},
+    {"title": "Bình thường", "payload": '/inform_satisfaction{"satisfaction": "binh_thuong"}'},
+    {"title": "Không hài lòng", "payload": '/inform_satisfaction{"satisfaction": "khong_hai_long"}'},
+]
+NO_COMMENT_TITLE = "Không có góp ý"
+ASK_RATING_COMMENT = (
+    "Ông/bà có góp ý gì thêm để chúng tôi phục vụ tốt hơn không? Xin gõ góp ý, hoặc bấm «Không có góp ý»."
+)
+RATING_CANCELLED = "Dạ, ông/bà có thể đánh giá vào lúc khác. Cảm ơn ông/bà."
+RATING_FAILED = (
+    "Xin lỗi, hệ thống chưa ghi nhận được đánh giá của ông/bà. Ông/bà vui lòng thử lại sau ít phút hoặc đánh giá "
+    "trên phiếu tại quầy Bộ phận Một cửa."
+)
+
+ASK_FEEDBACK_CONTENT = (
+    "Xin ông/bà cho biết nội dung phản ánh, kiến nghị: việc gì, ở đâu, từ khi nào. Nếu không muốn gửi nữa, "
+    "ông/bà gõ «thôi»."
+)
+FEEDBACK_CANCELLED = "Dạ, tôi chưa gửi phản ánh, kiến nghị nào. Khi cần, ông/bà cứ nhắn «phản ánh» hoặc «kiến nghị»."
+FEEDBACK_FAILED = (
+    "Xin lỗi, hệ thống chưa nhận được phản ánh, kiến nghị của ông/bà. Ông/bà vui lòng thử lại sau ít phút, hoặc "
+    "gửi trực tiếp tại quầy Bộ phận Một cửa."
+)
+
+NOT_UNDERSTOOD = "Xin lỗi, tôi chưa hiểu ý ông/bà. Ông/bà có thể hỏi lại ngắn gọn hơn, hoặc gặp cán bộ để được hỗ trợ."

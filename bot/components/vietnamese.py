@@ -1,0 +1,118 @@
+"""Vietnamese tokenizer: whitespace tokens whose lemma is the accent-free, lower-cased, expanded form.
+
+Citizens type the same question with diacritics ("đăng ký khai sinh"), without them ("dang ky khai sinh"),
+in decomposed Unicode (NFD, from some phones) or in Zalo shorthand ("dk khai sinh ko"). The tokenizer
+normalises the text to NFC and keeps each token's surface text, and sets the token's lemma to its folded
+form with shorthand expanded ("dk" -> "dang ky", "ko" -> "khong", "đc" -> "duoc"). Featurizers configured
+with `use_lemma: true` then see identical features for all these spellings; a featurizer with
+`use_lemma: false` still sees the original words.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.tokenizers.tokenizer import Token
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+# Zalo / SMS shorthand and common abbreviations (folded form) -> folded words. A multi-word expansion is
+# one token whose lemma has a space: the word-level count vectorizer then counts both words for it.
+SHORTHAND: dict[str, str] = {
+    "dk": "dang ky",
+    "dky": "dang ky",
+    "dki": "dang ky",
+    "dangky": "dang ky",
+    "ki": "ky",
+    "ko": "khong",
+    "k": "khong",
+    "kg": "khong",
+    "kh": "khong",
+    "khg": "khong",
+    "hong": "khong",
+    "hok": "khong",
+    "j": "gi",
+    "ji": "gi",
+    "bn": "bao nhieu",
+    "bnh": "bao nhieu",
+    "bnhieu": "bao nhieu",
+    "dc": "duoc",
+    "ntn": "nhu the nao",
+    "tn": "the nao",
+    "bh": "bao gio",
+    "bg": "bao gio",
+    "r": "roi",
+    "ms": "moi",
+    "vs": "voi",
+    "trc": "truoc",
+    "cx": "cung",
+    "cmnd": "can cuoc",
+    "cccd": "can cuoc",
+    "cmt": "can cuoc",
+    "hk": "ho khau",
+    "hs": "ho so",
+    "sdt": "so dien thoai",
+    "dt": "dien thoai",
+    "gks": "giay khai sinh",
+    "ks": "khai sinh",
+    "xn": "xac nhan",
+    "vk": "vo",
+    "ck": "chong",
+    "bhyt": "bao hiem y te",
+    "ubnd": "uy ban nhan dan",
+    "ctv": "cong tac vien",
+    "kt3": "tam tru",
+    "tthc": "thu tuc",
+    "sdd": "quyen su dung dat",
+    "qsdd": "quyen su dung dat",
+    "nc": "nuoc",
+    "ng": "nguoi",
+    "mk": "minh",
+    "e": "em",
+    "ad": "admin",
+}
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip Vietnamese diacritics (đ -> d); NFC/NFD-insensitive."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return stripped.replace("đ", "d")
+
+
+def lemma_of(word: str) -> str:
+    """The featurizers' view of one token: folded, with shorthand expanded."""
+    folded = fold(word)
+    return SHORTHAND.get(folded, folded)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
+class VietnameseTokenizer(WhitespaceTokenizer):
+    """WhitespaceTokenizer with NFC normalisation and accent-free, shorthand-expanded lemmas."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        config = WhitespaceTokenizer.get_default_config()
+        # When false, lemmas stay equal to the token text (a plain WhitespaceTokenizer with NFC): for ablations.
+        config["fold_lemmas"] = True
+        return config
+
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
+        text = message.get(attribute)
+        if attribute == TEXT and isinstance(text, str):
+            normalised = nfc(text)
+            if normalised != text:
+                # Entities found later (regex, DIET) point into the normalised text.
+                message.set(attribute, normalised)
+        tokens = super().tokenize(message, attribute)
+        if self._config.get("fold_lemmas", True):
+            for token in tokens:
+                token.lemma = lemma_of(token.text)
+        return tokens
