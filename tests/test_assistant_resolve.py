@@ -12,6 +12,7 @@ from search_eval import Labelled, dev_chat_questions, own_questions
 from kiosk_api.domain.resolve import (
     Band,
     Candidate,
+    aspect_cue,
     classify,
     decide,
     detect_aspect,
@@ -339,6 +340,15 @@ def test_requests_recognised_without_the_nlu():
     assert is_greeting("Xin chào ạ") and is_greeting("chao ban") and not is_greeting("chào bạn, làm khai sinh ở đâu")
 
 
+def test_aspect_cues_override_only_when_one_aspect_is_clear():
+    assert aspect_cue("dang ky thuong tru mat bao nhieu ngay") == "time"
+    assert aspect_cue("nha em co nguoi mat, lam khai tu can gi a") == "documents"
+    assert aspect_cue("đăng ký kết hôn có tốn tiền không") == "fee"
+    assert aspect_cue("tạm trú nộp ở đâu") == "where"
+    assert aspect_cue("đăng ký khai sinh") is None
+    assert aspect_cue("khai sinh cần giấy tờ gì, lệ phí bao nhiêu") is None  # two aspects: leave it to the NLU
+
+
 # ---- HTTP ---------------------------------------------------------------------------------------
 
 
@@ -351,6 +361,7 @@ def test_resolve_endpoint(client):
         "pages": 10,
         "copies": 1,
         "from_context": False,
+        "aspect": "fee",
     }
     assert body["candidates"][0]["code"] == "2.000815" and 0 < body["candidates"][0]["score"] <= 1
 
@@ -366,6 +377,7 @@ def test_resolve_endpoint(client):
         "pages": None,
         "copies": None,
         "from_context": False,
+        "aspect": None,
     }
 
     hinted = client.get("/api/assistant/resolve", params={"q": "cần giấy tờ gì", "hint": "1.000656"}).json()

@@ -198,6 +198,8 @@ async def answer_question(
         if not text:
             return lost(dispatcher)
         res = await client.resolve(key, text, current=None if fallback else current, hint=hint)
+        # a clear wording cue ("mất mấy ngày", "cần giấy tờ gì") beats the intent's guess of the aspect
+        aspect = res.data.get("aspect") or aspect
         band = res.data.get("band")
         procedure = res.data.get("procedure") or {}
         candidates = [c for c in res.data.get("candidates") or [] if c.get("code") and c.get("name")]

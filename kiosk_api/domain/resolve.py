@@ -416,3 +416,32 @@ def mentions_dossier(text: str) -> bool:
 def is_greeting(text: str) -> bool:
     tokens = re.findall(r"[0-9a-z]+", _normalise(text))
     return bool(tokens) and set(tokens) <= _GREETING_WORDS and bool({"chao", "alo", "hello", "hi"} & set(tokens))
+
+
+# ---- what the question asks about ---------------------------------------------------------------------
+
+# Strong wording cues for the aspect a question asks about, on folded text. A cue overrides the intent the
+# NLU guessed when exactly one aspect is cued ("mất bao nhiêu ngày" asks for time even though "mất bao
+# nhiêu" usually asks for money).
+ASPECT_CUES: dict[str, re.Pattern[str]] = {
+    "time": re.compile(
+        r"\b(bao lau|may ngay|bao nhieu ngay|may hom|bao nhieu hom|thoi han|khi nao (co|lay|xong|nhan|duoc)"
+        r"|bao gio (co|lay|xong|nhan|duoc)|lay ngay duoc|trong ngay (co|duoc|lay))\b"
+    ),
+    "fee": re.compile(
+        r"\b(le phi|phi (bao nhieu|la bao nhieu|het)|bao nhieu tien|het bao nhieu|ton tien|mat tien|ton bao nhieu"
+        r"|mat phi|co mat phi|tien le phi|nop phi|thu phi|mien phi)\b"
+    ),
+    "documents": re.compile(
+        r"\b(can (nhung )?(gi|giay to)|giay to (gi|nao)|mang (theo )?(nhung )?(gi|giay)|chuan bi (nhung )?(gi|giay)"
+        r"|ho so gom|can nop (nhung )?gi|thanh phan ho so)\b"
+    ),
+    "where": re.compile(r"\b(o dau|nop dau|cho nao|nop (online|truc tuyen|qua mang)|qua buu dien|buu chinh)\b"),
+}
+
+
+def aspect_cue(text: str) -> str | None:
+    """The one aspect ("time", "fee", "documents", "where") the wording clearly asks about, else None."""
+    folded = " ".join(words(text))
+    cued = [aspect for aspect, pattern in ASPECT_CUES.items() if pattern.search(folded)]
+    return cued[0] if len(cued) == 1 else None

@@ -18,7 +18,7 @@ from procedures_kb.schema import Procedure
 from ..db import utcnow
 from ..deps import CatalogueDep, SecretDep, SessionDep, SettingsDep, ThrottleClientDep, TodayDep
 from ..domain import answers
-from ..domain.resolve import Resolution, resolve
+from ..domain.resolve import Resolution, aspect_cue, resolve
 from ..errors import ApiError
 from ..schemas.assistant import (
     AnswerResponse,
@@ -53,7 +53,7 @@ def buttons_out(buttons: list[answers.Button]) -> list[ButtonOut]:
     return [ButtonOut(title=b.title, payload=b.payload) for b in buttons]
 
 
-def resolution_out(resolution: Resolution) -> ResolveResponse:
+def resolution_out(resolution: Resolution, aspect: str | None = None) -> ResolveResponse:
     chosen = resolution.procedure
     return ResolveResponse(
         band=resolution.band.value,
@@ -62,6 +62,7 @@ def resolution_out(resolution: Resolution) -> ResolveResponse:
         pages=resolution.pages,
         copies=resolution.copies,
         from_context=resolution.from_context,
+        aspect=aspect,
     )
 
 
@@ -76,7 +77,7 @@ def resolve_question(
 ) -> ResolveResponse:
     """Which procedure the message is about: confident (one), unsure (2–4 candidates) or lost; plus the
     pages and copies it names. Unknown `current` or `hint` codes are ignored."""
-    return resolution_out(resolve(catalogue, q, current=current, hint=hint))
+    return resolution_out(resolve(catalogue, q, current=current, hint=hint), aspect_cue(q))
 
 
 @router.get("/answer", response_model=AnswerResponse, responses=error_responses(404, 422))

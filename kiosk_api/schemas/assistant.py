@@ -25,6 +25,9 @@ class ResolveResponse(BaseModel):
     pages: int | None = Field(description="Pages named in the text ('10 trang')")
     copies: int | None = Field(description="Copies named in the text ('3 bản')")
     from_context: bool = Field(description="True when the procedure comes from `current`, not from the text")
+    aspect: str | None = Field(
+        default=None, description="The aspect the wording clearly asks about (time, fee, documents, where), if any"
+    )
 
 
 class ButtonOut(BaseModel):
