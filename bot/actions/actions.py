@@ -155,6 +155,7 @@ async def give_answer(
     return [
         SlotSet("procedure_code", procedure.get("code") or code),
         SlotSet("candidate_codes", None),
+        SlotSet("candidate_names", None),
         SlotSet("pending_aspect", None),
     ]
 
@@ -169,13 +170,14 @@ def ask_candidates(dispatcher: CollectingDispatcher, candidates: list[dict[str, 
     dispatcher.utter_message(text=text, buttons=buttons)
     return [
         SlotSet("candidate_codes", [str(c["code"]) for c in candidates]),
+        SlotSet("candidate_names", [str(c["name"]) for c in candidates]),
         SlotSet("pending_aspect", aspect),
     ]
 
 
 def lost(dispatcher: CollectingDispatcher) -> list[EventType]:
     dispatcher.utter_message(text=msg.LOST, buttons=msg.LOST_BUTTONS)
-    return [SlotSet("candidate_codes", None), SlotSet("pending_aspect", None)]
+    return [SlotSet("candidate_codes", None), SlotSet("candidate_names", None), SlotSet("pending_aspect", None)]
 
 
 async def answer_question(
@@ -191,6 +193,7 @@ async def answer_question(
     hint = procedure_hint(tracker)
     current = tracker.get_slot("procedure_code")
     text = user_text(tracker)
+    pending = [] if fallback else pending_candidate_refs(tracker)
     try:
         if chosen and CODE_RE.match(chosen):
             # The citizen pressed a button naming the procedure.
@@ -214,6 +217,9 @@ async def answer_question(
             )
         if fallback:
             return lost(dispatcher)
+        if band != "unsure" and pending:
+            # "bao nhiêu tiền?" right after "Có phải ông/bà hỏi về …?": the same choice, for the new question.
+            return ask_candidates(dispatcher, pending, aspect)
         if band == "unsure" and candidates:
             if hint:
                 # The NLU recognised a catalogue name: put that procedure first.
@@ -248,6 +254,15 @@ class ActionFallbackProcedure(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         return await answer_question(dispatcher, tracker, "overview", fallback=True)
+
+
+def pending_candidate_refs(tracker: Tracker) -> list[dict[str, str]]:
+    """The candidates offered in the previous turn, with their names."""
+    codes = pending_candidates(tracker)
+    names = tracker.get_slot("candidate_names") or []
+    if len(names) != len(codes):
+        return []
+    return [{"code": code, "name": str(name)} for code, name in zip(codes, names, strict=True)]
 
 
 def pending_candidates(tracker: Tracker) -> list[str]:
@@ -290,7 +305,7 @@ class ActionHandleDeny(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if pending_candidates(tracker):
             dispatcher.utter_message(text=msg.CANDIDATES_REJECTED, buttons=[msg.OFFICER_BUTTON, msg.MENU_BUTTON])
-            return [SlotSet("candidate_codes", None), SlotSet("pending_aspect", None)]
+            return [SlotSet("candidate_codes", None), SlotSet("candidate_names", None), SlotSet("pending_aspect", None)]
         dispatcher.utter_message(text=msg.ANYTHING_ELSE)
         return []
 
