@@ -87,3 +87,24 @@ train_bot() {
   ln -sfn "bot-$fp.tar.gz" models/current.tar.gz
   echo "$model"
 }
+
+# ---- system packages (Debian): espeak-ng for speech, chromium for the browser tests -------------------------
+# ensure_system_packages CMD:PACKAGE ... installs the packages whose command is missing, with apt-get when we
+# are root (or sudo works without a password); otherwise prints exactly what to install and returns 1.
+ensure_system_packages() {
+  local missing=() pair
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+  done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  local sudo=()
+  if [ "$(id -u)" != "0" ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo=(sudo -n); else
+      echo "Cần cài gói hệ thống (please install): sudo apt-get install ${missing[*]}" >&2
+      return 1
+    fi
+  fi
+  echo "Cài gói hệ thống (installing system packages): ${missing[*]}" >&2
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
