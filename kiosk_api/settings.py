@@ -28,6 +28,10 @@ Environment variables (all optional):
   ``kiosk internal-token``).
 - ``KIOSK_FEEDBACK_WORKING_DAYS``: working days within which a citizen's phản ánh, kiến nghị is answered.
   Default: ``10``.
+- ``KIOSK_PUBLIC_BASE_URL``: address citizens' phones reach this server at, used in QR codes (rating pages,
+  checklists): the kiosk PC's LAN address on the commune Wi-Fi (e.g. ``http://192.168.1.10:8000``) or a public
+  address where one exists. Default: ``http://<KIOSK_HOST>:<KIOSK_PORT>``.
+- ``KIOSK_RATING_TOKEN_DAYS``: days a dossier's rating QR code stays valid after it is issued. Default: ``90``.
 """
 
 from __future__ import annotations
@@ -86,6 +90,10 @@ class Settings(BaseSettings):
     """KIOSK_INTERNAL_TOKEN: token of the Rasa action server; default derived from the secret key."""
     feedback_working_days: int = Field(default=10, ge=1, le=90)
     """KIOSK_FEEDBACK_WORKING_DAYS: working days to answer a phản ánh, kiến nghị."""
+    public_base_url: str | None = None
+    """KIOSK_PUBLIC_BASE_URL: base URL put in QR codes; default http://KIOSK_HOST:KIOSK_PORT."""
+    rating_token_days: int = Field(default=90, ge=1, le=3650)
+    """KIOSK_RATING_TOKEN_DAYS: validity of a dossier's rating QR code, in days."""
 
     @field_validator("database_url")
     @classmethod
@@ -96,6 +104,16 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_url(cls, v: str) -> str:
         return v.strip().rstrip("/")
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _strip_base(cls, v: str | None) -> str | None:
+        return v.strip().rstrip("/") or None if v is not None else None
+
+    @property
+    def resolved_public_base_url(self) -> str:
+        """KIOSK_PUBLIC_BASE_URL, or the address the server listens on."""
+        return self.public_base_url or f"http://{self.host}:{self.port}"
 
     @field_validator("province", "secret_key", "internal_token")
     @classmethod
