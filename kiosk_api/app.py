@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from procedures_kb.catalogue import Catalogue, load_catalogue
 
@@ -20,6 +21,7 @@ from .db import make_engine, make_sessionmaker
 from .routers import assistant, chat, dossiers, feedback, handoffs, health, procedures, ratings, staff
 from .services.rasa_client import RasaClient
 from .settings import Settings
+from .templating import STATIC_DIR
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     app.state.catalogue = catalogue
     errors.install(app)
     app.add_middleware(AccessLogMiddleware)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(health.router)
     app.include_router(procedures.router)
     app.include_router(dossiers.router)
