@@ -9,6 +9,7 @@ latency at 1 conversation and at 20 concurrent conversations, the peak resident 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -50,6 +51,12 @@ def peak_memory_mb(pid: int) -> tuple[float, float]:
     return kb("VmRSS"), kb("VmHWM")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (from /proc/PID/stat), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def train_time() -> float:
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
@@ -72,6 +79,7 @@ def main() -> None:
         converse(stack, questions[:60], single)
         print(f"1 conversation:   {percentiles(single)} (target p95 < 300 ms)")
         many: list[float] = []
+        cpu_before = {name: cpu_seconds(pid) for name, pid in stack.pids().items()}
         threads = [
             threading.Thread(target=converse, args=(stack, questions[i * 8 : i * 8 + 8], many)) for i in range(20)
         ]
@@ -80,6 +88,10 @@ def main() -> None:
         for th in threads:
             th.join()
         print(f"20 conversations: {percentiles(many)} (target p95 < 1000 ms)")
+        # CPU per message shows which process the 2 cores are spent in under load.
+        for name, pid in stack.pids().items():
+            spent = cpu_seconds(pid) - cpu_before[name]
+            print(f"cpu {name:8s}: {spent * 1000 / len(many):.0f} ms per message")
         for name, pid in stack.pids().items():
             rss, hwm = peak_memory_mb(pid)
             print(f"memory {name:8s}: resident {rss:.0f} MB, peak {hwm:.0f} MB")

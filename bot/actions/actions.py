@@ -366,6 +366,8 @@ class ActionLookupDossier(Action):
         events.append(SlotSet("dossier_code", code))
         if digits and reply.data.get("found"):
             events.append(SlotSet("verified_dossier", code))
+            # Marker for kiosk_api (no text: not shown): the dossier was disclosed, offer its rating link.
+            dispatcher.utter_message(json_message={"dossier_code": code})
         return events
 
 
