@@ -21,57 +21,11 @@ from rapidfuzz.distance import Levenshtein
 
 from .fees import UNIT_LABELS
 from .schema import Procedure
+from .shorthand import load_shorthand
 from .text import fold, words
 
-# Zalo / SMS shorthand and common abbreviations → folded words.
-SHORTHAND: dict[str, str] = {
-    "dk": "dang ky",
-    "dky": "dang ky",
-    "dki": "dang ky",
-    "ki": "ky",
-    "ko": "khong",
-    "k": "khong",
-    "kg": "khong",
-    "khg": "khong",
-    "hong": "khong",
-    "j": "gi",
-    "ji": "gi",
-    "bn": "bao nhieu",
-    "bnh": "bao nhieu",
-    "bnhieu": "bao nhieu",
-    "dc": "duoc",
-    "ntn": "nhu the nao",
-    "cmnd": "can cuoc",
-    "cccd": "can cuoc",
-    "cmt": "can cuoc",
-    "hk": "ho khau",
-    "gks": "giay khai sinh",
-    "ks": "khai sinh",
-    "xn": "xac nhan",
-    "vk": "vo",
-    "ck": "chong",
-    "bhyt": "bao hiem y te",
-    "ubnd": "uy ban nhan dan",
-    "ctv": "cong tac vien",
-    "kt3": "tam tru",
-    "tthc": "thu tuc",
-    "hcc": "hanh chinh cong",
-    "sdd": "quyen su dung dat",
-    "qsdd": "quyen su dung dat",
-    "nc": "nuoc",
-    "ng": "nguoi",
-    "mk": "minh",
-    "e": "em",
-    "a": "",
-    "ah": "",
-    "ak": "",
-    "oi": "",
-    "nhe": "",
-    "nha": "",
-    "vay": "",
-    "z": "",
-    "zay": "",
-}
+# Zalo / SMS shorthand and common abbreviations → folded words; particles → nothing (data/shorthand.yaml).
+SHORTHAND: dict[str, str] = load_shorthand().search_table()
 
 # Concepts a question implies without naming them: a foreign country or nationality means "nước ngoài"
 # (procedures "có yếu tố nước ngoài"). Matched on folded word pairs / single words.

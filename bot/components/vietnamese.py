@@ -11,7 +11,10 @@ with `use_lemma: true` then see identical features for all these spellings; a fe
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.tokenizer import Token
@@ -19,61 +22,18 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-# Zalo / SMS shorthand and common abbreviations (folded form) -> folded words. A multi-word expansion is
-# one token whose lemma has a space: the word-level count vectorizer then counts both words for it.
-SHORTHAND: dict[str, str] = {
-    "dk": "dang ky",
-    "dky": "dang ky",
-    "dki": "dang ky",
-    "dangky": "dang ky",
-    "ki": "ky",
-    "ko": "khong",
-    "k": "khong",
-    "kg": "khong",
-    "kh": "khong",
-    "khg": "khong",
-    "hong": "khong",
-    "hok": "khong",
-    "j": "gi",
-    "ji": "gi",
-    "bn": "bao nhieu",
-    "bnh": "bao nhieu",
-    "bnhieu": "bao nhieu",
-    "dc": "duoc",
-    "ntn": "nhu the nao",
-    "tn": "the nao",
-    "bh": "bao gio",
-    "bg": "bao gio",
-    "r": "roi",
-    "ms": "moi",
-    "vs": "voi",
-    "trc": "truoc",
-    "cx": "cung",
-    "cmnd": "can cuoc",
-    "cccd": "can cuoc",
-    "cmt": "can cuoc",
-    "hk": "ho khau",
-    "hs": "ho so",
-    "sdt": "so dien thoai",
-    "dt": "dien thoai",
-    "gks": "giay khai sinh",
-    "ks": "khai sinh",
-    "xn": "xac nhan",
-    "vk": "vo",
-    "ck": "chong",
-    "bhyt": "bao hiem y te",
-    "ubnd": "uy ban nhan dan",
-    "ctv": "cong tac vien",
-    "kt3": "tam tru",
-    "tthc": "thu tuc",
-    "sdd": "quyen su dung dat",
-    "qsdd": "quyen su dung dat",
-    "nc": "nuoc",
-    "ng": "nguoi",
-    "mk": "minh",
-    "e": "em",
-    "ad": "admin",
-}
+# Zalo / SMS shorthand and common abbreviations (folded form) -> folded words, shared with the catalogue search
+# (procedures_kb/data/shorthand.yaml; scripts/_env.sh puts that file in the model's fingerprint). A multi-word
+# expansion is one token whose lemma has a space: the word-level count vectorizer then counts both words for it.
+SHORTHAND_FILE = Path(__file__).resolve().parents[2] / "procedures_kb" / "data" / "shorthand.yaml"
+
+
+def load_shorthand(path: Path = SHORTHAND_FILE) -> dict[str, str]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {str(k): str(v) for k, v in data["expand"].items()}
+
+
+SHORTHAND: dict[str, str] = load_shorthand()
 
 
 def nfc(text: str) -> str:
