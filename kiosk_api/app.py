@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from procedures_kb.catalogue import Catalogue, load_catalogue
@@ -18,9 +19,28 @@ from procedures_kb.catalogue import Catalogue, load_catalogue
 from . import errors
 from .access_log import AccessLogMiddleware
 from .db import make_engine, make_sessionmaker
-from .routers import assistant, chat, dossiers, feedback, handoffs, health, procedures, ratings, staff
+from .routers import (
+    assistant,
+    chat,
+    dossiers,
+    feedback,
+    handoffs,
+    health,
+    kiosk,
+    procedures,
+    rating_pages,
+    rating_slips,
+    ratings,
+    reports,
+    speech,
+    staff,
+    staff_pages,
+    zalo,
+)
 from .services.rasa_client import RasaClient
+from .services.zalo_worker import ZaloWorker
 from .settings import Settings
+from .speech.service import SpeechService
 from .templating import STATIC_DIR
 
 log = logging.getLogger(__name__)
@@ -44,9 +64,18 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
         # One HTTP client to Rasa per running server, handed to requests as request.state.rasa.
         rasa = RasaClient(settings.rasa_url, settings.rasa_timeout)
+        # The Zalo worker answers webhook events in the background (only when Zalo is configured).
+        zalo_worker = ZaloWorker(app.state, rasa) if settings.zalo_enabled else None
+        if zalo_worker is not None:
+            await zalo_worker.start()
+        app.state.zalo_worker = zalo_worker
         try:
-            yield {"rasa": rasa}
+            yield {"rasa": rasa, "zalo_worker": zalo_worker}
         finally:
+            app.state.zalo_worker = None
+            if zalo_worker is not None:
+                await zalo_worker.stop()
+            app.state.speech.close()  # stops the speech synthesis worker process, if one was started
             await rasa.aclose()
             engine.dispose()
 
@@ -62,8 +91,14 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.catalogue = catalogue
+    # KIOSK_REPORT_RULES is validated at start-up (RuleFileError lists the problems).
+    reports.load_report_rules(settings)
+    # Speech engines load lazily on first use: the app starts (and answers touch) without any.
+    app.state.speech = SpeechService(settings, catalogue)
     errors.install(app)
     app.add_middleware(AccessLogMiddleware)
+    # Pages, scripts and JSON go compressed over the commune Wi-Fi (the kiosk page: 100 KiB raw, 29 KiB gzipped).
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(health.router)
     app.include_router(procedures.router)
@@ -73,9 +108,17 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     app.include_router(assistant.router)
     app.include_router(chat.router)
     app.include_router(ratings.router)
+    app.include_router(rating_pages.router)
+    app.include_router(rating_slips.router)
     app.include_router(feedback.router)
+    app.include_router(feedback.staff)
+    app.include_router(staff_pages.router)
     app.include_router(handoffs.public)
     app.include_router(handoffs.staff)
+    app.include_router(kiosk.router)
+    app.include_router(zalo.router)
+    app.include_router(speech.router)
+    app.include_router(reports.router)
     log.info(
         "kiosk API ready: %d procedures (catalogue %s), database %s",
         len(catalogue),

@@ -244,7 +244,147 @@ def demo_data(
         )
 
 
+# ---- QR rating slips ----------------------------------------------------------------------------
+
+qr_app = typer.Typer(help="QR codes for satisfaction ratings: printable slips for dossiers and counters.")
+app.add_typer(qr_app, name="qr", no_args_is_help=True)
+
+SLIP_FORMATS = {".html": "html", ".htm": "html", ".png": "png", ".svg": "svg"}
+
+
+def _write_slip(slip, size: str, out: Path | None) -> None:
+    from .services import slips
+
+    typer.echo(slip.url)
+    if out is None:
+        return
+    fmt = SLIP_FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        raise _fail(f"Unknown slip format {out.suffix!r}: use --out with .html, .png or .svg")
+    if fmt == "png":
+        out.write_bytes(slips.slip_png(slip, size))
+    elif fmt == "svg":
+        out.write_text(slips.slip_svg(slip), encoding="utf-8")
+    else:
+        out.write_text(slips.slip_html(slip, size), encoding="utf-8")
+    typer.echo(f"Slip ({size}, {fmt}) written to {out}.")
+
+
+SlipSize = Annotated[str, typer.Option("--size", help="Paper: a5 or 80mm (receipt printer)")]
+SlipOut = Annotated[
+    Path | None, typer.Option("--out", dir_okay=False, help="Slip file: .html (printable page), .png, or .svg (QR)")
+]
+
+
+def _check_size(size: str) -> str:
+    from .services.slips import SIZES
+
+    if size not in SIZES:
+        raise _fail(f"Bad --size {size!r}: use a5 or 80mm")
+    return size
+
+
+@qr_app.command("dossier")
+def qr_dossier(
+    code: Annotated[str, typer.Argument(help="Mã hồ sơ")],
+    size: SlipSize = "a5",
+    out: SlipOut = None,
+) -> None:
+    """Print the rating address of a dossier (valid KIOSK_RATING_TOKEN_DAYS from today); write its slip."""
+    from .clock import today_vn
+    from .services import slips
+    from .services.dossiers import DossierNotFound
+
+    size = _check_size(size)
+    settings = _settings()
+    catalogue = _load_catalogue(settings)
+    with _session(settings) as session:
+        try:
+            slip = slips.dossier_slip(
+                session,
+                code,
+                settings=settings,
+                secret=settings.resolved_secret_key(),
+                catalogue=catalogue,
+                today=today_vn(),
+            )
+        except DossierNotFound:
+            raise _fail(f"No dossier with code {code!r}.") from None
+    _write_slip(slip, size, out)
+
+
+@qr_app.command("counter")
+def qr_counter(
+    counter_id: Annotated[str, typer.Argument(help="Counter id, e.g. quay-2 (letters, digits, - and _)")],
+    size: SlipSize = "a5",
+    out: SlipOut = None,
+) -> None:
+    """Print the anonymous rating address of a counter; write the slip to stick on it."""
+    from .services import slips
+
+    size = _check_size(size)
+    try:
+        slip = slips.counter_slip(counter_id, settings=_settings())
+    except slips.UnknownCounter:
+        raise _fail(f"Bad counter id {counter_id!r}: letters, digits, '-' and '_' only (at most 50).") from None
+    _write_slip(slip, size, out)
+
+
 # ---- internal token -----------------------------------------------------------------------------
+
+
+# ---- Zalo Official Account -----------------------------------------------------------------------
+
+zalo_app = typer.Typer(help="The Zalo Official Account channel: OA tokens.")
+app.add_typer(zalo_app, name="zalo", no_args_is_help=True)
+
+
+@zalo_app.command("set-tokens")
+def zalo_set_tokens(
+    access: Annotated[str, typer.Option("--access", prompt="Access token", hide_input=True, help="OA access token")],
+    refresh: Annotated[
+        str, typer.Option("--refresh", prompt="Refresh token", hide_input=True, help="OA refresh token")
+    ],
+    expires_in: Annotated[
+        int, typer.Option("--expires-in", min=1, help="Seconds the access token stays valid (Zalo: 90000)")
+    ] = 90000,
+) -> None:
+    """Store a new OA token pair (from the Zalo OA admin page) for KIOSK_ZALO_OA_ID; clears a refresh failure.
+    Without --access/--refresh the tokens are asked for (not echoed, not kept in the shell history)."""
+    from .services.zalo_tokens import set_tokens
+
+    settings = _settings()
+    try:
+        with _session(settings) as session:
+            row = set_tokens(session, settings.zalo_oa_id, access, refresh, expires_in)
+            expires = row.access_expires_at
+    except ValueError as exc:
+        raise _fail(f"Tokens not stored: {exc}") from None
+    typer.echo(f"Zalo OA tokens stored; the access token is valid until {expires.isoformat(timespec='minutes')}.")
+
+
+@zalo_app.command("status")
+def zalo_status() -> None:
+    """Whether Zalo is configured, and the state of the stored OA tokens (never the tokens themselves)."""
+    from .services.zalo_tokens import OPERATOR_DEAD, OPERATOR_MISSING, token_status
+
+    settings = _settings()
+    typer.echo(
+        f"Zalo: {'configured' if settings.zalo_enabled else 'not configured (KIOSK_ZALO_APP_ID, KIOSK_ZALO_OA_SECRET)'}"
+    )
+    typer.echo(
+        f"Signature check: {'on' if settings.zalo_verify_signature else 'OFF (KIOSK_ZALO_VERIFY_SIGNATURE=false)'}"
+    )
+    with _session(settings) as session:
+        status = token_status(session, settings.zalo_oa_id, margin_seconds=settings.zalo_refresh_margin_seconds)
+    typer.echo(f"Tokens: {status.state}")
+    if status.access_expires_at is not None:
+        typer.echo(f"Access token valid until: {status.access_expires_at.isoformat(timespec='minutes')}")
+        typer.echo(f"Last stored: {status.updated_at.isoformat(timespec='minutes') if status.updated_at else '-'}")
+    if status.state == "missing":
+        typer.echo(OPERATOR_MISSING)
+    elif status.state == "refresh_failed":
+        typer.echo(f"{OPERATOR_DEAD} [{status.refresh_error}]")
 
 
 @app.command("internal-token")
@@ -288,3 +428,163 @@ def serve(
 
 if __name__ == "__main__":  # pragma: no cover
     app()
+
+
+# ---- speech models ------------------------------------------------------------------------------
+
+models_app = typer.Typer(help="Speech models under models/ (installed by an operator, never at run time).")
+app.add_typer(models_app, name="models", no_args_is_help=True)
+
+
+@models_app.command("download")
+def models_download(
+    model: Annotated[str, typer.Argument(help="Which model: vosk-vn (vosk-model-small-vn-0.4)")],
+    url: Annotated[str | None, typer.Option("--url", help="Download from this URL (default: the official one)")] = None,
+    archive: Annotated[
+        Path | None, typer.Option("--archive", exists=True, dir_okay=False, help="Install this local .zip instead")
+    ] = None,
+    sha256: Annotated[str | None, typer.Option("--sha256", help="Expected SHA-256 of the archive")] = None,
+    verify: Annotated[bool, typer.Option("--verify/--no-verify", help="Refuse an archive without a checksum")] = True,
+    models_dir: Annotated[Path, typer.Option("--dir", help="Folder of the models")] = Path("models"),
+    force: Annotated[bool, typer.Option("--force", help="Replace an installed model")] = False,
+) -> None:
+    """Fetch the official archive (or take --archive PATH copied by USB), check its SHA-256, unpack it under
+    models/. The kiosk uses Vosk automatically once models/vosk-model-small-vn-0.4 exists."""
+    import tempfile
+
+    from .speech.models_download import MODELS, InstallError, download, install_archive
+
+    spec = MODELS.get(model)
+    if spec is None:
+        raise _fail(f"Unknown model {model!r}: choose one of {', '.join(MODELS)}")
+    expected = sha256 or spec.sha256
+    if verify and not expected:
+        raise _fail(
+            f"No SHA-256 known for {spec.name}: pass --sha256 with the value published on the Vosk site "
+            "(or --no-verify to install without checking)."
+        )
+    try:
+        with tempfile.TemporaryDirectory(prefix="kiosk-model-") as tmp:
+            if archive is None:
+                source = url or spec.url
+                typer.echo(f"Downloading {source} …")
+                archive_path = download(source, Path(tmp) / f"{spec.name}.zip")
+            else:
+                archive_path = archive
+            target = install_archive(archive_path, models_dir, spec.name, sha256=expected, verify=verify, force=force)
+    except InstallError as exc:
+        raise _fail(f"Model not installed: {exc}") from None
+    typer.echo(f"Installed {spec.name} in {target}.")
+
+
+# ---- reports (Biểu 5a, Biểu 6a) -----------------------------------------------------------------
+
+reports_app = typer.Typer(help="Biểu 5a (satisfaction) and Biểu 6a (dossier results) reports.")
+app.add_typer(reports_app, name="reports", no_args_is_help=True)
+
+
+def _report_period(quarter: str | None, year: int | None, month: str | None, start: str | None, end: str | None):
+    from .domain.dates import parse_date
+    from .domain.periods import PeriodError, resolve_period
+
+    try:
+        return resolve_period(
+            start=parse_date(start) if start else None,
+            end=parse_date(end) if end else None,
+            quarter=quarter,
+            year=year,
+            month=month,
+        )
+    except (PeriodError, ValueError) as exc:
+        raise _fail(f"Bad period: {exc}") from None
+
+
+def _write_report(form: str, quarter, year, month, start, end, breakdown, fmt: str, out: Path | None) -> None:
+    from .clock import today_vn
+    from .report_rules import RuleFileError, rules_for
+    from .schemas.reports import Bieu5aOut, Bieu6aOut
+    from .services import report_export as export
+    from .services import reports as svc
+
+    if fmt not in ("json", "xlsx", "csv"):
+        raise _fail("--format must be json, xlsx or csv")
+    if breakdown not in (None, "field", "officer"):
+        raise _fail("--breakdown must be field or officer")
+    period = _report_period(quarter, year, month, start, end)
+    settings = _settings()
+    today = today_vn()
+    try:
+        rules = rules_for(settings.report_rules)
+    except RuleFileError as exc:
+        raise _fail("\n  ".join(["The report rules (KIOSK_REPORT_RULES) have problems:", *exc.problems])) from None
+    unit = settings.commune_name
+    with _session(settings) as session:
+        if form == "5a":
+            report = svc.bieu_5a(session, period.start, period.end, rules=rules, breakdown=breakdown, today=today)
+            if fmt == "xlsx":
+                data = export.bieu_5a_xlsx(report, unit=unit, today=today)
+            elif fmt == "csv":
+                data = export.bieu_5a_csv(report, unit=unit)
+            else:
+                data = Bieu5aOut.from_report(report, unit).model_dump_json(by_alias=True, indent=2).encode()
+        else:
+            report = svc.bieu_6a(session, period.start, period.end, breakdown=breakdown, today=today)
+            if fmt == "xlsx":
+                data = export.bieu_6a_xlsx(report, unit=unit, today=today)
+            elif fmt == "csv":
+                data = export.bieu_6a_csv(report, unit=unit)
+            else:
+                data = Bieu6aOut.from_report(report, unit).model_dump_json(by_alias=True, indent=2).encode()
+    if out is None and fmt == "xlsx":
+        out = Path(export.file_name(form, report, "xlsx"))
+    if out is None:
+        typer.echo(data.decode("utf-8-sig"))
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    summary = (
+        f"score {report.total.score} ({report.total.classification}), {report.total.total_ballots} ballots"
+        if form == "5a"
+        else f"{report.total.received} dossiers received, {report.total.resolved} resolved"
+    )
+    typer.echo(f"Biểu {form} {period.label}: {summary} → {out}")
+
+
+_Q = Annotated[str | None, typer.Option("--quarter", help="Quarter, e.g. 2026-Q3")]
+_Y = Annotated[int | None, typer.Option("--year", help="Calendar year, e.g. 2026")]
+_M = Annotated[str | None, typer.Option("--month", help="Month, e.g. 2026-07")]
+_FROM = Annotated[str | None, typer.Option("--from", help="First day (dd/mm/yyyy or yyyy-mm-dd), with --to")]
+_TO = Annotated[str | None, typer.Option("--to", help="Last day (dd/mm/yyyy or yyyy-mm-dd), with --from")]
+_BD = Annotated[str | None, typer.Option("--breakdown", help="field or officer")]
+_FMT = Annotated[str, typer.Option("--format", help="json, xlsx or csv")]
+_OUT = Annotated[Path | None, typer.Option("--out", help="Output file (default: stdout; xlsx: bieu-…xlsx here)")]
+
+
+@reports_app.command("bieu-5a")
+def reports_bieu_5a(
+    quarter: _Q = None,
+    year: _Y = None,
+    month: _M = None,
+    start: _FROM = None,
+    end: _TO = None,
+    breakdown: _BD = None,
+    fmt: _FMT = "json",
+    out: _OUT = None,
+) -> None:
+    """Biểu 5a (satisfaction ballots: indicators, score, classification) for a period."""
+    _write_report("5a", quarter, year, month, start, end, breakdown, fmt, out)
+
+
+@reports_app.command("bieu-6a")
+def reports_bieu_6a(
+    quarter: _Q = None,
+    year: _Y = None,
+    month: _M = None,
+    start: _FROM = None,
+    end: _TO = None,
+    breakdown: _BD = None,
+    fmt: _FMT = "json",
+    out: _OUT = None,
+) -> None:
+    """Biểu 6a (dossiers received, resolved, in progress) for a period."""
+    _write_report("6a", quarter, year, month, start, end, breakdown, fmt, out)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import logging
+import re
 from collections.abc import Iterator
 from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from procedures_kb.catalogue import Catalogue
@@ -68,12 +70,31 @@ def is_internal(request: Request) -> bool:
     return False
 
 
+KIOSK_SESSION_HEADER = "X-Kiosk-Session"
+KIOSK_SESSION_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def from_kiosk(request: Request) -> bool:
+    """True when the request comes from one of the touch kiosks (KIOSK_KIOSK_ADDRESSES)."""
+    try:
+        address = ipaddress.ip_address(client_address(request))
+    except ValueError:
+        return False
+    settings: Settings = request.app.state.settings
+    return any(address in network for network in settings.kiosk_networks)
+
+
 def throttle_client(request: Request) -> str:
     """Who a throttling budget belongs to: for the action server (valid internal token) the citizen's client
-    key it forwards in X-Kiosk-Client, prefixed "chat:"; for everyone else the client address."""
+    key it forwards in X-Kiosk-Client, prefixed "chat:"; for a touch kiosk (KIOSK_KIOSK_ADDRESSES) that sends
+    its per-citizen session id in X-Kiosk-Session, that session (so one citizen's failures do not lock the kiosk
+    for the next); for everyone else the client address (a header from elsewhere is ignored)."""
     forwarded = (request.headers.get(CLIENT_HEADER) or "").strip()
     if forwarded and is_internal(request):
         return "chat:" + forwarded[:MAX_CLIENT_KEY]
+    session_id = (request.headers.get(KIOSK_SESSION_HEADER) or "").strip()
+    if session_id and KIOSK_SESSION_RE.match(session_id) and from_kiosk(request):
+        return f"kiosk:{client_address(request)}:{session_id}"
     return client_address(request)
 
 
@@ -87,10 +108,22 @@ ThrottleClientDep = Annotated[str, Depends(throttle_client)]
 UNAUTHORIZED_DETAIL = "Cần đăng nhập bằng tài khoản cán bộ (phiên đăng nhập có thể đã hết hạn)."
 
 
-def bearer_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:
-    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
-        raise ApiError(401, "unauthorized", UNAUTHORIZED_DETAIL, headers={"WWW-Authenticate": "Bearer"})
-    return credentials.credentials
+# Staff pages (/staff/...) log in with a form and keep the same kind of session token in this cookie
+# (HttpOnly, SameSite=Strict; set by kiosk_api.routers.staff_pages).
+STAFF_COOKIE = "kiosk_staff"
+_cookie = APIKeyCookie(name=STAFF_COOKIE, auto_error=False, description="Session cookie set by POST /staff/login")
+
+
+def bearer_token(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    cookie: Annotated[str | None, Depends(_cookie)],
+) -> str:
+    """The staff session token: from the Authorization bearer header, else from the staff pages' cookie."""
+    if credentials is not None and credentials.scheme.lower() == "bearer" and credentials.credentials:
+        return credentials.credentials
+    if cookie:
+        return cookie
+    raise ApiError(401, "unauthorized", UNAUTHORIZED_DETAIL, headers={"WWW-Authenticate": "Bearer"})
 
 
 def current_staff(token: Annotated[str, Depends(bearer_token)], session: SessionDep, secret: SecretDep) -> StaffUser:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    UniqueConstraint,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -42,6 +43,7 @@ RATING_CHANNELS = ["qr", "kiosk", "chat", "zalo"]
 SATISFACTION_LEVELS = ["rat_hai_long", "hai_long", "binh_thuong", "khong_hai_long"]
 FEEDBACK_KINDS = ["phan_anh", "kien_nghi"]
 FEEDBACK_STATUSES = ["moi", "dang_xu_ly", "da_tra_loi", "da_dong"]
+FEEDBACK_CHANNELS = ["chat", "kiosk", "zalo", "qr", "web"]
 HANDOFF_STATUSES = ["cho", "dang_ho_tro", "xong"]
 STAFF_ROLES = ["staff", "admin"]
 
@@ -139,6 +141,7 @@ class Feedback(Base):
     __table_args__ = (
         CheckConstraint(_in("kind", FEEDBACK_KINDS), name="kind"),
         CheckConstraint(_in("status", FEEDBACK_STATUSES), name="status"),
+        CheckConstraint("channel IS NULL OR " + _in("channel", FEEDBACK_CHANNELS), name="channel"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -150,9 +153,12 @@ class Feedback(Base):
     assigned_to: Mapped[str | None] = mapped_column(String(100))
     answer: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
-    deadline: Mapped[date | None] = mapped_column(Date)
+    deadline: Mapped[date | None] = mapped_column(Date, index=True)
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Where it was submitted (NULL for rows older than migration 0003) and the ballot whose comment it escalates.
+    channel: Mapped[str | None] = mapped_column(String(16))
+    rating_id: Mapped[int | None] = mapped_column(ForeignKey("ratings.id", ondelete="SET NULL"), unique=True)
 
 
 class HandoffRequest(Base):
@@ -231,3 +237,106 @@ class LookupAttempt(Base):
     client_key_hash: Mapped[str] = mapped_column(HASH)
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     success: Mapped[bool] = mapped_column(Boolean)
+
+
+# ---- Zalo Official Account (migration 0004) ------------------------------------------------------
+
+
+class ZaloToken(Base):
+    """The OA's access and refresh tokens (secrets: never logged), one row per Official Account.
+
+    The refresh token is single-use: kiosk_api.services.zalo_tokens replaces the pair in one transaction.
+    """
+
+    __tablename__ = "zalo_tokens"
+
+    oa_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    access_token: Mapped[str] = mapped_column(Text)
+    refresh_token: Mapped[str] = mapped_column(Text)
+    access_expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    refresh_error: Mapped[str | None] = mapped_column(String(200))
+    refresh_failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ZaloInbound(Base):
+    """Webhook events already accepted (keyed hash of Zalo's msg_id): Zalo re-delivers, each is answered once."""
+
+    __tablename__ = "zalo_inbound"
+
+    event_key: Mapped[str] = mapped_column(HASH, primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+
+
+class ZaloConversation(Base):
+    """The buttons last offered to a Zalo sender (pseudonymous hash), so that a reply "2" picks the second."""
+
+    __tablename__ = "zalo_conversations"
+
+    sender_hash: Mapped[str] = mapped_column(HASH, primary_key=True)
+    buttons: Mapped[list[Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+
+
+# ---- Reports: Biểu 5a agency-level indicators (migration 0002) -----------------------------------------------
+
+
+class AgencyIndicator(Base):
+    """The value of a Biểu 5a agency-level indicator (5, 8, 9 …) entered by staff for one report period.
+
+    An entered value overrides the value computed from the registers for a report over exactly that period
+    (same first and last day); entries are audit-logged (action "report.agency_indicator").
+    """
+
+    __tablename__ = "agency_indicators"
+    __table_args__ = (
+        UniqueConstraint("period_start", "period_end", "indicator"),
+        CheckConstraint("period_end >= period_start", name="period"),
+        CheckConstraint("indicator >= 1", name="indicator"),
+        CheckConstraint("value >= 0", name="value"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    indicator: Mapped[int] = mapped_column(SmallInteger)
+    value: Mapped[float] = mapped_column(Float)
+    note: Mapped[str | None] = mapped_column(Text)
+    entered_by: Mapped[str] = mapped_column(String(100))
+    entered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+# Covering indexes of the report aggregations (services.reports; migration 0002): Biểu 5a reads a range of
+# ratings.created_at and looks up each ballot's dossier by id, Biểu 6a reads a range of dossiers.received_date,
+# each index holding every column the query uses, so they run as index-only scans instead of visiting each row
+# (measured by bench/reports_scale.py).
+Index(
+    "ix_ratings_report",
+    Rating.created_at,
+    Rating.dossier_id,
+    Rating.satisfaction,
+    Rating.i3,
+    Rating.i4,
+    Rating.i6,
+    Rating.i7,
+)
+Index(
+    "ix_dossiers_rating",
+    Dossier.id,
+    Dossier.appointment_date,
+    Dossier.result_date,
+    Dossier.returned_date,
+    Dossier.field,
+    Dossier.officer,
+)
+Index(
+    "ix_dossiers_report",
+    Dossier.received_date,
+    Dossier.status,
+    Dossier.channel,
+    Dossier.appointment_date,
+    Dossier.result_date,
+    Dossier.returned_date,
+    Dossier.field,
+    Dossier.officer,
+)

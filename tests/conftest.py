@@ -7,6 +7,7 @@ one fresh database is created per test session and dropped at the end; every tes
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 import warnings
 from collections.abc import Iterator
@@ -28,6 +29,9 @@ from kiosk_api.deps import get_today
 from kiosk_api.services import staff as staff_service
 from kiosk_api.settings import Settings, normalise_database_url
 from procedures_kb.catalogue import Catalogue, load_catalogue
+
+# The `stack` fixture (the whole assistant: kiosk_api, Rasa, action server) of the bot and voice tests.
+pytest_plugins = ["bot_stack"]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TEST_SECRET = "test-secret-key-not-for-production"
@@ -152,3 +156,9 @@ def good_csv() -> bytes:
 @pytest.fixture
 def bad_csv() -> bytes:
     return (FIXTURES / "dossiers_bad.csv").read_bytes()
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    renderer = sys.modules.get("qr_decode")  # the QR tests' Chromium renderer, when those tests ran
+    if renderer is not None:
+        renderer.close_renderer()

@@ -18,7 +18,16 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from bot_stack import BOT, MODEL, RASA, ROOT, STAFF_PASSWORD, STAFF_USER, BotStack, reply_buttons, reply_text
+from bot_stack import (
+    BOT,
+    MODEL,
+    RASA,
+    ROOT,
+    STAFF_PASSWORD,
+    STAFF_USER,
+    reply_buttons,
+    reply_text,
+)
 
 SHARED_EVAL = ROOT.parent / "shared" / "eval" / "dev_chat.yml"
 ARTIFACTS = ROOT / "test-artifacts" / "bot"
@@ -27,15 +36,6 @@ pytestmark = pytest.mark.bot
 
 if os.environ.get("KIOSK_SKIP_BOT") == "1":
     pytest.skip("KIOSK_SKIP_BOT=1: assistant tests left out of this run", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def stack():
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: ./scripts/test trains it before running pytest")
-    s = BotStack().start()
-    yield s
-    s.stop()
 
 
 def new_sender() -> str:

@@ -27,6 +27,10 @@ TABLES = {
     "staff_sessions",
     "audit_log",
     "lookup_attempts",
+    "agency_indicators",
+    "zalo_tokens",
+    "zalo_inbound",
+    "zalo_conversations",
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import warnings
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -154,3 +155,179 @@ def test_concurrent_ballots_for_one_dossier_make_one_row(migrated_url, session, 
     losers = [o for o in outcomes if isinstance(o, rating_service.DossierAlreadyRated)]
     assert len(winners) == 1 and len(losers) == 5, outcomes
     assert count(session) == 1
+
+
+# ---- per-dossier answers, rating tokens, questions, QR images (kiosk and chat) ----------------------------------
+
+
+def token_of(session, secret, code=RETURNED, today=None, days=90):
+    from conftest import TODAY
+
+    dossier_id = session.scalar(select(Dossier.id).where(Dossier.code == code))
+    return rating_service.token_for(secret, dossier_id, today=today or TODAY, valid_days=days)
+
+
+def test_indicator_answers_are_stored(client, session, imported):
+    body = ballot("k-ind", dossier_code=RETURNED, i3=2, i4=1, i6=0, i7=2, satisfaction="hai_long")
+    response = client.post("/api/ratings", json=body)
+    assert response.status_code == 200, response.text
+    row = session.get(Rating, response.json()["id"])
+    assert (row.i3, row.i4, row.i6, row.i7) == (2, 1, 0, 2)
+    # a retry with the same answers is the same ballot; other answers under the same key are refused
+    assert client.post("/api/ratings", json=body).json() == response.json()
+    changed = client.post("/api/ratings", json={**body, "i7": 0})
+    assert changed.status_code == 409 and changed.json()["error"] == "idempotency_key_reused"
+    assert count(session) == 1
+
+
+def test_indicators_are_optional_for_the_kiosk_faces(client, session):
+    response = client.post("/api/ratings", json=ballot("k-face", counter_id="quay-1"))
+    row = session.get(Rating, response.json()["id"])
+    assert (row.i3, row.i4, row.i6, row.i7) == (None, None, None, None)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{"i3": 3}, {"i4": -1}, {"i6": "nhieu"}, {"i7": 1.5}, {"token": "x" * 201}, {"token": "abc", "dossier_code": "x"}],
+)
+def test_indicator_and_token_validation(client, session, extra):
+    response = client.post("/api/ratings", json=ballot("k-v", **extra))
+    assert response.status_code == 422 and response.json()["error"] == "validation_error"
+    assert count(session) == 0
+
+
+def test_rating_by_token(client, session, imported, secret):
+    token = token_of(session, secret)
+    response = client.post("/api/ratings", json=ballot("k-t1", token=token, channel="chat", i3=2))
+    assert response.status_code == 200, response.text
+    row = session.get(Rating, response.json()["id"])
+    assert row.dossier_id == session.scalar(select(Dossier.id).where(Dossier.code == RETURNED))
+    assert (row.channel, row.i3) == ("chat", 2)
+    again = client.post("/api/ratings", json=ballot("k-t2", token=token))
+    assert again.status_code == 409 and again.json()["error"] == "already_rated"
+    by_code = client.post("/api/ratings", json=ballot("k-t3", dossier_code=RETURNED))
+    assert by_code.status_code == 409
+    assert count(session) == 1
+
+
+def test_tampered_token_is_refused_and_throttled(app, session, imported, secret):
+    token = token_of(session, secret)
+    with TestClient(app, client=("10.5.0.2", 1)) as c:
+        for i in range(3):
+            tampered = token[:i] + ("Z" if token[i] != "Z" else "Y") + token[i + 1 :]
+            response = c.post("/api/ratings", json=ballot(f"k-x{i}", token=tampered))
+            assert response.status_code == 400 and response.json()["error"] == "token_invalid"
+            assert "Mã đánh giá không đúng" in response.json()["detail"]
+        assert c.post("/api/ratings", json=ballot("k-x9", token=token)).status_code == 429
+    assert count(session) == 0
+
+
+def test_expired_token_is_gone(client, session, imported, secret):
+    from conftest import TODAY
+
+    expired = token_of(session, secret, today=TODAY - timedelta(days=31), days=30)
+    response = client.post("/api/ratings", json=ballot("k-exp", token=expired))
+    assert response.status_code == 410 and response.json()["error"] == "token_expired"
+    assert "Mã đánh giá đã hết hạn" in response.json()["detail"] and "19/11/2026" in response.json()["detail"]
+    assert count(session) == 0
+
+
+def test_token_of_a_deleted_dossier_is_404(client, session, imported, secret):
+    from sqlalchemy import delete
+
+    token = token_of(session, secret)
+    session.execute(delete(Dossier).where(Dossier.code == RETURNED))
+    session.commit()
+    response = client.post("/api/ratings", json=ballot("k-del", token=token))
+    assert response.status_code == 404 and response.json()["error"] == "dossier_not_found"
+    assert count(session) == 0
+
+
+def test_malicious_comment_is_stored_as_given(client, session):
+    evil = "<script>alert(1)</script>\x00'; DROP TABLE ratings; --"
+    response = client.post("/api/ratings", json=ballot("k-evil", comment=evil))
+    assert response.status_code == 200, response.text
+    assert session.get(Rating, response.json()["id"]).comment == evil.replace("\x00", "")
+
+
+def test_questions_for_the_kiosk_and_the_bot(client):
+    dossier = client.get("/api/ratings/questions").json()
+    assert dossier["kind"] == "dossier"
+    assert [q["field"] for q in dossier["questions"]] == ["i3", "i4", "i6", "i7", "satisfaction"]
+    i3 = dossier["questions"][0]
+    assert i3["indicator"] == 3 and i3["text"] == "Ông/bà phải đi lại bao nhiêu lần để hoàn thiện hồ sơ?"
+    assert [o["value"] for o in i3["options"]] == [2, 1, 0]
+    assert [o["label"] for o in i3["options"]] == ["Không phải đi lại lần nào", "1 lần", "Từ 2 lần trở lên"]
+    satisfaction = dossier["questions"][-1]
+    assert [o["value"] for o in satisfaction["options"]] == [
+        "rat_hai_long",
+        "hai_long",
+        "binh_thuong",
+        "khong_hai_long",
+    ]
+    assert dossier["comment"]["max_length"] == 2000
+    counter = client.get("/api/ratings/questions", params={"kind": "counter"}).json()
+    assert [(q["field"], q["required"]) for q in counter["questions"]] == [
+        ("satisfaction", True),
+        ("i7", False),
+        ("i6", False),
+    ]
+    assert client.get("/api/ratings/questions", params={"kind": "other"}).status_code == 422
+
+
+def test_qr_image_of_a_token(client, session, settings, imported, secret):
+    from qr_decode import decode_png
+
+    token = token_of(session, secret)
+    png = client.get(f"/api/ratings/qr/{token}.png")
+    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+    assert decode_png(png.content) == [f"{settings.resolved_public_base_url}/r/{token}"]
+    svg = client.get(f"/api/ratings/qr/{token}.svg")
+    assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+    assert svg.text.lstrip().startswith(("<svg", "<?xml"))
+    tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
+    for bad in (tampered, "nonsense", token_of(session, secret, today=date(2020, 1, 1))):
+        for ext in ("png", "svg"):
+            response = client.get(f"/api/ratings/qr/{bad}.{ext}")
+            assert response.status_code == 404 and response.json()["error"] == "not_found"
+
+
+def test_lookup_offers_the_rating_url_with_the_second_factor(client, session, settings, imported, secret):
+    response = client.post("/api/dossiers/lookup", json={"code": RETURNED, "phone_last4": "5678"})
+    assert response.status_code == 200, response.text
+    url = response.json()["rating_url"]
+    assert url == f"{settings.resolved_public_base_url}/r/{token_of(session, secret)}"
+    page = client.get(url.removeprefix(settings.resolved_public_base_url))
+    assert page.status_code == 200 and "Ông/bà phải đi lại bao nhiêu lần" in page.text
+    assert client.post("/api/dossiers/lookup", json={"code": RETURNED}).status_code == 404
+
+
+def test_concurrent_http_submissions_for_one_dossier(app, session, imported, secret):
+    """Several clients post ballots for one dossier at once through the real HTTP server: one row."""
+    import httpx
+    from browser import LiveServer
+
+    token = token_of(session, secret)
+    server = LiveServer(app).start()
+    barrier = threading.Barrier(8)
+    statuses: list[int] = []
+
+    def post(i: int) -> None:
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            barrier.wait()
+            # half the clients double-tap the same key, the others are different people / devices
+            key = "same-tap" if i % 2 else f"key-{i}"
+            statuses.append(http.post("/api/ratings", json=ballot(key, token=token, channel="qr")).status_code)
+
+    try:
+        threads = [threading.Thread(target=post, args=(i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        server.stop()
+    assert count(session) == 1
+    assert sorted(set(statuses)) <= [200, 409] and statuses.count(200) >= 1, statuses
+    winner = session.scalar(select(Rating))
+    assert statuses.count(200) == (4 if winner.idempotency_key == "same-tap" else 1), statuses

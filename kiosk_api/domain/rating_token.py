@@ -56,6 +56,10 @@ def read_token(secret: bytes, token: str, today: date) -> RatingTicket:
         signature = _unb64(signature_part)
     except (ValueError, UnicodeError) as exc:
         raise TokenInvalid("malformed token") from exc
+    # Only the canonical spelling: base64 ignores a last character's unused bits, so without this check
+    # several one-character variants of a token would be accepted as the same token.
+    if _b64(payload) != payload_part or _b64(signature) != signature_part:
+        raise TokenInvalid("non-canonical encoding")
     if not hmac.compare_digest(signature, _sign(secret, payload)):
         raise TokenInvalid("bad signature")
     try:

@@ -10,12 +10,13 @@ from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
-from ..deps import CatalogueDep, SecretDep, SessionDep, SettingsDep, TodayDep, client_address
+from ..deps import CatalogueDep, SecretDep, SessionDep, SettingsDep, TodayDep, throttle_client
 from ..errors import ApiError
 from ..schemas.common import error_responses
 from ..schemas.dossiers import LookupRequest, PublicDossier
 from ..security import client_key_hash, keyed_hash, short
 from ..services import dossiers as dossier_service
+from ..services import ratings as rating_service
 from ..services import throttle
 from ..settings import Settings
 
@@ -66,7 +67,7 @@ def lookup(
     KIOSK_LOOKUP_MAX_FAILURES failures within KIOSK_LOOKUP_WINDOW_SECONDS a client gets 429 with
     Retry-After. The answer never contains the applicant's name or phone number.
     """
-    client = client_key_hash(secret, "lookup", client_address(request))
+    client = client_key_hash(secret, "lookup", throttle_client(request))
     now = utcnow()
     refuse_if_throttled(session, settings, client, now)
 
@@ -80,4 +81,10 @@ def lookup(
         log.info("dossier lookup failed: client=%s code=%s", short(client), code_ref)
         raise ApiError(404, "not_found", NOT_FOUND)
     log.info("dossier lookup ok: client=%s code=%s", short(client), code_ref)
-    return dossier_service.public_view(dossier, catalogue=catalogue, today=today, commune_name=settings.commune_name)
+    answer = dossier_service.public_view(dossier, catalogue=catalogue, today=today, commune_name=settings.commune_name)
+    if body.phone_last4:  # the second factor was given (and matched): offer the dossier's rating page
+        token = rating_service.token_for(secret, dossier.id, today=today, valid_days=settings.rating_token_days)
+        answer = answer.model_copy(
+            update={"rating_url": rating_service.rating_url(settings.resolved_public_base_url, token)}
+        )
+    return answer

@@ -1,18 +1,37 @@
-"""Phản ánh, kiến nghị (reports and petitions) submitted by citizens."""
+"""Phản ánh, kiến nghị (reports and petitions): submitted by citizens, handled by staff.
+
+Staff endpoints (/api/staff/feedback) need a staff login. They show the citizen's contact; nothing here logs
+the content, the answer or the contact (ids and statuses only).
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Query
 
-from ..deps import SessionDep, SettingsDep, TodayDep
+from ..deps import SessionDep, SettingsDep, StaffDep, TodayDep, current_staff
 from ..domain.dates import format_date
+from ..errors import ApiError
 from ..schemas.common import error_responses
-from ..schemas.feedback import FeedbackRequest, FeedbackResponse
+from ..schemas.feedback import (
+    FeedbackRequest,
+    FeedbackResponse,
+    FeedbackStatus,
+    FeedbackUpdate,
+    StaffFeedback,
+    StaffFeedbackPage,
+)
 from ..services import feedback as feedback_service
 
 router = APIRouter(prefix="/api", tags=["feedback"])
+staff = APIRouter(
+    prefix="/api/staff/feedback",
+    tags=["feedback"],
+    dependencies=[Depends(current_staff)],
+    responses=error_responses(401),
+)
 log = logging.getLogger(__name__)
 
 KIND_WORDS = {"phan_anh": "phản ánh", "kien_nghi": "kiến nghị"}
@@ -57,3 +76,63 @@ def submit_feedback(
         contact=row.contact is not None,
     )
     return FeedbackResponse(id=row.id, text=text, deadline=row.deadline)
+
+
+@staff.get("", response_model=StaffFeedbackPage, responses=error_responses(422))
+def list_feedback(
+    session: SessionDep,
+    today: TodayDep,
+    status: Annotated[list[FeedbackStatus] | None, Query(description="Repeat to select several")] = None,
+    overdue: Annotated[bool | None, Query(description="Only overdue (true) or not overdue (false)")] = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> StaffFeedbackPage:
+    """Feedback with deadlines: open items first, earliest deadline (so the overdue) first; then the rest."""
+    total, rows = feedback_service.list_feedback(
+        session, today=today, statuses=status, overdue=overdue, page=page, page_size=page_size
+    )
+    items = feedback_service.staff_views(session, rows, today=today)
+    return StaffFeedbackPage(total=total, page=page, page_size=page_size, items=items)
+
+
+def _not_found(feedback_id: int) -> ApiError:
+    return ApiError(404, "not_found", f"Không có phản ánh, kiến nghị số {feedback_id}.")
+
+
+@staff.get("/{feedback_id}", response_model=StaffFeedback, responses=error_responses(404))
+def get_feedback(feedback_id: int, session: SessionDep, today: TodayDep) -> StaffFeedback:
+    """One phản ánh or kiến nghị."""
+    try:
+        row = feedback_service.get(session, feedback_id)
+    except feedback_service.FeedbackNotFound:
+        raise _not_found(feedback_id) from None
+    return feedback_service.staff_views(session, [row], today=today)[0]
+
+
+@staff.patch("/{feedback_id}", response_model=StaffFeedback, responses=error_responses(404, 409, 422))
+def update_feedback(
+    feedback_id: int, change: FeedbackUpdate, user: StaffDep, session: SessionDep, today: TodayDep
+) -> StaffFeedback:
+    """Assign (moi → dang_xu_ly), answer (→ da_tra_loi, answered_at) and/or close (da_tra_loi → da_dong,
+    closed_at). A change not allowed from the current status answers 409; repeating a change already made
+    (same officer, same answer, already closed) is a no-op. Each change is audit-logged."""
+    if change.assigned_to is None and change.answer is None and not change.close:
+        raise ApiError(422, "empty_change", "Cần ít nhất một thay đổi: assigned_to, answer hoặc close.")
+    try:
+        row, changed = feedback_service.update_feedback(
+            session,
+            feedback_id,
+            user=user,
+            assign_to=change.assigned_to,
+            answer=change.answer,
+            close=change.close,
+        )
+    except feedback_service.FeedbackNotFound:
+        raise _not_found(feedback_id) from None
+    except feedback_service.UnknownStaff:
+        raise ApiError(422, "unknown_staff", "Không có cán bộ đang hoạt động với tên đăng nhập này.") from None
+    except feedback_service.FeedbackConflict as exc:
+        raise ApiError(409, "invalid_transition", str(exc)) from None
+    if changed:
+        log.info("feedback %d -> %s by %s", row.id, row.status, user.username)
+    return feedback_service.staff_views(session, [row], today=today)[0]

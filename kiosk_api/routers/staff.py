@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..deps import (
@@ -35,6 +36,7 @@ from ..security import client_key_hash, short
 from ..services import dossier_import, throttle
 from ..services import dossiers as dossier_service
 from ..services import staff as staff_service
+from ..settings import Settings
 from .dossiers import refuse_if_throttled
 
 log = logging.getLogger(__name__)
@@ -55,10 +57,19 @@ def login(
     body: LoginRequest, request: Request, session: SessionDep, settings: SettingsDep, secret: SecretDep
 ) -> TokenResponse:
     """Exchange a username and password for an opaque bearer token (valid KIOSK_STAFF_TOKEN_TTL_HOURS)."""
+    issued = log_in(request, session, settings, secret, body.username, body.password)
+    return TokenResponse(token=issued.token, expires_at=issued.expires_at)
+
+
+def log_in(
+    request: Request, session: Session, settings: Settings, secret: bytes, username: str, password: str
+) -> staff_service.IssuedToken:
+    """The throttled credential check shared by the API login and the staff pages' login form: a new session
+    token (audit-logged), or ApiError 429 (too many failures from this client) / 401 (wrong credentials)."""
     client = client_key_hash(secret, "login", client_address(request))
     now = utcnow()
     refuse_if_throttled(session, settings, client, now)
-    user = staff_service.authenticate(session, body.username, body.password)
+    user = staff_service.authenticate(session, username, password)
     throttle.record_attempt(
         session, client, success=user is not None, now=now, keep_seconds=settings.lookup_window_seconds
     )
@@ -70,7 +81,7 @@ def login(
         session, user, secret=secret, ttl=timedelta(hours=settings.staff_token_ttl_hours)
     )
     log.info("staff login: user=%s", user.username)
-    return TokenResponse(token=issued.token, expires_at=issued.expires_at)
+    return issued
 
 
 @router.post("/logout", response_model=Message)

@@ -15,7 +15,7 @@ MessageText = Annotated[str, StringConstraints(strip_whitespace=True, min_length
 
 
 class ChatRequest(BaseModel):
-    sender_id: SenderId = Field(description="Conversation id: a kiosk session id or the Zalo user id")
+    sender_id: SenderId = Field(description="Conversation id: a kiosk session id (Zalo: a pseudonym of the user)")
     message: MessageText = Field(description="The citizen's message (1–1000 characters), or a button payload")
     channel: Literal["chat", "kiosk", "zalo"] = Field(default="chat", description="Where the message comes from")
 
@@ -30,4 +30,8 @@ class ChatResponse(BaseModel):
     replies: list[Reply]
     source: Literal["assistant", "fallback"] = Field(
         description="assistant: answered by Rasa; fallback: Rasa unavailable, answered from the catalogue"
+    )
+    rating_url: str | None = Field(
+        default=None,
+        description="The rating page of the dossier the assistant has just disclosed (code + phone digits), if any",
     )

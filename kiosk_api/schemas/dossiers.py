@@ -41,6 +41,11 @@ class PublicDossier(BaseModel):
     overdue: bool
     days_overdue: int = Field(description="Calendar days past the appointment date (0 when not overdue)")
     next_steps: list[str]
+    rating_url: str | None = Field(
+        default=None,
+        description="Address of the dossier's rating page (show it as a QR code, or its image from "
+        "/api/ratings/qr/{token}.svg); only in a lookup answer that gave the phone digits",
+    )
 
 
 class StaffDossier(PublicDossier):

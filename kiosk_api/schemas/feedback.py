@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
@@ -22,3 +22,50 @@ class FeedbackResponse(BaseModel):
     id: int
     text: str
     deadline: date = Field(description="Date by which the answer is due")
+
+
+FeedbackStatus = Literal["moi", "dang_xu_ly", "da_tra_loi", "da_dong"]
+Answer = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+Username = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=2, max_length=64)]
+
+
+class StaffFeedback(BaseModel):
+    """A phản ánh or kiến nghị as staff see it (with the citizen's contact: personal data, never logged)."""
+
+    id: int
+    kind: Literal["phan_anh", "kien_nghi"]
+    kind_label: str
+    channel: str | None = Field(description="Where it was submitted; null for rows older than this field")
+    channel_label: str | None
+    content: str
+    contact: str | None
+    dossier_code: str | None
+    rating_id: int | None = Field(description="The ballot whose comment was escalated to this feedback")
+    status: FeedbackStatus
+    status_label: str
+    assigned_to: str | None
+    assigned_name: str | None
+    answer: str | None
+    received_at: datetime
+    deadline: date | None
+    deadline_text: str | None = Field(description="dd/mm/yyyy")
+    days_left: int | None = Field(description="Days until the deadline; negative once passed")
+    overdue: bool = Field(description="Unanswered and past its deadline")
+    answered_at: datetime | None
+    answered_on_time: bool | None
+    closed_at: datetime | None
+
+
+class StaffFeedbackPage(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    items: list[StaffFeedback]
+
+
+class FeedbackUpdate(BaseModel):
+    """Any combination, applied in this order: assign, answer, close."""
+
+    assigned_to: Username | None = Field(default=None, description="Username of the officer handling it")
+    answer: Answer | None = Field(default=None, description="The answer sent to the citizen: status da_tra_loi")
+    close: bool = Field(default=False, description="Close an answered item (status da_dong)")

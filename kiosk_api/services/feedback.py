@@ -1,16 +1,44 @@
-"""Phản ánh, kiến nghị: registering a citizen's report or petition with its answer deadline."""
+"""Phản ánh, kiến nghị: registering a citizen's report or petition with its answer deadline, the staff workflow
+(assign, answer, close) and the timeliness counts behind indicator 8 of Biểu 5a.
+
+The content and the contact are personal data: they are stored and shown to staff, never logged or put in
+the audit log.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import ColumnElement, and_, case, func, not_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from procedures_kb.timelimits import add_working_days
 
+from ..clock import VN_TZ, today_vn
 from ..db import utcnow
-from ..models import Feedback
+from ..domain import feedback_rules as rules
+from ..domain.dates import format_date
+from ..models import FEEDBACK_CHANNELS, Dossier, Feedback, StaffUser
+from ..schemas.feedback import StaffFeedback
 from . import audit
+
+log = logging.getLogger(__name__)
+
+
+class FeedbackNotFound(LookupError):
+    pass
+
+
+class FeedbackConflict(Exception):
+    """The change is not allowed from the item's current status (which may have just changed). Vietnamese."""
+
+
+class UnknownStaff(ValueError):
+    """Assignment to a username that is not an active staff account."""
 
 
 def deadline(received: date, working_days: int) -> date:
@@ -27,12 +55,27 @@ def submit(
     channel: str,
     today: date,
     working_days: int,
+    rating_id: int | None = None,
+    dossier_id: int | None = None,
 ) -> Feedback:
-    """Store the feedback and an audit entry (without the content or contact) in one transaction."""
+    """Store the feedback and an audit entry (without the content or contact) in one transaction.
+
+    `channel` is where it was submitted (chat, kiosk, zalo, qr, web). `rating_id` links a ballot's comment
+    escalated to feedback: one feedback per ballot, so a retried escalation returns the existing row.
+    """
+    if channel not in FEEDBACK_CHANNELS:
+        raise ValueError(f"unknown feedback channel {channel!r}")
+    if rating_id is not None:
+        existing = session.scalar(select(Feedback).where(Feedback.rating_id == rating_id))
+        if existing is not None:
+            return existing
     row = Feedback(
         kind=kind,
         content=content,
         contact=contact or None,
+        channel=channel,
+        rating_id=rating_id,
+        dossier_id=dossier_id,
         status="moi",
         received_at=utcnow(),
         deadline=deadline(today, working_days),
@@ -40,15 +83,267 @@ def submit(
     try:
         session.add(row)
         session.flush()
-        audit.record(
-            session,
-            f"citizen:{channel}",
-            "feedback.create",
-            target=str(row.id),
-            details={"kind": kind, "channel": channel},
-        )
+        details: dict[str, object] = {"kind": kind, "channel": channel}
+        if rating_id is not None:
+            details["rating_id"] = rating_id
+        audit.record(session, f"citizen:{channel}", "feedback.create", target=str(row.id), details=details)
         session.commit()
+    except IntegrityError:
+        session.rollback()
+        if rating_id is not None:  # a concurrent escalation of the same ballot won the race
+            existing = session.scalar(select(Feedback).where(Feedback.rating_id == rating_id))
+            if existing is not None:
+                return existing
+        raise
     except Exception:
         session.rollback()
         raise
     return row
+
+
+# --- Staff workflow -------------------------------------------------------------------------------------------
+
+
+def overdue_clause(today: date) -> ColumnElement[bool]:
+    """SQL twin of domain.feedback_rules.is_overdue."""
+    return and_(Feedback.status.in_(rules.OPEN_STATUSES), Feedback.deadline < today)
+
+
+def list_feedback(
+    session: Session,
+    *,
+    today: date,
+    statuses: Sequence[str] | None = None,
+    overdue: bool | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> tuple[int, list[Feedback]]:
+    """(total, rows of the page). Open items first, the earliest deadline first (so overdue ones lead);
+    then answered and closed items, the most recent first."""
+    conditions: list[ColumnElement[bool]] = []
+    if statuses:
+        conditions.append(Feedback.status.in_(list(statuses)))
+    if overdue is not None:
+        clause = overdue_clause(today)
+        conditions.append(clause if overdue else not_(clause))
+    is_open = Feedback.status.in_(rules.OPEN_STATUSES)
+    total = session.scalar(select(func.count()).select_from(Feedback).where(*conditions)) or 0
+    rows = session.scalars(
+        select(Feedback)
+        .where(*conditions)
+        .order_by(
+            case((is_open, 0), else_=1),
+            case((is_open, Feedback.deadline), else_=None).asc().nulls_last(),
+            Feedback.received_at.desc(),
+            Feedback.id.desc(),
+        )
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    return total, list(rows)
+
+
+def get(session: Session, feedback_id: int) -> Feedback:
+    row = session.get(Feedback, feedback_id)
+    if row is None:
+        raise FeedbackNotFound(feedback_id)
+    return row
+
+
+def dossier_codes(session: Session, rows: Sequence[Feedback]) -> dict[int, str]:
+    """Codes of the dossiers the rows refer to, by dossier id (one query)."""
+    ids = {r.dossier_id for r in rows if r.dossier_id is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(Dossier.id, Dossier.code).where(Dossier.id.in_(ids)))
+    return {dossier_id: code for dossier_id, code in rows}
+
+
+def staff_names(session: Session, usernames: Sequence[str | None]) -> dict[str, str]:
+    """Full names of staff accounts by username (one query)."""
+    wanted = {u for u in usernames if u}
+    if not wanted:
+        return {}
+    rows = session.execute(select(StaffUser.username, StaffUser.full_name).where(StaffUser.username.in_(wanted)))
+    return {username: name for username, name in rows}
+
+
+def active_staff(session: Session) -> list[StaffUser]:
+    return list(session.scalars(select(StaffUser).where(StaffUser.active.is_(True)).order_by(StaffUser.full_name)))
+
+
+def staff_views(session: Session, rows: Sequence[Feedback], *, today: date) -> list[StaffFeedback]:
+    """Rows as staff see them: labels, the dossier code, the officer's name, days left and timeliness."""
+    codes = dossier_codes(session, rows)
+    names = staff_names(session, [r.assigned_to for r in rows])
+    out = []
+    for r in rows:
+        answered_on = r.answered_at.astimezone(VN_TZ).date() if r.answered_at else None
+        out.append(
+            StaffFeedback(
+                id=r.id,
+                kind=r.kind,  # type: ignore[arg-type]
+                kind_label=rules.KIND_LABELS[r.kind],
+                channel=r.channel,
+                channel_label=rules.CHANNEL_LABELS.get(r.channel) if r.channel else None,
+                content=r.content,
+                contact=r.contact,
+                dossier_code=codes.get(r.dossier_id) if r.dossier_id is not None else None,
+                rating_id=r.rating_id,
+                status=r.status,  # type: ignore[arg-type]
+                status_label=rules.STATUS_LABELS[r.status],
+                assigned_to=r.assigned_to,
+                assigned_name=names.get(r.assigned_to) if r.assigned_to else None,
+                answer=r.answer,
+                received_at=r.received_at,
+                deadline=r.deadline,
+                deadline_text=format_date(r.deadline) if r.deadline else None,
+                days_left=rules.days_left(r.deadline, today) if r.status in rules.OPEN_STATUSES else None,
+                overdue=rules.is_overdue(r.status, r.deadline, today),
+                answered_at=r.answered_at,
+                answered_on_time=rules.answered_on_time(r.deadline, answered_on),
+                closed_at=r.closed_at,
+            )
+        )
+    return out
+
+
+def update_feedback(
+    session: Session,
+    feedback_id: int,
+    *,
+    user: StaffUser,
+    assign_to: str | None = None,
+    answer: str | None = None,
+    close: bool = False,
+) -> tuple[Feedback, bool]:
+    """Assign, answer and/or close (see domain.feedback_rules). Returns (row, changed).
+
+    Compare-and-set on the status read, so two officers acting at once cannot both answer; the audit entry
+    (statuses and officer only, never the content, answer or contact) is written in the same transaction.
+    """
+    row = get(session, feedback_id)
+    if assign_to is not None:
+        assign_to = assign_to.strip().lower()
+        officer = session.scalar(select(StaffUser).where(StaffUser.username == assign_to))
+        if officer is None or not officer.active:
+            raise UnknownStaff(assign_to)
+    state = rules.FeedbackState(status=row.status, assigned_to=row.assigned_to, answer=row.answer)
+    try:
+        change = rules.plan_change(state, actor=user.username, assign_to=assign_to, answer=answer, close=close)
+    except rules.TransitionError as exc:
+        raise FeedbackConflict(str(exc)) from None
+    if change.is_noop(state):
+        return row, False
+    now = utcnow()
+    values: dict[str, object] = {"status": change.status, "assigned_to": change.assigned_to, "answer": change.answer}
+    if change.set_answered_at:
+        values["answered_at"] = now
+    if change.set_closed_at:
+        values["closed_at"] = now
+    try:
+        result = session.execute(
+            update(Feedback)
+            .where(
+                Feedback.id == feedback_id,
+                Feedback.status == state.status,
+                Feedback.assigned_to.is_(None)
+                if state.assigned_to is None
+                else Feedback.assigned_to == state.assigned_to,
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            session.rollback()
+            raise FeedbackConflict("Phản ánh, kiến nghị vừa được cán bộ khác cập nhật; vui lòng tải lại trang.")
+        details: dict[str, object] = {"from": state.status, "to": change.status}
+        if change.assigned_to != state.assigned_to:
+            details["assigned_to"] = change.assigned_to
+        if change.set_answered_at:
+            details["answered"] = True
+        audit.record(session, user.username, "feedback.update", target=str(feedback_id), details=details)
+        session.commit()
+    except FeedbackConflict:
+        raise
+    except Exception:
+        session.rollback()
+        raise
+    session.refresh(row)
+    return row, True
+
+
+# --- Indicator 8 -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    """Feedback due in a period and how it was handled (indicator 8 of Biểu 5a).
+
+    "In the period" means **due in the period** (deadline between start and end, inclusive), not received in
+    it: the rule judges whether petitions were answered by their deadline, and an item received in the last
+    days of a quarter is only due (and only judgeable) in the next one. Counting by due date gives every
+    item exactly one period, in which its outcome is known once the period is over, so a finished quarter's
+    figure never changes afterwards.
+
+    - due: items whose outcome is known: answered, or still open with the deadline passed (as of `today`);
+    - on_time: answered on or before the deadline (the answer's date in Vietnam time);
+    - late: answered after the deadline, or still unanswered after it (late_unanswered of them);
+    - pending: still open and not yet past the deadline (a period that is not over): not counted in `due`.
+    """
+
+    start: date
+    end: date
+    due: int
+    on_time: int
+    late: int
+    late_unanswered: int
+    pending: int
+
+    @property
+    def on_time_share(self) -> float | None:
+        """Percentage answered on time, one decimal; None when nothing was due."""
+        return None if self.due == 0 else round(self.on_time * 100 / self.due, 1)
+
+    def points(self, rule: rules.Indicator8Rule = rules.DEFAULT_INDICATOR8) -> int:
+        return rules.indicator8_points(self.due, self.on_time, rule)
+
+
+def timeliness(session: Session, start: date, end: date, *, today: date | None = None) -> Timeliness:
+    """Counts for indicator 8 over the feedback due between `start` and `end` (see Timeliness)."""
+    if end < start:
+        raise ValueError(f"period ends ({end}) before it starts ({start})")
+    today = today or today_vn()
+    rows = session.execute(
+        select(Feedback.status, Feedback.deadline, Feedback.answered_at).where(
+            Feedback.deadline >= start, Feedback.deadline <= end
+        )
+    ).all()
+    on_time = late = late_unanswered = pending = 0
+    for status, due_day, answered_at in rows:
+        if answered_at is not None and status in rules.ANSWERED_STATUSES:
+            if rules.answered_on_time(due_day, answered_at.astimezone(VN_TZ).date()):
+                on_time += 1
+            else:
+                late += 1
+        elif rules.is_overdue(status, due_day, today):
+            late += 1
+            late_unanswered += 1
+        else:
+            pending += 1
+    return Timeliness(
+        start=start,
+        end=end,
+        due=on_time + late,
+        on_time=on_time,
+        late=late,
+        late_unanswered=late_unanswered,
+        pending=pending,
+    )
+
+
+def open_count(session: Session, today: date) -> tuple[int, int]:
+    """(open items, of which overdue)."""
+    total = session.scalar(select(func.count()).select_from(Feedback).where(Feedback.status.in_(rules.OPEN_STATUSES)))
+    overdue = session.scalar(select(func.count()).select_from(Feedback).where(overdue_clause(today)))
+    return total or 0, overdue or 0

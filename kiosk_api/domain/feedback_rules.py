@@ -1,0 +1,150 @@
+"""Phản ánh, kiến nghị: the handling workflow, deadlines and indicator 8 of Biểu 5a. Pure functions, no I/O.
+
+Workflow (status codes as stored):
+
+    moi ──assign──▶ dang_xu_ly ──answer──▶ da_tra_loi ──close──▶ da_dong
+     └──────────────answer─────────────────▲
+
+- assign (moi or dang_xu_ly): sets the officer; a new item becomes dang_xu_ly. Answered or closed items
+  cannot be reassigned.
+- answer (moi or dang_xu_ly): stores the answer text, status da_tra_loi, answered_at. An unassigned item is
+  assigned to the officer who answers. The answer cannot be changed afterwards (it has been sent to the
+  citizen); repeating the same answer is a no-op, so a retried request does no harm.
+- close (da_tra_loi, or together with an answer): status da_dong, closed_at. An item cannot be closed
+  unanswered: every petition gets an answer, which is what indicator 8 measures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+OPEN_STATUSES = ("moi", "dang_xu_ly")
+ANSWERED_STATUSES = ("da_tra_loi", "da_dong")
+
+STATUS_LABELS = {
+    "moi": "Mới tiếp nhận",
+    "dang_xu_ly": "Đang xử lý",
+    "da_tra_loi": "Đã trả lời",
+    "da_dong": "Đã đóng",
+}
+KIND_LABELS = {"phan_anh": "Phản ánh", "kien_nghi": "Kiến nghị"}
+CHANNEL_LABELS = {
+    "chat": "Trò chuyện trên web",
+    "kiosk": "Máy kiosk",
+    "zalo": "Zalo",
+    "qr": "Phiếu đánh giá (mã QR)",
+    "web": "Trang web",
+}
+
+
+class TransitionError(ValueError):
+    """The requested change is not allowed from the item's current status (message in Vietnamese)."""
+
+
+@dataclass(frozen=True)
+class FeedbackState:
+    status: str
+    assigned_to: str | None
+    answer: str | None
+
+
+@dataclass(frozen=True)
+class FeedbackChange:
+    """What to write: the new status and values, and which timestamps to set now."""
+
+    status: str
+    assigned_to: str | None
+    answer: str | None
+    set_answered_at: bool = False
+    set_closed_at: bool = False
+
+    def is_noop(self, state: FeedbackState) -> bool:
+        return (
+            not self.set_answered_at
+            and not self.set_closed_at
+            and (self.status, self.assigned_to, self.answer) == (state.status, state.assigned_to, state.answer)
+        )
+
+
+def plan_change(
+    state: FeedbackState, *, actor: str, assign_to: str | None = None, answer: str | None = None, close: bool = False
+) -> FeedbackChange:
+    """The change that assigning, answering and/or closing makes (applied in that order), or TransitionError."""
+    if assign_to is None and answer is None and not close:
+        raise TransitionError("Không có thay đổi nào (cần phân công, trả lời hoặc đóng).")
+    status, assigned, text = state.status, state.assigned_to, state.answer
+    set_answered = set_closed = False
+    label = STATUS_LABELS[state.status]
+
+    if assign_to is not None and assign_to != assigned:
+        if status not in OPEN_STATUSES:
+            raise TransitionError(f"Không thể phân công lại: phản ánh, kiến nghị đang ở trạng thái «{label}».")
+        assigned = assign_to
+        status = "dang_xu_ly"
+    elif assign_to is not None and status == "moi":
+        status = "dang_xu_ly"
+
+    if answer is not None:
+        if status in OPEN_STATUSES:
+            text, status, set_answered = answer, "da_tra_loi", True
+            assigned = assigned or actor
+        elif answer != text:
+            raise TransitionError(f"Đã trả lời rồi, không sửa được câu trả lời (trạng thái «{label}»).")
+
+    if close:
+        if status == "da_tra_loi":
+            status, set_closed = "da_dong", True
+        elif status in OPEN_STATUSES:
+            raise TransitionError("Chưa thể đóng: cần trả lời người dân trước khi đóng.")
+
+    return FeedbackChange(
+        status=status,
+        assigned_to=assigned,
+        answer=text,
+        set_answered_at=set_answered,
+        set_closed_at=set_closed,
+    )
+
+
+def days_left(deadline: date | None, today: date) -> int | None:
+    """Days until the deadline (0 on the day itself, negative once it has passed)."""
+    return None if deadline is None else (deadline - today).days
+
+
+def is_overdue(status: str, deadline: date | None, today: date) -> bool:
+    """Still unanswered and past its deadline (the deadline day itself is on time)."""
+    return status in OPEN_STATUSES and deadline is not None and today > deadline
+
+
+def answered_on_time(deadline: date | None, answered_on: date | None) -> bool | None:
+    """Whether the answer (dated in local time) came by the deadline; None when not answered."""
+    if answered_on is None:
+        return None
+    return deadline is None or answered_on <= deadline
+
+
+@dataclass(frozen=True)
+class Indicator8Rule:
+    """Points of indicator 8 (configurable): `full` points when no item was due or all were answered on time,
+    `partial` points when at least `partial_share` (a fraction) were, else `none`."""
+
+    full: int = 2
+    partial: int = 1
+    none: int = 0
+    partial_share: float = 0.9
+
+
+DEFAULT_INDICATOR8 = Indicator8Rule()
+
+
+def indicator8_points(due: int, on_time: int, rule: Indicator8Rule = DEFAULT_INDICATOR8) -> int:
+    """Indicator 8 of Biểu 5a: none due or 100 % on time → 2; ≥ 90 % on time → 1; else 0 (default rule)."""
+    if due < 0 or on_time < 0 or on_time > due:
+        raise ValueError(f"bad counts: {on_time} on time of {due} due")
+    if due == 0 or on_time == due:
+        return rule.full
+    # Integer comparison avoids float rounding at the boundary (e.g. 9 of 10 is exactly 90 %).
+    if on_time * 1000 >= round(rule.partial_share * 1000) * due:
+        return rule.partial
+    return rule.none

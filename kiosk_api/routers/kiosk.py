@@ -1,0 +1,261 @@
+"""The touch kiosk (/kiosk), its server-rendered procedure cards (/kiosk/thu-tuc/{code}, also the print view) and
+the phone checklist page its QR code carries (/p/{code}).
+
+The kiosk is one page: a Jinja2 shell with the home grid's data inlined as JSON (no extra round trip for the
+first screen) and vanilla ES modules under static/kiosk/. Cards are rendered here once, in Vietnamese, and the
+kiosk inserts them as HTML fragments, so the card, its print layout and the deep link never disagree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from procedures_kb.catalogue import Catalogue
+from procedures_kb.fees import resolve_province
+from procedures_kb.schema import Document, FixedFee, Procedure, TieredPerPageFee
+
+from ..deps import CatalogueDep, SettingsDep
+from ..domain import answers
+from ..domain.qr import qr_svg
+from ..errors import ApiError
+from ..settings import Settings
+from ..templating import templates
+
+router = APIRouter(tags=["kiosk"], include_in_schema=False)
+
+HOME_PER_FIELD = 4
+"""Procedures shown per field on the home grid."""
+HOME_MIN_POPULARITY = 40
+"""A procedure is "common" (on the home grid) from this popularity (0–100, catalogue data) up."""
+HOME_MIN_FIELD_POPULARITY = 50
+"""A field gets its own group on the home grid when its most common procedure reaches this popularity."""
+
+SAFE_CODE_CHARS = frozenset("0123456789.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+# ---- pure view models ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomeGroup:
+    """One field on the home grid: its most common procedures and how many it has in all."""
+
+    field: str
+    codes: list[str]
+    total: int
+
+
+def home_groups(
+    procedures: list[Procedure],
+    *,
+    per_field: int = HOME_PER_FIELD,
+    min_popularity: int = HOME_MIN_POPULARITY,
+    min_field_popularity: int = HOME_MIN_FIELD_POPULARITY,
+) -> tuple[list[HomeGroup], list[HomeGroup]]:
+    """The home grid from the catalogue's popularity data: (groups of common procedures, the other fields).
+
+    Fields are ordered by their most common procedure, then by name; inside a group the most common first.
+    A field whose best procedure is below `min_field_popularity` is listed among the other fields (one button
+    opening its full list), so every procedure stays within three taps of the home screen.
+    """
+    by_field: dict[str, list[Procedure]] = defaultdict(list)
+    for p in procedures:
+        by_field[p.field].append(p)
+    for items in by_field.values():
+        items.sort(key=lambda p: (-p.popularity, p.name))
+    order = sorted(by_field, key=lambda f: (-by_field[f][0].popularity, f))
+    groups: list[HomeGroup] = []
+    others: list[HomeGroup] = []
+    for name in order:
+        items = by_field[name]
+        common = [p.code for p in items if p.popularity >= min_popularity][:per_field]
+        if items[0].popularity >= min_field_popularity and common:
+            groups.append(HomeGroup(name, common, len(items)))
+        else:
+            others.append(HomeGroup(name, [], len(items)))
+    return groups, others
+
+
+def kiosk_data(catalogue: Catalogue, settings: Settings) -> dict[str, Any]:
+    """Everything the home screen and the field lists need, inlined into the page as JSON."""
+    groups, others = home_groups(list(catalogue.procedures))
+    menu = answers.menu(catalogue.procedures, settings.commune_name)
+    return {
+        "commune": settings.commune_name,
+        "counter_id": settings.counter_id,
+        "unit_code": settings.dossier_unit_code,
+        "idle_seconds": settings.kiosk_idle_seconds,
+        "confirm_seconds": settings.kiosk_confirm_seconds,
+        "procedures": {
+            p.code: {"name": p.name, "short": answers.short_name(p, 60), "field": p.field, "popularity": p.popularity}
+            for p in sorted(catalogue.procedures, key=lambda p: (p.field, -p.popularity, p.name))
+        },
+        "groups": [{"field": g.field, "codes": g.codes, "total": g.total} for g in groups],
+        "other_fields": [{"field": g.field, "total": g.total} for g in others],
+        "menu": {"text": menu.text, "buttons": [{"title": b.title, "payload": b.payload} for b in menu.buttons]},
+    }
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    name: str
+    details: str
+    condition: str | None
+
+
+@dataclass(frozen=True)
+class Calculator:
+    """Inputs of the small fee calculator on the card (query parameters of /api/procedures/{code}/fee)."""
+
+    inputs: list[tuple[str, str]] = field(default_factory=list)  # (parameter, Vietnamese label)
+
+
+@dataclass(frozen=True)
+class Card:
+    procedure: Procedure
+    documents: list[DocumentRow]
+    fee: str
+    fee_notes: list[str]
+    exemption: str | None
+    time: str
+    channels_phrase: str
+    calculator: Calculator | None
+    phone_url: str
+
+
+def document_row(doc: Document) -> DocumentRow:
+    details = doc.original_or_copy.label
+    if doc.quantity > 1:
+        details += f", {doc.quantity} bản"
+    if doc.form_code:
+        details += f"; {doc.form_code}"
+    return DocumentRow(doc.name, details[0].upper() + details[1:], doc.condition)
+
+
+def calculator_for(procedure: Procedure, catalogue: Catalogue) -> Calculator | None:
+    """A calculator when the fee of the default channel depends on pages, copies or a count; else None."""
+    rule = resolve_province(procedure.default_channel.fee, catalogue.province_fees)
+    if isinstance(rule, TieredPerPageFee):
+        return Calculator([("pages", "Số trang của bản chính"), ("copies", "Số bản cần chứng thực")])
+    if isinstance(rule, FixedFee):
+        if rule.per == "page":
+            return Calculator([("pages", "Số trang")])
+        if rule.per == "copy":
+            return Calculator([("copies", "Số bản")])
+        if rule.per in ("document", "transaction"):
+            label = "Số văn bản" if rule.per == "document" else "Số giao dịch"
+            return Calculator([("quantity", label)])
+    return None
+
+
+def card_for(procedure: Procedure, catalogue: Catalogue, settings: Settings) -> Card:
+    province_fees = catalogue.province_fees
+    notes: list[str] = []
+    for ch in procedure.channels:
+        note = getattr(resolve_province(ch.fee, province_fees), "note", None) or ch.fee.note
+        if note and not any(note.rstrip(".") in n for n in notes):
+            notes.append(note)
+    return Card(
+        procedure=procedure,
+        documents=[document_row(d) for d in procedure.documents],
+        fee=answers.fee_summary(procedure, province_fees),
+        fee_notes=notes[:2],
+        exemption=answers.exemption_line(procedure, limit=400),
+        time=answers.time_summary(procedure),
+        channels_phrase=answers.channels_phrase(procedure),
+        calculator=calculator_for(procedure, catalogue),
+        phone_url=phone_url(settings, procedure.code),
+    )
+
+
+def phone_url(settings: Settings, code: str) -> str:
+    """The address of the phone checklist page, as the citizen's phone reaches it (for the QR code)."""
+    return f"{settings.resolved_public_base_url}/p/{code}"
+
+
+def is_safe_code(code: str) -> bool:
+    return 0 < len(code) <= 64 and set(code) <= SAFE_CODE_CHARS
+
+
+def procedure_or_404(catalogue: Catalogue, code: str) -> Procedure:
+    procedure = catalogue.get(code) if is_safe_code(code) else None
+    if procedure is None:
+        raise ApiError(404, "not_found", f"Không tìm thấy thủ tục có mã {code[:32]}.")
+    return procedure
+
+
+def not_found_page(request: Request, code: str, settings: Settings) -> HTMLResponse:
+    """A plain Vietnamese 404 page (these addresses are opened by citizens, not by API clients)."""
+    return templates.TemplateResponse(
+        request, "phone/not_found.html", {"code": code[:32], "commune": settings.commune_name}, status_code=404
+    )
+
+
+# ---- pages -----------------------------------------------------------------------------------------------
+
+
+@router.get("/")
+def root() -> RedirectResponse:
+    """The server's address opens the kiosk screen (what ./scripts/start prints)."""
+    return RedirectResponse("/kiosk", status_code=307)
+
+
+@router.get("/kiosk", response_class=HTMLResponse)
+def kiosk_page(request: Request, catalogue: CatalogueDep, settings: SettingsDep) -> HTMLResponse:
+    """The kiosk app shell with the home grid's data inlined."""
+    data = kiosk_data(catalogue, settings)
+    return templates.TemplateResponse(
+        request,
+        "kiosk/app.html",
+        {"data": data, "commune": settings.commune_name},
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@router.get("/kiosk/thu-tuc/{code}", response_class=HTMLResponse)
+def kiosk_card(
+    request: Request,
+    code: str,
+    catalogue: CatalogueDep,
+    settings: SettingsDep,
+    partial: Annotated[bool, Query(description="Only the card fragment (inserted by the kiosk page)")] = False,
+) -> HTMLResponse:
+    """A procedure card: documents, fee (with calculator), time limit, where to submit, QR to the phone page.
+    As a whole page it is the deep link and the print view (80 mm receipt printer)."""
+    procedure = catalogue.get(code) if is_safe_code(code) else None
+    if procedure is None:
+        return not_found_page(request, code, settings)
+    card = card_for(procedure, catalogue, settings)
+    name = "kiosk/card_fragment.html" if partial else "kiosk/card_page.html"
+    return templates.TemplateResponse(request, name, {"card": card, "commune": settings.commune_name})
+
+
+@router.get("/p/{code}", response_class=HTMLResponse)
+def phone_checklist(request: Request, code: str, catalogue: CatalogueDep, settings: SettingsDep) -> HTMLResponse:
+    """The checklist a citizen carries home on the phone: documents as ticks kept on the phone, fee, time, where."""
+    procedure = catalogue.get(code) if is_safe_code(code) else None
+    if procedure is None:
+        return not_found_page(request, code, settings)
+    card = card_for(procedure, catalogue, settings)
+    return templates.TemplateResponse(
+        request,
+        "phone/checklist.html",
+        {"card": card, "commune": settings.commune_name},
+        headers={"Cache-Control": "public, max-age=3600"},
+    )
+
+
+@router.get("/p/{code}/qr.svg")
+def phone_checklist_qr(code: str, catalogue: CatalogueDep, settings: SettingsDep) -> Response:
+    """QR code (SVG) of the phone checklist page's address."""
+    procedure = procedure_or_404(catalogue, code)
+    return Response(
+        qr_svg(phone_url(settings, procedure.code)),
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=3600"},
+    )

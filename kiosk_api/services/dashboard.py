@@ -1,0 +1,266 @@
+"""The staff dashboard's figures: Biểu 5a and 6a of a period at a glance, monthly trends, the weakest indicators
+and fields, and the work lists (open petitions, waiting hand-off requests, overdue dossiers needing an apology).
+
+The report figures come from kiosk_api.services.reports (the same numbers as the downloadable reports). The
+monthly trends are computed here with one query per register (one SUM(CASE …) column per month), so the page
+stays cheap however long the registers are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from procedures_kb.catalogue import Catalogue
+
+from ..domain import feedback_rules
+from ..domain.bieu6a import RESOLVED_CODES
+from ..domain.dates import format_date
+from ..domain.overdue import days_overdue
+from ..domain.periods import Period
+from ..domain.scoring import IndicatorScore
+from ..domain.status import DossierStatus
+from ..models import Dossier, HandoffRequest, Rating
+from ..report_rules import ReportRules
+from ..schemas.feedback import StaffFeedback
+from . import dossiers as dossier_service
+from . import feedback as feedback_service
+from . import handoffs as handoff_service
+from . import reports
+
+SATISFIED = ("rat_hai_long", "hai_long")
+TREND_MONTHS = 6
+LIST_LIMIT = 20
+MIN_FIELD_BALLOTS = 3  # fields with fewer ballots are too small to compare
+
+
+@dataclass(frozen=True)
+class MonthTrend:
+    period: Period
+    label: str  # "T11/2026"
+    ballots: int
+    satisfied: int  # Rất hài lòng + Hài lòng
+    received: int
+    resolved: int
+    resolved_late: int
+
+    @property
+    def satisfied_percent(self) -> float | None:
+        return None if self.ballots == 0 else round(self.satisfied * 100 / self.ballots, 1)
+
+    @property
+    def late_percent(self) -> float | None:
+        return None if self.resolved == 0 else round(self.resolved_late * 100 / self.resolved, 1)
+
+
+@dataclass(frozen=True)
+class FieldScore:
+    field: str
+    ballots: int
+    score: float
+    classification: str
+    satisfied_percent: float | None
+
+
+@dataclass(frozen=True)
+class OverdueDossier:
+    code: str
+    procedure: str
+    applicant_name: str
+    officer: str | None
+    appointment_text: str
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class WaitingHandoff:
+    id: int
+    channel: str
+    topic: str | None
+    status: str
+    status_label: str
+    waiting_minutes: int
+    handled_by: str | None
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    period: Period
+    today: date
+    bieu5a: reports.Bieu5aReport
+    bieu6a: reports.Bieu6aReport
+    months: list[MonthTrend]
+    weakest_indicators: list[IndicatorScore]
+    weakest_fields: list[FieldScore]
+    timeliness: feedback_service.Timeliness
+    feedback_open: list[StaffFeedback]
+    feedback_open_total: int
+    feedback_overdue_total: int
+    handoffs: list[WaitingHandoff]
+    overdue_dossiers: list[OverdueDossier]
+    overdue_dossiers_total: int
+
+
+def last_months(end: date, count: int = TREND_MONTHS) -> list[Period]:
+    """The `count` calendar months ending with the month of `end`, oldest first."""
+    year, month = end.year, end.month
+    out = []
+    for _ in range(count):
+        out.append(Period.month(year, month))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return out[::-1]
+
+
+def month_trends(session: Session, months: list[Period]) -> list[MonthTrend]:
+    """Ballots (and satisfied ones) recorded, dossiers received, resolved and resolved late, per month."""
+    ballot_cols, dossier_cols = [], []
+    resolved_on = func.coalesce(Dossier.result_date, Dossier.returned_date, Dossier.appointment_date)
+    is_resolved = Dossier.status.in_(sorted(RESOLVED_CODES))
+    late = and_(Dossier.status != DossierStatus.REFUSED.value, resolved_on > Dossier.appointment_date)
+    for i, m in enumerate(months):
+        lo, hi = reports.period_bounds_utc(m.start, m.end)
+        in_month = and_(Rating.created_at >= lo, Rating.created_at < hi)
+        ballot_cols += [
+            func.sum(case((in_month, 1), else_=0)).label(f"b{i}"),
+            func.sum(case((and_(in_month, Rating.satisfaction.in_(SATISFIED)), 1), else_=0)).label(f"s{i}"),
+        ]
+        resolved_in = and_(is_resolved, resolved_on >= m.start, resolved_on <= m.end)
+        dossier_cols += [
+            func.sum(case((and_(Dossier.received_date >= m.start, Dossier.received_date <= m.end), 1), else_=0)).label(
+                f"r{i}"
+            ),
+            func.sum(case((resolved_in, 1), else_=0)).label(f"d{i}"),
+            func.sum(case((and_(resolved_in, late), 1), else_=0)).label(f"l{i}"),
+        ]
+    first_lo, _ = reports.period_bounds_utc(months[0].start, months[0].end)
+    _, last_hi = reports.period_bounds_utc(months[-1].start, months[-1].end)
+    b = (
+        session.execute(select(*ballot_cols).where(Rating.created_at >= first_lo, Rating.created_at < last_hi))
+        .one()
+        ._mapping
+    )
+    d = session.execute(select(*dossier_cols)).one()._mapping
+    return [
+        MonthTrend(
+            period=m,
+            label=f"T{m.start.month}/{m.start.year}",
+            ballots=int(b[f"b{i}"] or 0),
+            satisfied=int(b[f"s{i}"] or 0),
+            received=int(d[f"r{i}"] or 0),
+            resolved=int(d[f"d{i}"] or 0),
+            resolved_late=int(d[f"l{i}"] or 0),
+        )
+        for i, m in enumerate(months)
+    ]
+
+
+def weakest_indicators(report: reports.Bieu5aReport, count: int = 3) -> list[IndicatorScore]:
+    """The indicators scored from ballots with the lowest share of their maximum (ties: lower id first)."""
+    scored = [i for i in report.total.indicators if i.source == "ballots" and i.average is not None]
+    scored.sort(key=lambda i: (float(i.average) / i.max_points, i.id))  # type: ignore[arg-type]
+    return scored[:count]
+
+
+def weakest_fields(report: reports.Bieu5aReport, count: int = 5) -> list[FieldScore]:
+    """Fields (with enough ballots to compare) by score, lowest first."""
+    out = []
+    for group in report.groups:
+        if group.key is None or group.score.total_ballots < MIN_FIELD_BALLOTS:
+            continue
+        satisfied = sum(level.count for level in group.score.levels if set(level.codes) & set(SATISFIED))
+        share = round(satisfied * 100 / group.score.total_ballots, 1) if group.score.total_ballots else None
+        out.append(
+            FieldScore(
+                field=group.label,
+                ballots=group.score.total_ballots,
+                score=float(group.score.score),
+                classification=group.score.classification,
+                satisfied_percent=share,
+            )
+        )
+    out.sort(key=lambda f: (f.score, f.satisfied_percent or 0, f.field))
+    return out[:count]
+
+
+def overdue_dossiers(
+    session: Session, catalogue: Catalogue, today: date, limit: int = LIST_LIMIT
+) -> tuple[int, list[OverdueDossier]]:
+    """Dossiers past their appointment date and still being handled (each needs a phiếu xin lỗi và hẹn lại),
+    the longest overdue first."""
+    clause = dossier_service.overdue_clause(today)
+    total = session.scalar(select(func.count()).select_from(Dossier).where(clause)) or 0
+    rows = session.scalars(
+        select(Dossier).where(clause).order_by(Dossier.appointment_date, Dossier.code).limit(limit)
+    ).all()
+    out = []
+    for d in rows:
+        procedure = catalogue.get(d.procedure_code)
+        out.append(
+            OverdueDossier(
+                code=d.code,
+                procedure=procedure.name if procedure else d.procedure_code,
+                applicant_name=d.applicant_name,
+                officer=d.officer,
+                appointment_text=format_date(d.appointment_date),
+                days_overdue=days_overdue(DossierStatus(d.status), d.appointment_date, today),
+            )
+        )
+    return total, out
+
+
+def waiting_handoffs(session: Session, now_minutes: float, limit: int = LIST_LIMIT) -> list[WaitingHandoff]:
+    """Requests for an officer that are waiting or being handled, the longest waiting first."""
+    rows: list[HandoffRequest] = handoff_service.list_requests(session, handoff_service.OPEN, limit=limit)
+    return [
+        WaitingHandoff(
+            id=r.id,
+            channel=r.channel,
+            topic=r.topic,
+            status=r.status,
+            status_label=handoff_service.STATUS_LABELS[r.status],
+            waiting_minutes=max(0, int(now_minutes - r.created_at.timestamp() / 60)),
+            handled_by=r.handled_by,
+        )
+        for r in rows
+    ]
+
+
+def build(
+    session: Session,
+    period: Period,
+    *,
+    today: date,
+    rules: ReportRules,
+    catalogue: Catalogue,
+    now_minutes: float,
+) -> Dashboard:
+    """Everything the dashboard shows for `period` (reports judged as of `today` when the period is not over)."""
+    bieu5a = reports.bieu_5a(session, period.start, period.end, rules=rules, breakdown="field", today=today)
+    bieu6a = reports.bieu_6a(session, period.start, period.end, today=today)
+    months = month_trends(session, last_months(min(period.end, today)))
+    as_of = min(period.end, today)
+    timeliness = feedback_service.timeliness(session, period.start, period.end, today=as_of)
+    open_total, overdue_total = feedback_service.open_count(session, today)
+    _, open_rows = feedback_service.list_feedback(
+        session, today=today, statuses=feedback_rules.OPEN_STATUSES, page=1, page_size=LIST_LIMIT
+    )
+    dossiers_total, dossiers = overdue_dossiers(session, catalogue, today)
+    return Dashboard(
+        period=period,
+        today=today,
+        bieu5a=bieu5a,
+        bieu6a=bieu6a,
+        months=months,
+        weakest_indicators=weakest_indicators(bieu5a),
+        weakest_fields=weakest_fields(bieu5a),
+        timeliness=timeliness,
+        feedback_open=feedback_service.staff_views(session, open_rows, today=today),
+        feedback_open_total=open_total,
+        feedback_overdue_total=overdue_total,
+        handoffs=waiting_handoffs(session, now_minutes),
+        overdue_dossiers=dossiers,
+        overdue_dossiers_total=dossiers_total,
+    )

@@ -1,0 +1,546 @@
+"""Biểu 5a (satisfaction) and Biểu 6a (dossier results) for a period, aggregated in SQL.
+
+Both reports run a single GROUP BY query with SUM(CASE …) columns over the period's rows (never loading ballots
+or dossiers into Python), served by covering indexes (migration 0002), and hand the sums to the pure rules in
+kiosk_api.domain.scoring / kiosk_api.domain.bieu6a. Indicator 9 and the feedback figures of indicator 8 take two
+more small queries.
+
+Public API (stable; used by the reports router, the CLI and the staff dashboard):
+
+- `bieu_5a(session, start, end, *, rules=None, breakdown=None, today=None) -> Bieu5aReport`
+- `bieu_6a(session, start, end, *, breakdown=None, today=None) -> Bieu6aReport`
+- `set_agency_indicator(...)`, `list_agency_indicators(...)`: values of agency indicators entered by staff.
+
+Which rows a period holds:
+
+- Biểu 5a: the ballots recorded in the period (ratings.created_at between the first day 00:00 and the last day
+  24:00, Vietnam time). Indicators 1 and 2 come from each ballot's dossier (see domain.scoring).
+  Agency indicators, in order of precedence: the value staff entered for exactly this period (first and last day),
+  else computed — 8 from the feedback register (services.feedback.timeliness: items due in the period, judged
+  as of min(end, today)), 9 from the dossiers received in the period (online share, and whether any online
+  dossier was late or is overdue at the period's end) — else the rule's default (5). In a breakdown by field or
+  officer the agency indicators are the commune's (they are facts about the agency, not about a field).
+- Biểu 6a: see domain.bieu6a for the columns and conventions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Literal
+
+from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..clock import VN_TZ, today_vn
+from ..db import utcnow
+from ..domain import bieu6a as b6
+from ..domain.channels import DossierChannel
+from ..domain.periods import Period
+from ..domain.scoring import AgencyValue, Score, SumCount, feedback_points, online_points, score_ballots
+from ..domain.status import DossierStatus
+from ..models import AgencyIndicator, Dossier, Rating
+from ..report_rules import BALLOT_CODES, ReportRules, rules_for
+from . import audit
+
+Breakdown = Literal["field", "officer"]
+BREAKDOWNS: tuple[str, ...] = ("field", "officer")
+NO_FIELD = "Chưa phân loại lĩnh vực"
+NO_OFFICER = "Chưa phân công cán bộ"
+NO_DOSSIER = "Phiếu đánh giá không gắn hồ sơ (tại quầy)"
+SUM_KEYS = ("time", "i3", "i4", "i6", "i7")
+
+
+def period_bounds_utc(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start 00:00, end+1 00:00) in Vietnam time, as UTC datetimes (for timestamp columns)."""
+    lo = datetime.combine(start, time(0), VN_TZ).astimezone(UTC)
+    hi = datetime.combine(end + timedelta(days=1), time(0), VN_TZ).astimezone(UTC)
+    return lo, hi
+
+
+def _as_period(start: date, end: date) -> Period:
+    return Period.between(start, end)
+
+
+def _group_column(breakdown: str | None):
+    if breakdown is None:
+        return None
+    if breakdown == "field":
+        return Dossier.field
+    if breakdown == "officer":
+        return Dossier.officer
+    raise ValueError(f"unknown breakdown {breakdown!r} (expected one of {', '.join(BREAKDOWNS)})")
+
+
+def _n(value) -> int:
+    return int(value or 0)
+
+
+# ---- Biểu 5a --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgencyFacts:
+    """The register figures behind the computed agency indicators."""
+
+    feedback_due: int
+    feedback_on_time: int
+    feedback_pending: int
+    dossiers_received: int
+    dossiers_online: int
+    dossiers_online_late: int
+
+
+@dataclass(frozen=True)
+class Bieu5aGroup:
+    """One row of a breakdown: `key` is the field / officer as stored (None when unset or no dossier)."""
+
+    key: str | None
+    label: str
+    score: Score
+
+
+@dataclass(frozen=True)
+class Bieu5aReport:
+    period: Period
+    rules: ReportRules
+    total: Score
+    agency: dict[int, AgencyValue]
+    facts: AgencyFacts
+    breakdown: str | None = None
+    groups: list[Bieu5aGroup] = field(default_factory=list)
+
+
+def time_points_sql() -> ColumnElement:
+    """SQL twin of domain.scoring.dossier_time_points (NULL without a dossier or a result date)."""
+    done = func.coalesce(Dossier.result_date, Dossier.returned_date)
+    return case(
+        (done < Dossier.appointment_date, 2),
+        (done == Dossier.appointment_date, 1),
+        (done > Dossier.appointment_date, 0),
+        else_=None,
+    )
+
+
+def _ballot_columns(satisfaction, i3, i4, i6, i7, points) -> list:
+    """One aggregate per figure: ballot count, count per stored satisfaction code, sum and count per indicator."""
+    cols: list = [func.count().label("n")]
+    for code in BALLOT_CODES:
+        cols.append(func.sum(case((satisfaction == code, 1), else_=0)).label(f"s_{code}"))
+    for key, column in (("time", points), ("i3", i3), ("i4", i4), ("i6", i6), ("i7", i7)):
+        cols += [func.sum(column).label(f"sum_{key}"), func.count(column).label(f"cnt_{key}")]
+    return cols
+
+
+def ballot_query(lo: datetime, hi: datetime, group_col=None):
+    """The Biểu 5a aggregate over the ballots recorded in [lo, hi), optionally grouped by a dossier column.
+
+    An index-only range scan of ix_ratings_report joined to each ballot's dossier through ix_dossiers_rating
+    (keyed by id, holding the dates, field and officer): the cost follows the period's ballots, not the table.
+    """
+    cols = _ballot_columns(Rating.satisfaction, Rating.i3, Rating.i4, Rating.i6, Rating.i7, time_points_sql())
+    if group_col is not None:
+        cols = [group_col.label("g"), (Dossier.id.is_(None)).label("no_dossier"), *cols]
+    query = (
+        select(*cols)
+        .select_from(Rating)
+        .outerjoin(Dossier, Dossier.id == Rating.dossier_id)
+        .where(Rating.created_at >= lo, Rating.created_at < hi)
+    )
+    return query.group_by(group_col, Dossier.id.is_(None)) if group_col is not None else query
+
+
+@dataclass
+class _BallotSums:
+    n: int = 0
+    satisfaction: dict[str, int] = field(default_factory=dict)
+    sums: dict[str, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def from_row(cls, row) -> _BallotSums:
+        m = row._mapping
+        return cls(
+            n=_n(m["n"]),
+            satisfaction={code: _n(m[f"s_{code}"]) for code in BALLOT_CODES},
+            sums={k: [_n(m[f"sum_{k}"]), _n(m[f"cnt_{k}"])] for k in SUM_KEYS},
+        )
+
+    def add(self, other: _BallotSums) -> None:
+        self.n += other.n
+        for code, count in other.satisfaction.items():
+            self.satisfaction[code] = self.satisfaction.get(code, 0) + count
+        for k, (s, c) in other.sums.items():
+            mine = self.sums.setdefault(k, [0, 0])
+            mine[0] += s
+            mine[1] += c
+
+    def score(self, agency: dict[int, AgencyValue], rules: ReportRules) -> Score:
+        return score_ballots(
+            total_ballots=self.n,
+            sums={k: SumCount(s, c) for k, (s, c) in self.sums.items()},
+            satisfaction=self.satisfaction,
+            agency=agency,
+            rules=rules,
+        )
+
+
+def _online_facts(session: Session, start: date, end: date, as_of: date) -> tuple[int, int, int]:
+    """(dossiers received in the period, of which online, of which resolved late or overdue at `as_of`), withdrawn
+    dossiers left out."""
+    cond = _resolved_by(end)
+    late = or_(
+        and_(cond, Dossier.status != DossierStatus.REFUSED.value, _resolved_on() > Dossier.appointment_date),
+        and_(
+            not_(cond),
+            Dossier.status != DossierStatus.WAITING_SUPPLEMENT.value,
+            Dossier.appointment_date < as_of,
+        ),
+    )
+    online = Dossier.channel == DossierChannel.ONLINE.value
+    row = session.execute(
+        select(
+            func.count(),
+            func.sum(case((online, 1), else_=0)),
+            func.sum(case((and_(online, late), 1), else_=0)),
+        ).where(
+            Dossier.received_date >= start,
+            Dossier.received_date <= end,
+            Dossier.status != DossierStatus.WITHDRAWN.value,
+        )
+    ).one()
+    return _n(row[0]), _n(row[1]), _n(row[2])
+
+
+def agency_values(
+    session: Session, start: date, end: date, *, rules: ReportRules, today: date | None = None
+) -> tuple[dict[int, AgencyValue], AgencyFacts]:
+    """The agency indicators of the period (entered > computed > default) and the figures they came from."""
+    from . import feedback as feedback_service  # the feedback register's own rule for "due" and "on time"
+
+    as_of = min(end, today or today_vn())
+    timeliness = feedback_service.timeliness(session, start, end, today=as_of)
+    received, online, online_late = _online_facts(session, start, end, as_of)
+    facts = AgencyFacts(
+        feedback_due=timeliness.due,
+        feedback_on_time=timeliness.on_time,
+        feedback_pending=timeliness.pending,
+        dossiers_received=received,
+        dossiers_online=online,
+        dossiers_online_late=online_late,
+    )
+    entered = {
+        row.indicator: row
+        for row in session.scalars(
+            select(AgencyIndicator).where(AgencyIndicator.period_start == start, AgencyIndicator.period_end == end)
+        )
+    }
+    values: dict[int, AgencyValue] = {}
+    for rule in rules.indicators:
+        if rule.source != "agency":
+            continue
+        if rule.id in entered:
+            row = entered[rule.id]
+            note = f"Do cán bộ {row.entered_by} nhập" + (f": {row.note}" if row.note else "")
+            values[rule.id] = AgencyValue(Decimal(str(row.value)), "entered", note)
+        elif rule.agency_rule == "feedback_on_time":
+            points = feedback_points(
+                facts.feedback_due,
+                facts.feedback_on_time,
+                full_percent=rule.params["full_percent"],
+                partial_percent=rule.params["partial_percent"],
+            )
+            note = (
+                "Không có phản ánh, kiến nghị đến hạn trong kỳ"
+                if facts.feedback_due == 0
+                else f"{facts.feedback_on_time}/{facts.feedback_due} phản ánh, kiến nghị đến hạn trong kỳ "
+                "được trả lời đúng hạn"
+            )
+            values[rule.id] = AgencyValue(Decimal(points), "computed", note)
+        elif rule.agency_rule == "online_services":
+            points = online_points(
+                received,
+                online,
+                online_late,
+                full_percent=rule.params["full_percent"],
+                partial_percent=rule.params.get("partial_percent", 0),
+            )
+            note = (
+                f"{online}/{received} hồ sơ tiếp nhận trong kỳ nộp trực tuyến, {online_late} hồ sơ trực tuyến trễ hạn"
+            )
+            values[rule.id] = AgencyValue(Decimal(points), "computed", note)
+        elif rule.default is not None:
+            values[rule.id] = AgencyValue(
+                Decimal(str(rule.default)), "default", "Giá trị mặc định theo bộ quy tắc (chưa nhập cho kỳ này)"
+            )
+        else:
+            values[rule.id] = AgencyValue(None, "missing", "Chưa nhập cho kỳ này")
+    return values, facts
+
+
+def bieu_5a(
+    session: Session,
+    start: date,
+    end: date,
+    *,
+    rules: ReportRules | None = None,
+    breakdown: str | None = None,
+    today: date | None = None,
+) -> Bieu5aReport:
+    """Biểu 5a over the ballots recorded between `start` and `end` (both included, Vietnam time).
+
+    `rules`: the scoring rule set (default: KIOSK_REPORT_RULES' default file, i.e. report_rules/default.yaml).
+    `breakdown`: None, "field" or "officer" — adds one group per field / officer (ballots without a dossier form
+    their own group; the groups add up to the total). `today` (default: today in Vietnam) bounds which feedback
+    is already judged for indicator 8.
+    """
+    period = _as_period(start, end)
+    rules = rules or rules_for(None)
+    group_col = _group_column(breakdown)
+    lo, hi = period_bounds_utc(start, end)
+    query = ballot_query(lo, hi, group_col)
+    rows = session.execute(query).all()
+    agency, facts = agency_values(session, start, end, rules=rules, today=today)
+
+    total = _BallotSums()
+    groups: list[Bieu5aGroup] = []
+    grouped: dict[tuple[bool, str | None], _BallotSums] = {}
+    for row in rows:
+        sums = _BallotSums.from_row(row)
+        total.add(sums)
+        if group_col is not None:
+            key = (bool(row._mapping["no_dossier"]), row._mapping["g"])
+            grouped.setdefault(key, _BallotSums()).add(sums)
+    for (no_dossier, key), sums in sorted(grouped.items(), key=lambda kv: (kv[0][0], kv[0][1] is None, kv[0][1] or "")):
+        if sums.n == 0:
+            continue
+        label = NO_DOSSIER if no_dossier else (key or (NO_FIELD if breakdown == "field" else NO_OFFICER))
+        groups.append(Bieu5aGroup(None if no_dossier else key, label, sums.score(agency, rules)))
+    return Bieu5aReport(
+        period=period,
+        rules=rules,
+        total=total.score(agency, rules),
+        agency=agency,
+        facts=facts,
+        breakdown=breakdown,
+        groups=groups,
+    )
+
+
+# ---- Biểu 6a --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bieu6aGroup:
+    key: str | None
+    label: str
+    counts: b6.Counts
+
+
+@dataclass(frozen=True)
+class Bieu6aReport:
+    period: Period
+    total: b6.Counts
+    breakdown: str | None = None
+    groups: list[Bieu6aGroup] = field(default_factory=list)
+
+
+def _resolved_on() -> ColumnElement:
+    return func.coalesce(Dossier.result_date, Dossier.returned_date, Dossier.appointment_date)
+
+
+def _resolved_by(end: date) -> ColumnElement[bool]:
+    return and_(Dossier.status.in_(sorted(b6.RESOLVED_CODES)), _resolved_on() <= end)
+
+
+def _count(cond: ColumnElement[bool]) -> ColumnElement:
+    return func.sum(case((cond, 1), else_=0))
+
+
+def bieu6a_columns(start: date, end: date, as_of: date | None = None) -> list:
+    """The SQL twin of domain.bieu6a.classify: one SUM(CASE …) per column of the form."""
+    cutoff = min(as_of, end) if as_of is not None else end
+    resolved_on = _resolved_on()
+    done = _resolved_by(end)
+    refused = Dossier.status == DossierStatus.REFUSED.value
+    in_period = Dossier.received_date >= start
+    online = Dossier.channel == b6.ONLINE
+    waiting = Dossier.status == DossierStatus.WAITING_SUPPLEMENT.value
+    return [
+        _count(and_(in_period, online)).label("online"),
+        _count(and_(in_period, not_(online))).label("offline"),
+        _count(Dossier.received_date < start).label("carried_over"),
+        _count(and_(done, not_(refused), resolved_on < Dossier.appointment_date)).label("resolved_early"),
+        _count(and_(done, or_(refused, resolved_on == Dossier.appointment_date))).label("resolved_on_time"),
+        _count(and_(done, not_(refused), resolved_on > Dossier.appointment_date)).label("resolved_late"),
+        _count(and_(not_(done), or_(waiting, Dossier.appointment_date >= cutoff))).label("in_progress_within"),
+        _count(and_(not_(done), not_(waiting), Dossier.appointment_date < cutoff)).label("in_progress_overdue"),
+    ]
+
+
+COUNT_FIELDS = (
+    "online",
+    "offline",
+    "carried_over",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "in_progress_within",
+    "in_progress_overdue",
+)
+
+
+def bieu_6a(
+    session: Session, start: date, end: date, *, breakdown: str | None = None, today: date | None = None
+) -> Bieu6aReport:
+    """Biểu 6a for [start, end]: received (online / in person or post / carried over), resolved (early / on time /
+    late), in progress (within / overdue at `end`, or at `today` when the period is not over), per field or
+    officer when `breakdown` is given, and the withdrawn dossiers received in the period beside the table.
+    See domain.bieu6a for the conventions."""
+    period = _as_period(start, end)
+    group_col = _group_column(breakdown)
+    counted = and_(
+        Dossier.status != DossierStatus.WITHDRAWN.value,
+        Dossier.received_date <= end,
+        or_(
+            Dossier.received_date >= start,
+            Dossier.status.not_in(sorted(b6.RESOLVED_CODES)),
+            _resolved_on() >= start,
+        ),
+    )
+    cols = bieu6a_columns(start, end, today)
+    if group_col is not None:
+        # Group by `field || ''` (the same value, NULL stays NULL) rather than the bare column: otherwise SQLite
+        # walks ix_dossiers_field to get the groups in order and visits every row, instead of scanning the
+        # covering index ix_dossiers_report and grouping its few distinct values in memory.
+        group_col = group_col + ""
+    withdrawn_q = select(func.count().label("withdrawn")).where(
+        Dossier.status == DossierStatus.WITHDRAWN.value, Dossier.received_date >= start, Dossier.received_date <= end
+    )
+    if group_col is not None:
+        main = session.execute(select(group_col.label("g"), *cols).where(counted).group_by(group_col)).all()
+        withdrawn = session.execute(withdrawn_q.add_columns(group_col.label("g")).group_by(group_col)).all()
+    else:
+        main = session.execute(select(*cols).where(counted)).all()
+        withdrawn = session.execute(withdrawn_q).all()
+
+    by_key: dict[str | None, b6.Counts] = {}
+    for row in main:
+        m = row._mapping
+        key = m["g"] if group_col is not None else None
+        counts = by_key.setdefault(key, b6.Counts())
+        counts += b6.Counts(**{name: _n(m[name]) for name in COUNT_FIELDS})
+    for row in withdrawn:
+        m = row._mapping
+        key = m["g"] if group_col is not None else None
+        if _n(m["withdrawn"]):
+            by_key.setdefault(key, b6.Counts()).withdrawn += _n(m["withdrawn"])
+    total = b6.Counts()
+    for counts in by_key.values():
+        total += counts
+    groups = []
+    if group_col is not None:
+        empty = NO_FIELD if breakdown == "field" else NO_OFFICER
+        for key in sorted(by_key, key=lambda k: (k is None, k or "")):
+            groups.append(Bieu6aGroup(key, key or empty, by_key[key]))
+    return Bieu6aReport(period=period, total=total, breakdown=breakdown, groups=groups)
+
+
+# ---- Agency indicators entered by staff -----------------------------------------------------------------------
+
+
+class AgencyIndicatorError(ValueError):
+    """An entry that the rules do not allow (unknown or non-agency indicator, value out of range)."""
+
+
+class AgencyIndicatorConflict(Exception):
+    """Two requests created the same entry at the same moment and the retry failed too."""
+
+
+def set_agency_indicator(
+    session: Session,
+    period: Period,
+    indicator: int,
+    value: float | None,
+    *,
+    note: str | None,
+    actor: str,
+    rules: ReportRules,
+) -> AgencyIndicator | None:
+    """Enter (or replace) the value of an agency indicator for a period; value None removes the entry, so the
+    computed value applies again. Audit-logged in the same transaction. Idempotent: repeating it changes nothing."""
+    try:
+        rule = rules.indicator(indicator)
+    except KeyError:
+        raise AgencyIndicatorError(f"indicator {indicator} is not in the rule set") from None
+    if rule.source != "agency":
+        raise AgencyIndicatorError(
+            f"indicator {indicator} is computed from the ballots; only agency indicators "
+            f"({', '.join(str(i) for i in rules.agency_indicator_ids)}) can be entered"
+        )
+    if value is not None and not 0 <= value <= rule.max_points:
+        raise AgencyIndicatorError(f"value {value} is outside 0..{rule.max_points} for indicator {indicator}")
+    for attempt in range(2):
+        try:
+            return _write_agency_indicator(session, period, indicator, value, note=note, actor=actor)
+        except IntegrityError:
+            # A concurrent request (another replica, a double click) inserted the same entry first: retry once,
+            # which now finds and updates that row.
+            session.rollback()
+            if attempt:
+                raise AgencyIndicatorConflict(period.key, indicator) from None
+    raise AssertionError("unreachable")
+
+
+def _write_agency_indicator(
+    session: Session, period: Period, indicator: int, value: float | None, *, note: str | None, actor: str
+) -> AgencyIndicator | None:
+    row = session.scalar(
+        select(AgencyIndicator).where(
+            AgencyIndicator.period_start == period.start,
+            AgencyIndicator.period_end == period.end,
+            AgencyIndicator.indicator == indicator,
+        )
+    )
+    details = {"period": period.key, "indicator": indicator, "value": value}
+    try:
+        if value is None:
+            if row is not None:
+                session.delete(row)
+                audit.record(session, actor, "report.agency_indicator.delete", target=period.key, details=details)
+            result = None
+        elif row is not None and row.value == float(value) and row.note == note:
+            return row  # the same entry again (a retried request): nothing to change or audit
+        else:
+            if row is None:
+                row = AgencyIndicator(period_start=period.start, period_end=period.end, indicator=indicator)
+                session.add(row)
+            row.value = float(value)
+            row.note = note
+            row.entered_by = actor
+            row.entered_at = utcnow()
+            audit.record(session, actor, "report.agency_indicator", target=period.key, details=details)
+            result = row
+        session.commit()
+    except IntegrityError:
+        raise
+    except Exception:
+        session.rollback()
+        raise
+    return result
+
+
+def list_agency_indicators(
+    session: Session, *, start: date | None = None, end: date | None = None
+) -> Sequence[AgencyIndicator]:
+    """Entered values, newest period first; optionally only those of periods overlapping [start, end]."""
+    query = select(AgencyIndicator)
+    if start is not None:
+        query = query.where(AgencyIndicator.period_end >= start)
+    if end is not None:
+        query = query.where(AgencyIndicator.period_start <= end)
+    return session.scalars(
+        query.order_by(AgencyIndicator.period_start.desc(), AgencyIndicator.period_end, AgencyIndicator.indicator)
+    ).all()

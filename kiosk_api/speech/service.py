@@ -1,0 +1,186 @@
+"""The speech service of one running app: picks the recognition engine from the settings, loads engines lazily
+(once per process, in a worker thread), caches synthesised speech, and reports what is available.
+
+The app starts without any engine loaded; a missing or broken engine is reported (status, 503), never raised
+into the server.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..domain.speech_text import normalise_for_speech
+from ..settings import Settings
+from .base import EngineUnavailable, Recognizer, StreamSession, Transcript
+from .tts import VOICES, Pyttsx3Synthesizer, SynthesisUnavailable, Synthesizer, TtsCache
+
+log = logging.getLogger(__name__)
+
+RETRY_LOAD_SECONDS = 60.0
+UNAVAILABLE_MESSAGE = "Chức năng nói chưa sẵn sàng, ông/bà vui lòng chạm màn hình để hỏi."
+
+
+@dataclass(frozen=True)
+class EngineChoice:
+    name: str
+    reason: str
+
+
+def choose_engine(settings: Settings) -> EngineChoice:
+    """The configured engine, or Vosk when its model directory exists, else viet-asr; with the reason."""
+    if settings.asr_engine:
+        return EngineChoice(settings.asr_engine, "set by KIOSK_ASR_ENGINE")
+    if settings.vosk_model_dir.is_dir():
+        return EngineChoice("vosk", f"Vosk model found at {settings.vosk_model_dir}")
+    return EngineChoice(
+        "viet-asr",
+        f"no Vosk model at {settings.vosk_model_dir} (install one with `kiosk models download vosk-vn`); "
+        "using viet-asr, which embeds its model",
+    )
+
+
+@dataclass(frozen=True)
+class Speech:
+    """Synthesised speech: WAV bytes, whether it came from the cache, and the text actually spoken."""
+
+    wav: bytes
+    cached: bool
+    spoken_text: str
+
+
+class SpeechService:
+    def __init__(
+        self,
+        settings: Settings,
+        catalogue=None,
+        synthesizer: Synthesizer | None = None,
+        recognizer: Recognizer | None = None,
+    ) -> None:
+        """`recognizer`/`synthesizer`: engines already loaded (shared between apps in one process), else the
+        configured ones are made on first use."""
+        self.settings = settings
+        self.catalogue = catalogue
+        self.choice = choose_engine(settings)
+        self._recognizer: Recognizer | None = recognizer
+        self._load_error: str | None = None
+        self._failed_at = 0.0
+        self._lock = threading.Lock()
+        self.synthesizer: Synthesizer = synthesizer or Pyttsx3Synthesizer()
+        self.cache = TtsCache(settings.var_dir / "tts-cache", int(settings.tts_cache_mb * 1024 * 1024))
+        log.info("speech recognition engine: %s (%s)", self.choice.name, self.choice.reason)
+
+    # ---- recognition ----------------------------------------------------------------------------
+
+    def _load(self) -> Recognizer:
+        if self.choice.name == "vosk":
+            from .vosk_engine import VoskRecognizer
+
+            vocabulary = None
+            if self.settings.vosk_grammar and self.catalogue is not None:
+                from .vocabulary import catalogue_vocabulary
+
+                vocabulary = catalogue_vocabulary(self.catalogue)
+            return VoskRecognizer(self.settings.vosk_model_dir, vocabulary)
+        from .vietasr_engine import VietAsrRecognizer
+
+        return VietAsrRecognizer()
+
+    def recognizer(self) -> Recognizer:
+        """The loaded engine (loading it on first use; blocking). Raises EngineUnavailable with the reason."""
+        with self._lock:
+            if self._recognizer is not None:
+                return self._recognizer
+            if self._load_error and time.monotonic() - self._failed_at < RETRY_LOAD_SECONDS:
+                raise EngineUnavailable(self._load_error)
+            try:
+                self._recognizer = self._load()
+            except EngineUnavailable as exc:
+                self._load_error, self._failed_at = str(exc), time.monotonic()
+                log.error("speech recognition unavailable: %s; the kiosk falls back to touch", exc)
+                raise
+            self._load_error = None
+            return self._recognizer
+
+    def recognition_problem(self) -> str | None:
+        """Why recognition cannot run, without loading anything (None when it probably can)."""
+        if self._recognizer is not None:
+            return None
+        if self._load_error and time.monotonic() - self._failed_at < RETRY_LOAD_SECONDS:
+            return self._load_error
+        if self.choice.name == "vosk":
+            from .vosk_engine import model_problem
+
+            return model_problem(self.settings.vosk_model_dir)
+        try:
+            import vietasr  # noqa: F401
+        except ImportError:
+            return "the viet-asr package is not installed"
+        return None
+
+    def transcribe(self, pcm: np.ndarray) -> Transcript:
+        return self.recognizer().transcribe(pcm)
+
+    def stream(self) -> StreamSession:
+        return self.recognizer().stream()
+
+    # ---- synthesis ------------------------------------------------------------------------------
+
+    def voice(self, voice: str | None) -> str:
+        return voice or self.settings.tts_voice
+
+    def synthesize(self, text: str, voice: str | None = None) -> Speech:
+        """WAV for `text` read by `voice` (blocking: call it from a worker thread). Raises ValueError for text
+        with nothing to say, SynthesisUnavailable when the synthesiser cannot run."""
+        voice = self.voice(voice)
+        if voice not in VOICES:
+            raise ValueError(f"unknown voice {voice!r}")
+        spoken = normalise_for_speech(text)
+        if not any(ch.isalnum() for ch in spoken):
+            raise ValueError("nothing to say")
+        key = self.cache.key(self.synthesizer.name, voice, spoken)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return Speech(cached, True, spoken)
+        wav = self.synthesizer.synthesize(spoken, voice)
+        if self.settings.tts_cache_mb > 0:
+            self.cache.put(key, wav)
+        return Speech(wav, False, spoken)
+
+    def synthesis_problem(self) -> str | None:
+        return self.synthesizer.available()
+
+    # ---- status ---------------------------------------------------------------------------------
+
+    def status(self) -> dict:
+        rec_problem = self.recognition_problem()
+        tts_problem = self.synthesis_problem()
+        if rec_problem is None and tts_problem is None:
+            message = f"Nhận dạng giọng nói: {self.choice.name} ({self.choice.reason}). Đọc to: espeak-ng."
+        else:
+            parts = [UNAVAILABLE_MESSAGE if rec_problem else ""]
+            if rec_problem:
+                parts.append(f"Nhận dạng giọng nói không chạy được: {rec_problem}.")
+            if tts_problem:
+                parts.append(f"Đọc to không chạy được: {tts_problem}.")
+            message = " ".join(p for p in parts if p)
+        return {
+            "recognition": rec_problem is None,
+            "synthesis": tts_problem is None,
+            "engine": self.choice.name,
+            "engine_reason": self.choice.reason,
+            "voices": [{"key": v.key, "label": v.label} for v in VOICES.values()],
+            "default_voice": self.settings.tts_voice,
+            "max_seconds": self.settings.speech_max_seconds,
+            "message": message,
+        }
+
+    def close(self) -> None:
+        self.synthesizer.close()
+
+
+__all__ = ["EngineUnavailable", "SpeechService", "SynthesisUnavailable", "choose_engine"]
