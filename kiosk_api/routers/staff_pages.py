@@ -24,6 +24,7 @@ from procedures_kb.text import format_decimal
 
 from ..deps import STAFF_COOKIE, CatalogueDep, SecretDep, SessionDep, SettingsDep, TodayDep
 from ..domain import feedback_rules
+from ..domain.apology import ApologyError, apology_letter
 from ..domain.charts import Series, bar_chart, format_number, line_chart, table_rows
 from ..domain.dates import format_date
 from ..domain.periods import Period, PeriodError, resolve_period
@@ -32,6 +33,7 @@ from ..models import StaffUser
 from ..report_rules import rules_for
 from ..security import keyed_hash
 from ..services import dashboard as dashboard_service
+from ..services import dossiers as dossier_service
 from ..services import feedback as feedback_service
 from ..services import handoffs as handoff_service
 from ..services import staff as staff_service
@@ -372,6 +374,74 @@ def dashboard(
                 ("Biểu 6a (CSV)", f"/api/reports/bieu-6a?{query}&format=csv"),
             ],
         },
+    )
+
+
+# --- Apology letters (phiếu xin lỗi và hẹn lại ngày trả kết quả) --------------------------------------------------
+
+
+@router.get("/dossiers/{code}/xin-loi", response_class=HTMLResponse)
+def apology_page(
+    code: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    secret: SecretDep,
+    catalogue: CatalogueDep,
+    today: TodayDep,
+    reason: Annotated[str | None, Query(alias="ly_do", max_length=2000)] = None,
+    new_date: Annotated[str | None, Query(alias="ngay_hen", max_length=20)] = None,
+) -> Response:
+    """The apology letter an overdue dossier requires: staff give the reason and the new appointment date, then
+    print the letter (A4). Nothing is stored: the new date goes into the provincial software as usual."""
+    found = page_user(request, session, secret)
+    if found is None:
+        return to_login(request)
+    user, csrf = found
+    try:
+        dossier = dossier_service.get_by_code(session, code)
+    except dossier_service.DossierNotFound:
+        return _message(request, settings, user, "Không tìm thấy hồ sơ có mã này.", status_code=404)
+    procedure = catalogue.get(dossier.procedure_code)
+    letter = error = None
+    if reason is not None or new_date is not None:
+        try:
+            new_day = date.fromisoformat((new_date or "").strip())
+        except ValueError:
+            error = "Cần chọn ngày hẹn trả kết quả mới."
+        else:
+            try:
+                letter = apology_letter(
+                    commune=settings.commune_name,
+                    applicant_name=dossier.applicant_name,
+                    procedure_name=procedure.name if procedure else dossier.procedure_code,
+                    dossier_code=dossier.code,
+                    received=dossier.received_date,
+                    appointment=dossier.appointment_date,
+                    reason=reason or "",
+                    new_date=new_day,
+                    today=today,
+                )
+            except ApologyError as exc:
+                error = str(exc)
+    return render(
+        request,
+        "staff/apology.html",
+        {
+            "title": "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
+            "commune": settings.commune_name,
+            "user": user,
+            "csrf": csrf,
+            "dossier": dossier,
+            "procedure_name": procedure.name if procedure else dossier.procedure_code,
+            "appointment_text": format_date(dossier.appointment_date),
+            "reason": reason or "",
+            "new_date": new_date or "",
+            "min_date": today.isoformat(),
+            "letter": letter,
+            "error": error,
+        },
+        status_code=422 if error else 200,
     )
 
 
