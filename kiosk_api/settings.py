@@ -32,6 +32,8 @@ Environment variables (all optional):
   checklists): the kiosk PC's LAN address on the commune Wi-Fi (e.g. ``http://192.168.1.10:8000``) or a public
   address where one exists. Default: ``http://<KIOSK_HOST>:<KIOSK_PORT>``.
 - ``KIOSK_RATING_TOKEN_DAYS``: days a dossier's rating QR code stays valid after it is issued. Default: ``90``.
+- ``KIOSK_COUNTER_BALLOTS_PER_HOUR``: anonymous counter ballots (no dossier) accepted from one client (a phone, or
+  one citizen's session at a kiosk) per hour, so nobody can flood the quarterly report. Default: ``5``.
 - ``KIOSK_ASR_ENGINE``: speech recognition engine, ``vosk`` or ``viet-asr``. Default: ``vosk`` when its model
   directory (``KIOSK_VOSK_MODEL_DIR``) exists, else ``viet-asr`` (which embeds its model); GET /api/speech/status
   and the log say which was chosen and why.
@@ -142,6 +144,8 @@ class Settings(BaseSettings):
     """KIOSK_PUBLIC_BASE_URL: base URL put in QR codes; default http://KIOSK_HOST:KIOSK_PORT."""
     rating_token_days: int = Field(default=90, ge=1, le=3650)
     """KIOSK_RATING_TOKEN_DAYS: validity of a dossier's rating QR code, in days."""
+    counter_ballots_per_hour: int = Field(default=5, ge=1, le=10000)
+    """KIOSK_COUNTER_BALLOTS_PER_HOUR: anonymous counter ballots accepted per client per hour."""
     asr_engine: Literal["vosk", "viet-asr"] | None = None
     """KIOSK_ASR_ENGINE: vosk | viet-asr; default vosk when KIOSK_VOSK_MODEL_DIR exists, else viet-asr."""
     vosk_model_dir: Path = Path("models/vosk-model-small-vn-0.4")

@@ -152,6 +152,10 @@ ALREADY_RATED = (
     "Hồ sơ này đã được đánh giá rồi: mỗi hồ sơ chỉ được đánh giá một lần. Cảm ơn ông/bà! Nếu có ý kiến thêm, "
     "ông/bà vui lòng gửi phản ánh, kiến nghị."
 )
+TOO_MANY_COUNTER_BALLOTS = (
+    "Thiết bị này vừa gửi nhiều phiếu đánh giá quầy. Cảm ơn ông/bà! Mỗi lượt phục vụ chỉ cần một phiếu; "
+    "ông/bà vui lòng thử lại sau, hoặc gửi phản ánh, kiến nghị nếu có ý kiến thêm."
+)
 BALLOT_ALREADY_SENT = "Phiếu đánh giá này đã được gửi rồi. Cảm ơn ông/bà!"
 UNKNOWN_DOSSIER = (
     "Không tìm thấy hồ sơ có mã này. Ông/bà vui lòng kiểm tra lại mã hồ sơ trên Giấy tiếp nhận hồ sơ và hẹn trả "

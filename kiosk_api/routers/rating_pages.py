@@ -18,7 +18,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..deps import CatalogueDep, SessionDep, SettingsDep, TodayDep
+from ..db import utcnow
+from ..deps import CatalogueDep, SessionDep, SettingsDep, TodayDep, client_address
 from ..domain import ballot as wording
 from ..domain.dates import format_date
 from ..domain.rating_token import TokenExpired, TokenInvalid
@@ -222,10 +223,20 @@ def counter_submit(
             key=key,
             status=422,
         )
+    # An anonymous ballot: a budget per phone (a replay of a stored ballot, a double tap, is always answered).
+    budget = rating_service.counter_budget_key(request.app.state.secret, client_address(request))
+    replay = rating_service.by_key(session, key) is not None
+    if not replay:
+        try:
+            rating_service.check_counter_budget(session, budget, limit=settings.counter_ballots_per_hour, now=utcnow())
+        except rating_service.TooManyCounterBallots:
+            return _message(request, 429, "Đã nhận nhiều phiếu", wording.TOO_MANY_COUNTER_BALLOTS)
     try:
         _store(session, settings, today, checked.answers, key=key, dossier_id=None, counter_id=counter_id)
     except rating_service.KeyReused:
         return _message(request, 409, "Đã gửi đánh giá", wording.BALLOT_ALREADY_SENT)
+    if not replay:
+        rating_service.spend_counter_budget(session, budget, now=utcnow(), keep_seconds=settings.lookup_window_seconds)
     return RedirectResponse(_thanks_url(key), status_code=303)
 
 

@@ -86,6 +86,17 @@ def submit_rating(
                 dossier_id = rating_service.dossier_id_for(session, ballot.dossier_code)
             except rating_service.UnknownDossier:
                 raise failed(404, "dossier_not_found", UNKNOWN_DOSSIER) from None
+    counter_budget = None
+    if dossier_id is None and rating_service.by_key(session, ballot.idempotency_key) is None:
+        # An anonymous counter ballot: a budget per client (a replay of a stored ballot is always answered).
+        counter_budget = rating_service.counter_budget_key(secret, client)
+        try:
+            rating_service.check_counter_budget(
+                session, counter_budget, limit=settings.counter_ballots_per_hour, now=utcnow()
+            )
+        except rating_service.TooManyCounterBallots:
+            log.info("counter ballot refused (budget used): client=%s", short(counter_budget))
+            raise ApiError(429, "too_many_ballots", wording.TOO_MANY_COUNTER_BALLOTS) from None
     try:
         result = rating_service.submit(session, ballot, dossier_id=dossier_id)
     except rating_service.DossierAlreadyRated:
@@ -95,6 +106,10 @@ def submit_rating(
             409, "idempotency_key_reused", "This idempotency_key was already used for a different ballot."
         ) from None
     rating = result.rating
+    if counter_budget is not None and result.created:
+        rating_service.spend_counter_budget(
+            session, counter_budget, now=utcnow(), keep_seconds=settings.lookup_window_seconds
+        )
     log.info("rating %s: id=%d channel=%s", "stored" if result.created else "replayed", rating.id, rating.channel)
     return RatingResponse(id=rating.id, text=THANKS[rating.satisfaction])
 

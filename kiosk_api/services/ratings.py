@@ -8,7 +8,7 @@ race gets the winner's ballot (same key) or DossierAlreadyRated (another key).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from ..domain.rating_token import make_token, read_token
 from ..models import Dossier, Rating
+from ..security import client_key_hash
+from . import throttle
 
 
 class UnknownDossier(LookupError):
@@ -165,3 +167,31 @@ def dossier_for_token(session: Session, secret: bytes, token: str, *, today: dat
     if dossier is None:
         raise DossierGone(ticket.dossier_id)
     return dossier
+
+
+# ---- anonymous counter ballots: a budget per client ----------------------------------------------------------
+
+COUNTER_WINDOW_SECONDS = 3600
+
+
+class TooManyCounterBallots(Exception):
+    """This client has used its counter-ballot budget for the hour."""
+
+
+def counter_budget_key(secret: bytes, client: str) -> str:
+    return client_key_hash(secret, "counter-ballot", client)
+
+
+def check_counter_budget(session: Session, budget_key: str, *, limit: int, now: datetime) -> None:
+    """TooManyCounterBallots when `limit` new counter ballots came from this client within the hour."""
+    used = throttle.recent_count(session, budget_key, window_seconds=COUNTER_WINDOW_SECONDS, now=now)
+    if used >= limit:
+        raise TooManyCounterBallots(budget_key)
+
+
+def spend_counter_budget(session: Session, budget_key: str, *, now: datetime, keep_seconds: int) -> None:
+    """Count one new counter ballot for this client (a replayed ballot is not counted)."""
+    throttle.record_attempt(
+        session, budget_key, success=True, now=now, keep_seconds=max(keep_seconds, COUNTER_WINDOW_SECONDS)
+    )
+    session.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ..models import LookupAttempt
@@ -35,6 +35,14 @@ def retry_after(
     # Unblocked when the max_failures-th most recent failure leaves the window.
     unblock_at = recent[-1] + timedelta(seconds=window_seconds)
     return max(1, math.ceil((unblock_at - now).total_seconds()))
+
+
+def recent_count(session: Session, client_key: str, *, window_seconds: int, now: datetime) -> int:
+    """Attempts (failed or not) recorded for this client within the last `window_seconds`."""
+    since = now - timedelta(seconds=window_seconds)
+    return session.scalar(
+        select(func.count()).where(LookupAttempt.client_key_hash == client_key, LookupAttempt.at > since)
+    )
 
 
 def record_attempt(session: Session, client_key: str, *, success: bool, now: datetime, keep_seconds: int) -> None:
