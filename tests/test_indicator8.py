@@ -1,4 +1,5 @@
-"""Indicator 8 of Biểu 5a (handling of phản ánh, kiến nghị): the pure rule and the counts over seeded rows."""
+"""Indicator 8 of Biểu 5a (handling of phản ánh, kiến nghị): the report's rule (scoring.feedback_points, default
+thresholds 100 % / 90 %) and the counts over seeded rows."""
 
 from __future__ import annotations
 
@@ -7,13 +8,21 @@ from datetime import UTC, date, datetime
 import pytest
 from conftest import TODAY
 
-from kiosk_api.domain.feedback_rules import Indicator8Rule, indicator8_points
+from kiosk_api.domain.scoring import feedback_points
 from kiosk_api.models import Feedback
 from kiosk_api.services.feedback import Timeliness, timeliness
 
 
+def points(due: int, on_time: int, partial_percent: float = 90) -> int:
+    return feedback_points(due, on_time, full_percent=100, partial_percent=partial_percent)
+
+
+def timeliness_points(t: Timeliness) -> int:
+    return points(t.due, t.on_time)
+
+
 @pytest.mark.parametrize(
-    ("due", "on_time", "points"),
+    ("due", "on_time", "expected"),
     [
         (0, 0, 2),  # none received: full points
         (1, 1, 2),
@@ -26,25 +35,24 @@ from kiosk_api.services.feedback import Timeliness, timeliness
         (3, 0, 0),
     ],
 )
-def test_indicator8_rule(due, on_time, points):
-    assert indicator8_points(due, on_time) == points
+def test_indicator8_rule(due, on_time, expected):
+    assert points(due, on_time) == expected
 
 
 def test_indicator8_rule_is_configurable_and_checks_counts():
-    strict = Indicator8Rule(full=3, partial=2, none=0, partial_share=0.95)
-    assert indicator8_points(20, 19, strict) == 2
-    assert indicator8_points(20, 18, strict) == 0
-    assert indicator8_points(0, 0, strict) == 3
+    assert points(20, 19, partial_percent=95) == 1
+    assert points(20, 18, partial_percent=95) == 0
+    assert points(0, 0, partial_percent=95) == 2
     for due, on_time in ((2, 3), (-1, 0), (2, -1)):
         with pytest.raises(ValueError):
-            indicator8_points(due, on_time)
+            points(due, on_time)
 
 
 def test_timeliness_share_and_points():
     t = Timeliness(date(2026, 10, 1), date(2026, 12, 31), due=7, on_time=6, late=1, late_unanswered=0, pending=2)
-    assert t.on_time_share == 85.7 and t.points() == 0
+    assert t.on_time_share == 85.7 and timeliness_points(t) == 0
     assert Timeliness(date(2026, 10, 1), date(2026, 12, 31), 0, 0, 0, 0, 3).on_time_share is None
-    assert Timeliness(date(2026, 10, 1), date(2026, 12, 31), 0, 0, 0, 0, 3).points() == 2
+    assert timeliness_points(Timeliness(date(2026, 10, 1), date(2026, 12, 31), 0, 0, 0, 0, 3)) == 2
 
 
 def utc(*args) -> datetime:
@@ -93,7 +101,7 @@ def test_timeliness_counts_the_feedback_due_in_the_period(session):
 
     t = timeliness(session, *q4, today=TODAY)
     assert (t.due, t.on_time, t.late, t.late_unanswered, t.pending) == (6, 3, 3, 2, 2)
-    assert t.on_time_share == 50.0 and t.points() == 0
+    assert t.on_time_share == 50.0 and timeliness_points(t) == 0
     assert (t.start, t.end) == q4
 
     # Once the quarter is over the open ones are late too, and the figure no longer changes.
@@ -104,7 +112,7 @@ def test_timeliness_counts_the_feedback_due_in_the_period(session):
     # October alone: boundaries inclusive.
     october = timeliness(session, date(2026, 10, 1), date(2026, 10, 31), today=TODAY)
     assert (october.due, october.on_time, october.late) == (3, 2, 1)
-    assert october.points() == 0
+    assert timeliness_points(october) == 0
 
 
 def test_timeliness_full_and_partial_points(session):
@@ -113,9 +121,9 @@ def test_timeliness_full_and_partial_points(session):
         add(session, date(2026, 10, day), "da_dong", answered)
     session.commit()
     t = timeliness(session, date(2026, 10, 1), date(2026, 10, 31), today=TODAY)
-    assert (t.due, t.on_time, t.late) == (10, 9, 1) and t.points() == 1
-    assert timeliness(session, date(2026, 10, 1), date(2026, 10, 9), today=TODAY).points() == 2
+    assert (t.due, t.on_time, t.late) == (10, 9, 1) and timeliness_points(t) == 1
+    assert timeliness_points(timeliness(session, date(2026, 10, 1), date(2026, 10, 9), today=TODAY)) == 2
     empty = timeliness(session, date(2026, 7, 1), date(2026, 9, 30), today=TODAY)
-    assert (empty.due, empty.pending, empty.points()) == (0, 0, 2)
+    assert (empty.due, empty.pending, timeliness_points(empty)) == (0, 0, 2)
     with pytest.raises(ValueError):
         timeliness(session, date(2026, 10, 2), date(2026, 10, 1))

@@ -1,4 +1,5 @@
-"""Phản ánh, kiến nghị: the handling workflow, deadlines and indicator 8 of Biểu 5a. Pure functions, no I/O.
+"""Phản ánh, kiến nghị: the handling workflow and deadlines. Pure functions, no I/O. (Indicator 8 of Biểu 5a, the
+share answered on time, is scored by kiosk_api.domain.scoring.feedback_points under the configured rule set.)
 
 Workflow (status codes as stored):
 
@@ -122,29 +123,3 @@ def answered_on_time(deadline: date | None, answered_on: date | None) -> bool | 
     if answered_on is None:
         return None
     return deadline is None or answered_on <= deadline
-
-
-@dataclass(frozen=True)
-class Indicator8Rule:
-    """Points of indicator 8 (configurable): `full` points when no item was due or all were answered on time,
-    `partial` points when at least `partial_share` (a fraction) were, else `none`."""
-
-    full: int = 2
-    partial: int = 1
-    none: int = 0
-    partial_share: float = 0.9
-
-
-DEFAULT_INDICATOR8 = Indicator8Rule()
-
-
-def indicator8_points(due: int, on_time: int, rule: Indicator8Rule = DEFAULT_INDICATOR8) -> int:
-    """Indicator 8 of Biểu 5a: none due or 100 % on time → 2; ≥ 90 % on time → 1; else 0 (default rule)."""
-    if due < 0 or on_time < 0 or on_time > due:
-        raise ValueError(f"bad counts: {on_time} on time of {due} due")
-    if due == 0 or on_time == due:
-        return rule.full
-    # Integer comparison avoids float rounding at the boundary (e.g. 9 of 10 is exactly 90 %).
-    if on_time * 1000 >= round(rule.partial_share * 1000) * due:
-        return rule.partial
-    return rule.none

@@ -58,7 +58,9 @@ def dossier_time_points(appointment: date | None, result: date | None, returned:
 def feedback_points(due: int, on_time: int, *, full_percent: float, partial_percent: float) -> int:
     """Indicator 8: no feedback due, or ≥ full_percent (100 %) answered on time → 2; ≥ partial_percent (90 %) → 1;
     else 0. Compared exactly (no rounding), so 89,99 % is not 90 %."""
-    if due <= 0:
+    if due < 0 or on_time < 0 or on_time > due:
+        raise ValueError(f"bad counts: {on_time} on time of {due} due")
+    if due == 0:
         return 2
     share = Decimal(on_time) * 100 / Decimal(due)
     if share >= Decimal(str(full_percent)):

@@ -305,9 +305,6 @@ class Timeliness:
         """Percentage answered on time, one decimal; None when nothing was due."""
         return None if self.due == 0 else round(self.on_time * 100 / self.due, 1)
 
-    def points(self, rule: rules.Indicator8Rule = rules.DEFAULT_INDICATOR8) -> int:
-        return rules.indicator8_points(self.due, self.on_time, rule)
-
 
 def timeliness(session: Session, start: date, end: date, *, today: date | None = None) -> Timeliness:
     """Counts for indicator 8 over the feedback due between `start` and `end` (see Timeliness)."""
