@@ -91,14 +91,19 @@ def set_tokens(
     if row is None:
         row = ZaloToken(oa_id=oa_key(oa_id))
         session.add(row)
+    store_pair(row, access, refresh, expires_in, now)
+    session.commit()
+    return row
+
+
+def store_pair(row: ZaloToken, access: str, refresh: str, expires_in: int, now: datetime) -> None:
+    """Put a new token pair on the OA's row and clear any refresh failure (committed by the caller)."""
     row.access_token = access
     row.refresh_token = refresh
     row.access_expires_at = now + timedelta(seconds=expires_in)
     row.updated_at = now
     row.refresh_error = None
     row.refresh_failed_at = None
-    session.commit()
-    return row
 
 
 def token_status(
@@ -230,12 +235,7 @@ class TokenManager:
                 log.error("%s [%s]", OPERATOR_DEAD, outcome)
                 raise RefreshTokenDead(outcome)
             access, refresh, expires_in = outcome
-            row.access_token = access
-            row.refresh_token = refresh
-            row.access_expires_at = now + timedelta(seconds=expires_in)
-            row.updated_at = now
-            row.refresh_error = None
-            row.refresh_failed_at = None
+            store_pair(row, access, refresh, expires_in, now)
             session.commit()  # the new pair replaces the spent one in one transaction
             log.info("Zalo access token refreshed; valid until %s", row.access_expires_at.isoformat(timespec="minutes"))
             return access
