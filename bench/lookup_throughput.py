@@ -9,30 +9,22 @@ from __future__ import annotations
 
 import csv
 import os
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
 import httpx
+from kiosk_process import KIOSK, start_kiosk
 
 ROOT = Path(__file__).resolve().parents[1]
-KIOSK = str(Path(sys.executable).with_name("kiosk"))
 N_DOSSIERS = 2000
 CLIENTS = 8
 SECONDS = 5.0
 HEADER = "ma_ho_so,ma_thu_tuc,ten_nguoi_nop,so_dien_thoai,kenh_nop,ngay_tiep_nhan,ngay_hen_tra,"
 HEADER += "ngay_co_ket_qua,ngay_tra_ket_qua,trang_thai"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def seed(path: Path) -> list[tuple[str, str]]:
@@ -92,18 +84,8 @@ def main() -> None:
         rows = seed(csv_path)
         subprocess.run([KIOSK, "db", "upgrade"], env=env, check=True, capture_output=True)
         subprocess.run([KIOSK, "dossiers", "import", str(csv_path)], env=env, check=True, capture_output=True)
-        port = free_port()
-        server = subprocess.Popen(
-            [KIOSK, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        base = f"http://127.0.0.1:{port}"
+        server, base = start_kiosk(env, attempts=100)
         try:
-            for _ in range(100):
-                try:
-                    if httpx.get(base + "/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.2)
             good = [{"code": c, "phone_last4": d} for c, d in rows]
             wrong = [{"code": c, "phone_last4": f"{(int(d) + 1) % 10000:04d}"} for c, d in rows]
             print(f"{N_DOSSIERS} dossiers, {CLIENTS} concurrent clients, {SECONDS:.0f} s per phase, one server process")

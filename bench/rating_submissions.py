@@ -21,7 +21,6 @@ import argparse
 import csv
 import os
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,22 +37,17 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from kiosk_process import KIOSK, start_kiosk  # noqa: E402
+
 from kiosk_api.clock import today_vn  # noqa: E402
 from kiosk_api.db import make_engine  # noqa: E402
 from kiosk_api.services.ratings import token_for  # noqa: E402
 from kiosk_api.settings import normalise_database_url  # noqa: E402
 
-KIOSK = str(Path(sys.executable).with_name("kiosk"))
 SECRET = "bench-secret"
 HEADER = "ma_ho_so,ma_thu_tuc,ten_nguoi_nop,so_dien_thoai,kenh_nop,ngay_tiep_nhan,ngay_hen_tra,"
 HEADER += "ngay_co_ket_qua,ngay_tra_ket_qua,trang_thai"
 FORM = {"i3": "2", "i4": "2", "i6": "1", "i7": "2", "satisfaction": "hai_long", "comment": "Cán bộ nhiệt tình"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def seed(path: Path, count: int) -> None:
@@ -171,18 +165,8 @@ def main() -> None:
         subprocess.run([KIOSK, "dossiers", "import", str(csv_path)], env=env, check=True, capture_output=True)
         today = today_vn()
         tokens = [token_for(SECRET.encode(), i, today=today, valid_days=90) for i in dossier_ids(url)]
-        port = free_port()
-        server = subprocess.Popen(
-            [KIOSK, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        base = f"http://127.0.0.1:{port}"
+        server, base = start_kiosk(env)
         try:
-            for _ in range(150):
-                try:
-                    if httpx.get(base + "/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.2)
 
             def page_post(client: httpx.Client, _: httpx.Client, token: str) -> list[int]:
                 form = {**FORM, "key": secrets.token_urlsafe(18)}

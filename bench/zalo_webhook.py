@@ -37,9 +37,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from browser import LiveServer, free_port  # noqa: E402
+from kiosk_process import KIOSK, start_kiosk  # noqa: E402
 from zalo_fake import APP_ID, APP_SECRET, OA_ID, OA_SECRET, FakeZalo, SlowRasa, signed, text_event  # noqa: E402
 
-KIOSK = str(ROOT / ".venv" / "bin" / "kiosk")
 QUESTIONS = [
     "lam giay khai sinh can gi",
     "lệ phí đăng ký kết hôn bao nhiêu",
@@ -78,7 +78,6 @@ def main() -> None:
     if args.rasa_delay is not None:
         rasa_server = LiveServer(SlowRasa(delay=args.rasa_delay).app).start()
     with tempfile.TemporaryDirectory() as tmp:
-        port = free_port()
         env = dict(os.environ)
         env.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
         env.update(
@@ -101,17 +100,8 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-        server = subprocess.Popen(
-            [KIOSK, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        base = f"http://127.0.0.1:{port}"
+        server, base = start_kiosk(env)
         try:
-            for _ in range(150):
-                try:
-                    if httpx.get(base + "/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.2)
             rng = random.Random(5)
             events = [text_event(f"bench-user-{i}", rng.choice(QUESTIONS)) for i in range(args.events)]
             bodies = [signed(e) for e in events]
