@@ -4,22 +4,32 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-find_python() {
-  for cand in "${KIOSK_PYTHON:-}" python3.11 python3.12 python3.13 python3; do
+# find_interpreter CHECK PYENV_VERSIONS MESSAGE CANDIDATE...: the path of the first candidate command for which
+# `python -c CHECK` succeeds, else of the newest pyenv version matching the PYENV_VERSIONS regex; otherwise prints
+# MESSAGE and returns 1.
+find_interpreter() {
+  local check="$1" versions="$2" message="$3" cand v p
+  shift 3
+  for cand in "$@"; do
     [ -n "$cand" ] || continue
-    if command -v "$cand" >/dev/null 2>&1 &&
-       "$cand" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
+    if command -v "$cand" >/dev/null 2>&1 && "$cand" -c "$check" 2>/dev/null; then
       command -v "$cand"; return 0
     fi
   done
   if command -v pyenv >/dev/null 2>&1; then
-    for v in $(pyenv versions --bare 2>/dev/null | grep -E '^3\.1[1-9]' | sort -V -r); do
+    for v in $(pyenv versions --bare 2>/dev/null | grep -E "$versions" | sort -V -r); do
       p="$(pyenv root)/versions/$v/bin/python"
       [ -x "$p" ] && { echo "$p"; return 0; }
     done
   fi
-  echo "Cần Python >= 3.11 (Python >= 3.11 is required): install python3.11 or set KIOSK_PYTHON." >&2
+  echo "$message" >&2
   return 1
+}
+
+find_python() {
+  find_interpreter 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' '^3\.1[1-9]' \
+    "Cần Python >= 3.11 (Python >= 3.11 is required): install python3.11 or set KIOSK_PYTHON." \
+    "${KIOSK_PYTHON:-}" python3.11 python3.12 python3.13 python3
 }
 
 ensure_venv() {
@@ -40,21 +50,9 @@ ensure_venv() {
 
 # ---- the bot's own environment: Rasa 3.6 needs Python 3.10 ------------------------------------------------
 find_python310() {
-  for cand in "${BOT_PYTHON:-}" python3.10; do
-    [ -n "$cand" ] || continue
-    if command -v "$cand" >/dev/null 2>&1 &&
-       "$cand" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 10) else 1)' 2>/dev/null; then
-      command -v "$cand"; return 0
-    fi
-  done
-  if command -v pyenv >/dev/null 2>&1; then
-    for v in $(pyenv versions --bare 2>/dev/null | grep -E '^3\.10\.' | sort -V -r); do
-      p="$(pyenv root)/versions/$v/bin/python"
-      [ -x "$p" ] && { echo "$p"; return 0; }
-    done
-  fi
-  echo "Rasa cần Python 3.10 (Rasa needs Python 3.10): install it (pyenv install 3.10) or set BOT_PYTHON." >&2
-  return 1
+  find_interpreter 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 10) else 1)' '^3\.10\.' \
+    "Rasa cần Python 3.10 (Rasa needs Python 3.10): install it (pyenv install 3.10) or set BOT_PYTHON." \
+    "${BOT_PYTHON:-}" python3.10
 }
 
 ensure_bot_venv() {
