@@ -23,7 +23,7 @@ from browser import (  # noqa: F401
 )
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
-from test_speech_clips import clips
+from test_speech_clips import clips, fake_microphone
 
 from kiosk_api.domain.speech_text import word_error_rate
 from kiosk_api.models import HandoffRequest, Rating
@@ -556,28 +556,8 @@ def speech_server(tmp_path_factory, catalogue):
 @pytest.fixture(scope="module")
 def speech_browser(tmp_path_factory, chromium):  # noqa: F811
     """Chromium whose fake microphone plays a real Vietnamese clip (padded with half a second of silence)."""
-    import wave
-
-    import numpy as np
-
-    clip = clips()[SPEECH_CLIP].path
-    with wave.open(str(clip)) as w:
-        rate, pcm = w.getframerate(), np.frombuffer(w.readframes(w.getnframes()), "<i2")
-    pad = np.zeros(rate // 2, "<i2")
-    mic = tmp_path_factory.mktemp("kiosk-mic") / "mic.wav"
-    with wave.open(str(mic), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(np.concatenate([pad, pcm, pad]).tobytes())
-    args = [
-        *CHROMIUM_FLAGS,
-        "--use-fake-device-for-media-stream",
-        "--use-fake-ui-for-media-stream",
-        f"--use-file-for-fake-audio-capture={mic}%noloop",
-        "--autoplay-policy=no-user-gesture-required",
-    ]
-    # A second browser from the session's Playwright (one Playwright per process), with the fake microphone.
+    args = [*CHROMIUM_FLAGS, *fake_microphone(clips()[SPEECH_CLIP], tmp_path_factory.mktemp("kiosk-mic"))]
+    # A second browser from the module's Playwright (one Playwright per thread), with the fake microphone.
     browser = chromium.browser_type.launch(executable_path=chromium_path(), args=args)
     yield browser
     browser.close()

