@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from kiosk_process import KIOSK, start_kiosk  # noqa: E402
 
-from kiosk_api.clock import today_vn  # noqa: E402
+from kiosk_api.clock import SystemClock, vn_today  # noqa: E402
 from kiosk_api.db import make_engine  # noqa: E402
 from kiosk_api.services.ratings import token_for  # noqa: E402
 from kiosk_api.settings import normalise_database_url  # noqa: E402
@@ -163,7 +163,7 @@ def main() -> None:
         seed(csv_path, 3 * n)
         subprocess.run([KIOSK, "db", "upgrade"], env=env, check=True, capture_output=True)
         subprocess.run([KIOSK, "dossiers", "import", str(csv_path)], env=env, check=True, capture_output=True)
-        today = today_vn()
+        today = vn_today(SystemClock())
         tokens = [token_for(SECRET.encode(), i, today=today, valid_days=90) for i in dossier_ids(url)]
         server, base = start_kiosk(env)
         try:

@@ -15,9 +15,11 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from procedures_kb.catalogue import Catalogue, load_catalogue
+from procedures_kb.workdays import WorkingCalendar, load_overrides
 
 from . import errors
 from .access_log import AccessLogMiddleware
+from .clock import Clock
 from .db import make_engine, make_sessionmaker
 from .routers import (
     assistant,
@@ -54,10 +56,20 @@ Every error answers JSON `{"error": "<code>", "detail": ...}`.
 """
 
 
-def create_app(settings: Settings | None = None, catalogue: Catalogue | None = None) -> FastAPI:
-    """Build the app for `settings` (default: from the environment) and `catalogue` (default: loaded)."""
+def create_app(
+    settings: Settings | None = None,
+    catalogue: Catalogue | None = None,
+    *,
+    clock: Clock | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> FastAPI:
+    """Build the app for `settings` (default: from the environment), `catalogue` (default: loaded), `clock`
+    (default: the machine's, or KIOSK_CLOCK_START) and the working-day `calendar` (default: the law's, with the
+    packaged and KIOSK_CALENDAR_FILE overrides; a bad override file stops the start with its problems)."""
     settings = settings or Settings()
     catalogue = catalogue if catalogue is not None else load_catalogue(province=settings.province)
+    clock = clock or settings.make_clock()
+    calendar = calendar or WorkingCalendar(load_overrides(*settings.calendar_files()))
     engine = make_engine(settings.resolved_database_url)
 
     @asynccontextmanager
@@ -89,7 +101,9 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     app.state.secret = settings.resolved_secret_key()
     app.state.internal_token = settings.resolved_internal_token()
     app.state.engine = engine
-    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.clock = clock
+    app.state.calendar = calendar
+    app.state.sessionmaker = make_sessionmaker(engine, clock)
     app.state.catalogue = catalogue
     # KIOSK_REPORT_RULES is validated at start-up (RuleFileError lists the problems).
     reports.load_report_rules(settings)

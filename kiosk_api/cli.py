@@ -47,7 +47,7 @@ def _session(settings: Settings) -> Iterator[Session]:
 
     engine = make_engine(settings.resolved_database_url)
     try:
-        with make_sessionmaker(engine)() as session:
+        with make_sessionmaker(engine, settings.make_clock())() as session:
             yield session
     finally:
         engine.dispose()
@@ -208,15 +208,15 @@ def demo_data(
     today: Annotated[str | None, typer.Option(help="Reference date yyyy-mm-dd (default: today in Vietnam)")] = None,
 ) -> None:
     """Fill the database with a realistic demo commune (refuses when demo dossiers already exist)."""
-    from .clock import today_vn
+    from .clock import vn_today
     from .services import demo_data as demo
     from .services.catalogue_sync import sync_catalogue
 
+    settings = _settings()
     try:
-        reference = date.fromisoformat(today) if today else today_vn()
+        reference = date.fromisoformat(today) if today else vn_today(settings.make_clock())
     except ValueError:
         raise _fail(f"Bad --today {today!r}: expected yyyy-mm-dd") from None
-    settings = _settings()
     catalogue = _load_catalogue(settings)
     with _session(settings) as session:
         sync_catalogue(session, catalogue, actor=demo.DEMO_ACTOR)
@@ -291,7 +291,7 @@ def qr_dossier(
     out: SlipOut = None,
 ) -> None:
     """Print the rating address of a dossier (valid KIOSK_RATING_TOKEN_DAYS from today); write its slip."""
-    from .clock import today_vn
+    from .db import session_today
     from .services import slips
     from .services.dossiers import DossierNotFound
 
@@ -306,7 +306,7 @@ def qr_dossier(
                 settings=settings,
                 secret=settings.resolved_secret_key(),
                 catalogue=catalogue,
-                today=today_vn(),
+                today=session_today(session),
             )
         except DossierNotFound:
             raise _fail(f"No dossier with code {code!r}.") from None
@@ -500,7 +500,7 @@ def _report_period(quarter: str | None, year: int | None, month: str | None, sta
 
 
 def _write_report(form: str, quarter, year, month, start, end, breakdown, fmt: str, out: Path | None) -> None:
-    from .clock import today_vn
+    from .clock import vn_today
     from .report_rules import RuleFileError, rules_for
     from .schemas.reports import Bieu5aOut, Bieu6aOut
     from .services import report_export as export
@@ -512,7 +512,7 @@ def _write_report(form: str, quarter, year, month, start, end, breakdown, fmt: s
         raise _fail("--breakdown must be field or officer")
     period = _report_period(quarter, year, month, start, end)
     settings = _settings()
-    today = today_vn()
+    today = vn_today(settings.make_clock())
     try:
         rules = rules_for(settings.report_rules)
     except RuleFileError as exc:

@@ -1,15 +1,23 @@
-"""Database plumbing: engine creation (SQLite pragmas), the declarative base and a UTC datetime type."""
+"""Database plumbing: engine creation (SQLite pragmas), the declarative base, a UTC datetime type, and the clock
+each session carries.
+
+A session is made by `make_sessionmaker(engine, clock)`: `session_now(session)` is the current instant of the app's
+clock, and columns declared with `stamp("insert")` / `stamp("update")` are filled from it at flush time (the record
+timestamps: created, changed, received). No code reads the machine's clock for the database.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any, Literal
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, inspect
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from .clock import Clock, utc_now, vn_today
 from .settings import normalise_database_url
 
 # Deterministic constraint names: needed by Alembic batch mode on SQLite and identical on PostgreSQL.
@@ -26,8 +34,53 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+CLOCK_KEY = "clock"
+STAMP_KEY = "stamp"
+
+
+def stamp(when: Literal["insert", "update"]) -> dict[str, Any]:
+    """Column info for a timestamp the flush fills from the session's clock: "insert" when the row is added and the
+    value is unset, "update" also whenever the row changes (use as `mapped_column(..., info=stamp("insert"))`)."""
+    return {STAMP_KEY: when}
+
+
+def session_clock(session: Session) -> Clock:
+    clock = session.info.get(CLOCK_KEY)
+    if clock is None:
+        raise RuntimeError("this session has no clock: make sessions with make_sessionmaker(engine, clock)")
+    return clock
+
+
+def session_now(session: Session) -> datetime:
+    """The current instant (UTC) of the clock the session was made with."""
+    return utc_now(session_clock(session))
+
+
+def session_today(session: Session) -> date:
+    """Today in Vietnam, by the clock the session was made with."""
+    return vn_today(session_clock(session))
+
+
+def _stamped_columns(obj: object, kinds: tuple[str, ...]) -> list[str]:
+    mapper = inspect(type(obj))
+    return [attr.key for attr in mapper.column_attrs if attr.columns[0].info.get(STAMP_KEY) in kinds]
+
+
+def _stamp_timestamps(session: Session, flush_context: object, instances: object) -> None:  # noqa: ARG001
+    if not session.new and not session.dirty:
+        return
+    now = session_now(session)
+    for obj in session.new:
+        for key in _stamped_columns(obj, ("insert", "update")):
+            if getattr(obj, key) is None:
+                setattr(obj, key, now)
+    for obj in session.dirty:
+        if not session.is_modified(obj, include_collections=False):
+            continue
+        state = inspect(obj)
+        for key in _stamped_columns(obj, ("update",)):
+            if not state.attrs[key].history.has_changes():
+                setattr(obj, key, now)
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -81,5 +134,8 @@ def make_engine(url: str, **kwargs) -> Engine:
     return create_engine(url, **kwargs)
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def make_sessionmaker(engine: Engine, clock: Clock) -> sessionmaker[Session]:
+    """Sessions bound to `engine` that carry `clock` (see `session_now`) and stamp record timestamps from it."""
+    factory = sessionmaker(bind=engine, expire_on_commit=False, info={CLOCK_KEY: clock})
+    event.listen(factory, "before_flush", _stamp_timestamps)
+    return factory

@@ -7,7 +7,7 @@ import ipaddress
 import logging
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -15,8 +15,9 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy.orm import Session
 
 from procedures_kb.catalogue import Catalogue
+from procedures_kb.workdays import WorkingCalendar
 
-from .clock import today_vn
+from .clock import Clock, utc_now, vn_today
 from .errors import ApiError
 from .models import StaffUser
 from .services import staff as staff_service
@@ -44,8 +45,22 @@ def get_catalogue(request: Request) -> Catalogue:
     return request.app.state.catalogue
 
 
-def get_today() -> date:
-    return today_vn()
+def get_clock(request: Request) -> Clock:
+    return request.app.state.clock
+
+
+def get_calendar(request: Request) -> WorkingCalendar:
+    return request.app.state.calendar
+
+
+def get_now(clock: Annotated[Clock, Depends(get_clock)]) -> datetime:
+    """The current instant (UTC) by the app's clock."""
+    return utc_now(clock)
+
+
+def get_today(clock: Annotated[Clock, Depends(get_clock)]) -> date:
+    """Today in Vietnam by the app's clock."""
+    return vn_today(clock)
 
 
 def client_address(request: Request) -> str:
@@ -103,6 +118,9 @@ SecretDep = Annotated[bytes, Depends(get_secret)]
 SessionDep = Annotated[Session, Depends(get_session)]
 CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
 TodayDep = Annotated[date, Depends(get_today)]
+NowDep = Annotated[datetime, Depends(get_now)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
+CalendarDep = Annotated[WorkingCalendar, Depends(get_calendar)]
 ThrottleClientDep = Annotated[str, Depends(throttle_client)]
 
 UNAUTHORIZED_DETAIL = "Cần đăng nhập bằng tài khoản cán bộ (phiên đăng nhập có thể đã hết hạn)."

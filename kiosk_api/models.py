@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .db import Base, UtcDateTime, utcnow
+from .db import Base, UtcDateTime, stamp
 from .domain.channels import DossierChannel
 from .domain.status import DossierStatus
 
@@ -58,7 +58,7 @@ class ProcedureRow(Base):
     field: Mapped[str] = mapped_column(String(200), index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     fingerprint: Mapped[str] = mapped_column(String(64))
-    synced_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    synced_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"))
 
 
 class Dossier(Base):
@@ -82,8 +82,8 @@ class Dossier(Base):
     returned_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), index=True)
     officer: Mapped[str | None] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("update"))
 
     history: Mapped[list[DossierStatusHistory]] = relationship(
         back_populates="dossier",
@@ -100,7 +100,7 @@ class DossierStatusHistory(Base):
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str] = mapped_column(String(20))
-    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"))
     changed_by: Mapped[str] = mapped_column(String(100))  # staff username or "import"
     note: Mapped[str | None] = mapped_column(Text)
 
@@ -131,7 +131,7 @@ class Rating(Base):
     i7: Mapped[int | None] = mapped_column(SmallInteger)
     satisfaction: Mapped[str] = mapped_column(String(20))
     comment: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"), index=True)
 
 
 class Feedback(Base):
@@ -152,7 +152,7 @@ class Feedback(Base):
     status: Mapped[str] = mapped_column(String(16), default="moi", index=True)
     assigned_to: Mapped[str | None] = mapped_column(String(100))
     answer: Mapped[str | None] = mapped_column(Text)
-    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"), index=True)
     deadline: Mapped[date | None] = mapped_column(Date, index=True)
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -172,7 +172,7 @@ class HandoffRequest(Base):
     sender_hash: Mapped[str | None] = mapped_column(HASH)
     topic: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(16), default="cho", index=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"))
     handled_by: Mapped[str | None] = mapped_column(String(100))
     handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
@@ -189,7 +189,7 @@ class ChatEvent(Base):
     procedure_code: Mapped[str | None] = mapped_column(String(32))
     confidence: Mapped[float | None] = mapped_column(Float)
     text_redacted: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"), index=True)
 
 
 class StaffUser(Base):
@@ -202,7 +202,7 @@ class StaffUser(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default="staff")
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"))
 
 
 class StaffSession(Base):
@@ -210,7 +210,7 @@ class StaffSession(Base):
 
     token_hash: Mapped[str] = mapped_column(HASH, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"))
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
     user: Mapped[StaffUser] = relationship()
@@ -220,7 +220,7 @@ class AuditLog(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"), index=True)
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(64))
     target: Mapped[str | None] = mapped_column(String(200))
@@ -235,7 +235,7 @@ class LookupAttempt(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_key_hash: Mapped[str] = mapped_column(HASH)
-    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"), index=True)
     success: Mapped[bool] = mapped_column(Boolean)
 
 
@@ -254,7 +254,7 @@ class ZaloToken(Base):
     access_token: Mapped[str] = mapped_column(Text)
     refresh_token: Mapped[str] = mapped_column(Text)
     access_expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"))
     refresh_error: Mapped[str | None] = mapped_column(String(200))
     refresh_failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
@@ -265,7 +265,7 @@ class ZaloInbound(Base):
     __tablename__ = "zalo_inbound"
 
     event_key: Mapped[str] = mapped_column(HASH, primary_key=True)
-    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"), index=True)
 
 
 class ZaloConversation(Base):
@@ -275,7 +275,7 @@ class ZaloConversation(Base):
 
     sender_hash: Mapped[str] = mapped_column(HASH, primary_key=True)
     buttons: Mapped[list[Any]] = mapped_column(JSON)
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"), index=True)
 
 
 # ---- Reports: Biểu 5a agency-level indicators (migration 0002) -----------------------------------------------
@@ -303,7 +303,7 @@ class AgencyIndicator(Base):
     value: Mapped[float] = mapped_column(Float)
     note: Mapped[str | None] = mapped_column(Text)
     entered_by: Mapped[str] = mapped_column(String(100))
-    entered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    entered_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"))
 
 
 # Covering indexes of the report aggregations (services.reports; migration 0002): Biểu 5a reads a range of

@@ -80,6 +80,11 @@ Environment variables (all optional):
 - ``KIOSK_REPORT_RULES``: path of a YAML file with the Biểu 5a scoring rules (indicators, points, rounding,
   classification bands, satisfaction levels), validated at start-up. Default: the packaged
   ``kiosk_api/report_rules/default.yaml`` (Thông tư 01/2018/TT-VPCP, Thanh Hóa's bands).
+- ``KIOSK_CALENDAR_FILE``: a YAML file of days off and weekend days worked in exchange for the years a decision
+  changed (same format as the packaged ``procedures_kb/data/calendar.yaml``, which is always read first; check it
+  with ``kiosk calendar validate``). Default: none.
+- ``KIOSK_CLOCK_START``: start the server's clock at this ISO date and time (e.g. ``2027-02-03T09:00:00+07:00``)
+  instead of the machine's; it runs on from there. For demonstrations and end-to-end tests only. Default: none.
 """
 
 from __future__ import annotations
@@ -87,12 +92,16 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from procedures_kb.workdays import DEFAULT_OVERRIDES as DEFAULT_CALENDAR_FILE
+
+from .clock import VN_TZ, Clock, clock_from_setting
 from .security import keyed_hash
 
 SECRET_KEY_FILE = "secret_key"
@@ -197,10 +206,29 @@ class Settings(BaseSettings):
     report_rules: Path | None = None
     """KIOSK_REPORT_RULES: YAML file of Biểu 5a scoring rules; default kiosk_api/report_rules/default.yaml."""
 
-    @field_validator("report_rules", mode="before")
+    calendar_file: Path | None = None
+    """KIOSK_CALENDAR_FILE: extra days off / days worked in exchange, added to the packaged calendar.yaml."""
+    clock_start: datetime | None = None
+    """KIOSK_CLOCK_START: the moment the server's clock starts at (demonstrations and end-to-end tests)."""
+
+    @field_validator("report_rules", "calendar_file", "clock_start", mode="before")
     @classmethod
     def _empty_rules_is_default(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("clock_start")
+    @classmethod
+    def _aware_start(cls, v: datetime | None) -> datetime | None:
+        # A time without a zone is the commune's time (UTC+7).
+        return v.replace(tzinfo=VN_TZ) if v is not None and v.tzinfo is None else v
+
+    def make_clock(self) -> Clock:
+        """The clock the service reads: the machine's, or one started at KIOSK_CLOCK_START."""
+        return clock_from_setting(self.clock_start)
+
+    def calendar_files(self) -> list[Path]:
+        """The override files of the working-day calendar: the packaged one, then KIOSK_CALENDAR_FILE."""
+        return [DEFAULT_CALENDAR_FILE, *([self.calendar_file] if self.calendar_file else [])]
 
     @field_validator("kiosk_addresses")
     @classmethod

@@ -26,6 +26,9 @@ MODEL = ROOT / "models" / "current.tar.gz"
 KIOSK = ROOT / ".venv" / "bin" / "kiosk"
 RASA = ROOT / ".venv-bot" / "bin" / "rasa"
 STAFF_USER, STAFF_PASSWORD = "canbo_test", "mat-khau-thu-123"
+# The stack's clock: kiosk_api starts at this moment (KIOSK_CLOCK_START) whatever the machine's date.
+STACK_START = "2026-11-20T09:30:00+07:00"
+STACK_TODAY = date(2026, 11, 20)
 
 CSV_HEADER = [
     "ma_ho_so", "ma_thu_tuc", "ten_nguoi_nop", "so_dien_thoai", "kenh_nop",
@@ -95,10 +98,10 @@ class BotStack:
             RASA_URL=self.rasa_url,
             ACTION_SERVER_URL=f"http://127.0.0.1:{actions_port}/webhook",
             KIOSK_LOOKUP_MAX_FAILURES="1000",
+            KIOSK_CLOCK_START=STACK_START,
         )
         self.env = env
-        today = date.today()
-        rows, self.dossiers = seed_rows(today)
+        rows, self.dossiers = seed_rows(STACK_TODAY)
         seed = tmp / "seed.csv"
         with seed.open("w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)

@@ -11,7 +11,7 @@ import sys
 import uuid
 import warnings
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -24,8 +24,8 @@ with warnings.catch_warnings():
 
 from kiosk_api import migrate
 from kiosk_api.app import create_app
+from kiosk_api.clock import VN_TZ, FixedClock
 from kiosk_api.db import make_engine, make_sessionmaker
-from kiosk_api.deps import get_today
 from kiosk_api.services import staff as staff_service
 from kiosk_api.settings import Settings, normalise_database_url
 from procedures_kb.catalogue import Catalogue, load_catalogue
@@ -36,6 +36,7 @@ pytest_plugins = ["bot_stack"]
 FIXTURES = Path(__file__).parent / "fixtures"
 TEST_SECRET = "test-secret-key-not-for-production"
 TODAY = date(2026, 11, 20)  # a Friday; the fixture CSV files are written relative to it
+NOW = datetime(2026, 11, 20, 9, 30, tzinfo=VN_TZ)  # the tests' "now": the app and the sessions read it
 STAFF_USERNAME = "lan"
 STAFF_PASSWORD = "mat-khau-an-toan"
 
@@ -90,13 +91,25 @@ def migrated_url(db_url: str) -> str:
 
 
 @pytest.fixture
-def session(migrated_url: str) -> Iterator[Session]:
+def clock() -> FixedClock:
+    """The one clock of a test: the app and every session read it (move it with clock.set / clock.advance)."""
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def make_session(migrated_url: str, clock: FixedClock) -> Iterator:
+    """A sessionmaker on the migrated database with the test's clock (for tests that need several sessions)."""
     engine = make_engine(migrated_url)
     try:
-        with make_sessionmaker(engine)() as s:
-            yield s
+        yield make_sessionmaker(engine, clock)
     finally:
         engine.dispose()
+
+
+@pytest.fixture
+def session(make_session) -> Iterator[Session]:
+    with make_session() as s:
+        yield s
 
 
 @pytest.fixture(scope="session")
@@ -124,10 +137,8 @@ def settings(migrated_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings, catalogue: Catalogue):
-    application = create_app(settings, catalogue)
-    application.dependency_overrides[get_today] = lambda: TODAY
-    return application
+def app(settings: Settings, catalogue: Catalogue, clock: FixedClock):
+    return create_app(settings, catalogue, clock=clock)
 
 
 @pytest.fixture

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from conftest import STAFF_PASSWORD, STAFF_USERNAME
 from sqlalchemy import select
 
-from kiosk_api.db import utcnow
 from kiosk_api.models import AuditLog, Dossier, DossierStatusHistory, StaffSession
 
 OVERDUE = "000.00.06.H56-261105-0003"
@@ -88,10 +85,9 @@ def test_login_is_throttled(client, staff_user):
     assert response.status_code == 429 and "Retry-After" in response.headers
 
 
-def test_expired_token_is_refused(client, session, auth_headers):
-    for row in session.scalars(select(StaffSession)):
-        row.expires_at = utcnow() - timedelta(seconds=1)
-    session.commit()
+def test_expired_token_is_refused(client, session, auth_headers, clock):
+    assert client.get("/api/staff/me", headers=auth_headers).status_code == 200
+    clock.advance(hours=12)  # KIOSK_STAFF_TOKEN_TTL_HOURS in the tests' settings
     assert client.get("/api/staff/me", headers=auth_headers).status_code == 401
 
 

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from conftest import TEST_SECRET, TODAY
+from conftest import NOW, TEST_SECRET
 from sqlalchemy import select
 
 with warnings.catch_warnings():
@@ -22,7 +22,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from kiosk_api.app import create_app
-from kiosk_api.deps import get_today
+from kiosk_api.clock import FixedClock
 from kiosk_api.models import ChatEvent, HandoffRequest
 from kiosk_api.security import keyed_hash, sender_hash
 from kiosk_api.services.rasa_client import ReplyData, parse_tracker, to_replies
@@ -101,8 +101,7 @@ def closed_port() -> int:
 
 
 def make_client(settings, catalogue, **overrides) -> TestClient:
-    application = create_app(settings.model_copy(update=overrides), catalogue)
-    application.dependency_overrides[get_today] = lambda: TODAY
+    application = create_app(settings.model_copy(update=overrides), catalogue, clock=FixedClock(NOW))
     return TestClient(application)
 
 

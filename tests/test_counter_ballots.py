@@ -7,7 +7,7 @@ import warnings
 from collections.abc import Iterator
 
 import pytest
-from conftest import TODAY
+from conftest import NOW
 from sqlalchemy import func, select
 
 with warnings.catch_warnings():
@@ -15,7 +15,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from kiosk_api.app import create_app
-from kiosk_api.deps import get_today
+from kiosk_api.clock import FixedClock
 from kiosk_api.domain import ballot as wording
 from kiosk_api.models import Rating
 
@@ -25,8 +25,7 @@ LIMIT = 2
 
 @pytest.fixture
 def limited(settings, catalogue) -> Iterator[TestClient]:
-    app = create_app(settings.model_copy(update={"counter_ballots_per_hour": LIMIT}), catalogue)
-    app.dependency_overrides[get_today] = lambda: TODAY
+    app = create_app(settings.model_copy(update={"counter_ballots_per_hour": LIMIT}), catalogue, clock=FixedClock(NOW))
     with TestClient(app) as c:
         yield c
 

@@ -6,7 +6,7 @@ import warnings
 from datetime import date
 
 import pytest
-from conftest import TODAY
+from conftest import NOW, TODAY
 from sqlalchemy import select
 
 with warnings.catch_warnings():
@@ -14,7 +14,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from kiosk_api.app import create_app
-from kiosk_api.deps import get_today
+from kiosk_api.clock import FixedClock
 from kiosk_api.models import AuditLog, Feedback
 from kiosk_api.services.feedback import deadline
 
@@ -56,8 +56,7 @@ def test_without_contact_the_citizen_keeps_the_number(client):
 
 
 def test_working_days_are_configurable(settings, catalogue):
-    application = create_app(settings.model_copy(update={"feedback_working_days": 5}), catalogue)
-    application.dependency_overrides[get_today] = lambda: TODAY
+    application = create_app(settings.model_copy(update={"feedback_working_days": 5}), catalogue, clock=FixedClock(NOW))
     with TestClient(application) as c:
         out = c.post("/api/feedback", json={"kind": "phan_anh", "content": "Chậm", "channel": "chat"}).json()
     assert out["deadline"] == "2026-11-27" and "5 ngày làm việc" in out["text"]

@@ -6,9 +6,10 @@ import logging
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from conftest import TODAY
+from conftest import NOW, TODAY
 from sqlalchemy import select
 
+from kiosk_api.clock import FixedClock
 from kiosk_api.db import make_engine, make_sessionmaker
 from kiosk_api.domain import feedback_rules as rules
 from kiosk_api.models import AuditLog, Dossier, Feedback, Rating
@@ -93,7 +94,7 @@ def add_feedback(session, *, deadline: date, status="moi", received_days_ago=20,
         kind="kien_nghi",
         content="Đề nghị niêm yết lệ phí.",
         status=status,
-        received_at=datetime.now(UTC) - timedelta(days=received_days_ago),
+        received_at=NOW - timedelta(days=received_days_ago),
         deadline=deadline,
         channel="web",
         **values,
@@ -260,7 +261,7 @@ def test_concurrent_answers_one_wins(migrated_url, session, staff_user, second_o
     row = add_feedback(session, deadline=TODAY)
     engine = make_engine(migrated_url)
     try:
-        with make_sessionmaker(engine)() as other:
+        with make_sessionmaker(engine, FixedClock(NOW))() as other:
             stale = other.get(Feedback, row.id)  # read before the first answer lands
             assert stale.status == "moi"
             feedback_service.update_feedback(session, row.id, user=staff_user, answer="Trả lời của Lan")

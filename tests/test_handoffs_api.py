@@ -6,8 +6,10 @@ from __future__ import annotations
 import threading
 
 import pytest
+from conftest import NOW
 from sqlalchemy import select
 
+from kiosk_api.clock import FixedClock
 from kiosk_api.db import make_engine, make_sessionmaker
 from kiosk_api.models import AuditLog, HandoffRequest, StaffUser
 from kiosk_api.security import sender_hash
@@ -123,7 +125,7 @@ def test_concurrent_takes_one_wins(migrated_url, session, client):
         staff_service.create_user(session, f"can-bo-{i}", "mat-khau-an-toan", full_name=f"Cán bộ {i}") for i in range(5)
     ]
     engine = make_engine(migrated_url)
-    make_session = make_sessionmaker(engine)
+    make_session = make_sessionmaker(engine, FixedClock(NOW))
     barrier = threading.Barrier(len(officers))
     outcomes: list[object] = [None] * len(officers)
 

@@ -13,6 +13,9 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+from conftest import NOW
+
+from kiosk_api.clock import FixedClock
 from kiosk_api.db import make_engine, make_sessionmaker
 from kiosk_api.models import Dossier, Rating
 from kiosk_api.services import ratings as rating_service
@@ -116,7 +119,7 @@ def test_validation(client, body, session):
 def _race(migrated_url, ballots, dossier_id):
     """Submit the ballots at the same moment, each in its own thread and database session."""
     engine = make_engine(migrated_url)
-    make_session = make_sessionmaker(engine)
+    make_session = make_sessionmaker(engine, FixedClock(NOW))
     barrier = threading.Barrier(len(ballots))
     outcomes: list[object] = [None] * len(ballots)
 

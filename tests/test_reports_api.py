@@ -14,7 +14,7 @@ from time import time_ns
 
 import pytest
 import yaml
-from conftest import TEST_SECRET, TODAY
+from conftest import NOW, TEST_SECRET, TODAY
 from openpyxl import load_workbook
 from sqlalchemy import select
 from test_scoring import worked_example_ballots
@@ -26,8 +26,7 @@ with warnings.catch_warnings():
 
 from kiosk_api.app import create_app
 from kiosk_api.cli import app as cli_app
-from kiosk_api.clock import VN_TZ
-from kiosk_api.deps import get_today
+from kiosk_api.clock import VN_TZ, FixedClock
 from kiosk_api.models import AgencyIndicator, AuditLog, Dossier, Feedback, Rating
 from kiosk_api.report_rules import DEFAULT_RULES_FILE, RuleFileError
 
@@ -362,8 +361,7 @@ def test_indicator_8_from_the_feedback_register(client, auth_headers, example, s
 
 
 def _app_with_rules(settings, catalogue, path: Path):
-    application = create_app(settings.model_copy(update={"report_rules": path}), catalogue)
-    application.dependency_overrides[get_today] = lambda: TODAY
+    application = create_app(settings.model_copy(update={"report_rules": path}), catalogue, clock=FixedClock(NOW))
     return application
 
 
@@ -441,7 +439,7 @@ def test_concurrent_entries_leave_one_row(migrated_url, session):
     rules = load_rules()
 
     def enter(value: float):
-        with make_sessionmaker(engine)() as s:
+        with make_sessionmaker(engine, FixedClock(NOW))() as s:
             return svc.set_agency_indicator(s, Period.parse("2026-Q3"), 5, value, note=None, actor="lan", rules=rules)
 
     try:

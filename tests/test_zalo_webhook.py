@@ -14,23 +14,22 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 from browser import LiveServer, free_port
-from conftest import TEST_SECRET, TODAY
+from conftest import NOW, TEST_SECRET, TODAY
 from sqlalchemy import select
 from typer.testing import CliRunner
 from zalo_fake import APP_ID, APP_SECRET, OA_ID, OA_SECRET, FakeZalo, SlowRasa, signed, text_event
 
 from kiosk_api.app import create_app
 from kiosk_api.cli import app as cli_app
-from kiosk_api.clock import today_vn
+from kiosk_api.clock import FixedClock
 from kiosk_api.db import make_engine, make_sessionmaker
-from kiosk_api.deps import get_today
 from kiosk_api.domain.rating_token import read_token
 from kiosk_api.models import ChatEvent, Dossier, Rating, ZaloConversation, ZaloInbound, ZaloToken
 from kiosk_api.security import sender_hash
@@ -82,7 +81,7 @@ def zalo_settings(settings, fake_zalo, rasa_url):
 def sessions(migrated_url):
     engine = make_engine(migrated_url)
     try:
-        yield make_sessionmaker(engine)
+        yield make_sessionmaker(engine, FixedClock(NOW))
     finally:
         engine.dispose()
 
@@ -96,8 +95,7 @@ def tokens(sessions, fake_zalo):
 
 class Kiosk:
     def __init__(self, settings, catalogue) -> None:
-        self.app = create_app(settings, catalogue)
-        self.app.dependency_overrides[get_today] = lambda: TODAY
+        self.app = create_app(settings, catalogue, clock=FixedClock(NOW))
         self.server = LiveServer(self.app).start()
         self.http = httpx.Client(base_url=self.server.url, timeout=10)
 
@@ -361,8 +359,8 @@ def test_dossier_lookup_ends_with_the_rating_link(rasa_kiosk, fake_zalo, slow_ra
     last = text.splitlines()[-1]
     prefix = "Mời ông/bà đánh giá mức độ hài lòng về việc giải quyết hồ sơ: http://192.168.1.10:8000/r/"
     assert last.startswith(prefix)
-    ticket = read_token(TEST_SECRET.encode(), last[len(prefix) :], today_vn())
-    assert ticket.dossier_id == dossier_id and (ticket.expires - today_vn()).days == 90  # KIOSK_RATING_TOKEN_DAYS
+    ticket = read_token(TEST_SECRET.encode(), last[len(prefix) :], TODAY)
+    assert ticket.dossier_id == dossier_id and (ticket.expires - TODAY).days == 90  # KIOSK_RATING_TOKEN_DAYS
 
     # the link opens the dossier's rating page on this server
     page = rasa_kiosk.http.get(urlsplit(last.rsplit(" ", 1)[1]).path)
@@ -512,9 +510,8 @@ def test_rejected_access_token_is_refreshed_once_and_resent(start, zalo_settings
 def test_dead_refresh_token_tells_the_operator_and_set_tokens_recovers(
     start, zalo_settings, fake_zalo, sessions, migrated_url, tmp_path, caplog
 ):
-    with sessions() as s:
-        set_tokens(s, OA_ID, "expired-access", "spent-refresh", 1)
-    time.sleep(1.1)  # the access token has expired
+    with sessions() as s:  # stored 10 s ago with a 1 s life: the access token has expired
+        set_tokens(s, OA_ID, "expired-access", "spent-refresh", 1, now=NOW - timedelta(seconds=10))
     kiosk = start(zalo_settings)
     with caplog.at_level(logging.ERROR):
         kiosk.post(text_event(USER, "chào bạn"))
@@ -573,7 +570,7 @@ def test_two_replicas_refreshing_at_once_spend_the_refresh_token_once(zalo_setti
         set_tokens(s, OA_ID, fake_zalo.access_token, fake_zalo.refresh_token, 60)
     engines = [make_engine(migrated_url) for _ in range(2)]
     try:
-        managers = [TokenManager.from_settings(zalo_settings, make_sessionmaker(e)) for e in engines]
+        managers = [TokenManager.from_settings(zalo_settings, make_sessionmaker(e, FixedClock(NOW))) for e in engines]
 
         async def both() -> list[str]:
             return await asyncio.gather(*(m.access_token() for m in managers))

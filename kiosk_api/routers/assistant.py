@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Response
 from procedures_kb.catalogue import Catalogue
 from procedures_kb.schema import Procedure
 
-from ..db import utcnow
+from ..db import session_now
 from ..deps import CatalogueDep, SecretDep, SessionDep, SettingsDep, ThrottleClientDep, TodayDep
 from ..domain import answers
 from ..domain.resolve import Resolution, aspect_cue, resolve
@@ -124,7 +124,7 @@ def dossier_question(
     throttled client gets the waiting message (HTTP 200, with Retry-After).
     """
     client_key = client_key_hash(secret, "lookup", client)
-    now = utcnow()
+    now = session_now(session)
     try:
         refuse_if_throttled(session, settings, client_key, now)
     except ApiError as exc:

@@ -9,7 +9,7 @@ from datetime import datetime
 from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
-from ..db import utcnow
+from ..db import session_now
 from ..deps import CatalogueDep, SecretDep, SessionDep, SettingsDep, TodayDep, throttle_client
 from ..errors import ApiError
 from ..schemas.common import error_responses
@@ -68,7 +68,7 @@ def lookup(
     Retry-After. The answer never contains the applicant's name or phone number.
     """
     client = client_key_hash(secret, "lookup", throttle_client(request))
-    now = utcnow()
+    now = session_now(session)
     refuse_if_throttled(session, settings, client, now)
 
     dossier = dossier_service.find_for_lookup(session, body.code, body.phone_last4, secret=secret)

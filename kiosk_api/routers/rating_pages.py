@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..db import utcnow
+from ..db import session_now
 from ..deps import CatalogueDep, SessionDep, SettingsDep, TodayDep, client_address
 from ..domain import ballot as wording
 from ..domain.dates import format_date
@@ -226,9 +226,10 @@ def counter_submit(
     # An anonymous ballot: a budget per phone (a replay of a stored ballot, a double tap, is always answered).
     budget = rating_service.counter_budget_key(request.app.state.secret, client_address(request))
     replay = rating_service.by_key(session, key) is not None
+    now = session_now(session)
     if not replay:
         try:
-            rating_service.check_counter_budget(session, budget, limit=settings.counter_ballots_per_hour, now=utcnow())
+            rating_service.check_counter_budget(session, budget, limit=settings.counter_ballots_per_hour, now=now)
         except rating_service.TooManyCounterBallots:
             return _message(request, 429, "Đã nhận nhiều phiếu", wording.TOO_MANY_COUNTER_BALLOTS)
     try:
@@ -236,7 +237,7 @@ def counter_submit(
     except rating_service.KeyReused:
         return _message(request, 409, "Đã gửi đánh giá", wording.BALLOT_ALREADY_SENT)
     if not replay:
-        rating_service.spend_counter_budget(session, budget, now=utcnow(), keep_seconds=settings.lookup_window_seconds)
+        rating_service.spend_counter_budget(session, budget, now=now, keep_seconds=settings.lookup_window_seconds)
     return RedirectResponse(_thanks_url(key), status_code=303)
 
 

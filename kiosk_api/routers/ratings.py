@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from ..db import utcnow
+from ..db import session_now
 from ..deps import SecretDep, SessionDep, SettingsDep, ThrottleClientDep, TodayDep
 from ..domain import ballot as wording
 from ..domain.qr import qr_png, qr_svg
@@ -61,7 +61,7 @@ def submit_rating(
     dossier_id = None
     if ballot.dossier_code or body.token:
         client_key = client_key_hash(secret, "lookup", client)
-        now = utcnow()
+        now = session_now(session)
         refuse_if_throttled(session, settings, client_key, now)
 
         def failed(status: int, error: str, detail: str) -> ApiError:
@@ -92,7 +92,7 @@ def submit_rating(
         counter_budget = rating_service.counter_budget_key(secret, client)
         try:
             rating_service.check_counter_budget(
-                session, counter_budget, limit=settings.counter_ballots_per_hour, now=utcnow()
+                session, counter_budget, limit=settings.counter_ballots_per_hour, now=session_now(session)
             )
         except rating_service.TooManyCounterBallots:
             log.info("counter ballot refused (budget used): client=%s", short(counter_budget))
@@ -108,7 +108,7 @@ def submit_rating(
     rating = result.rating
     if counter_budget is not None and result.created:
         rating_service.spend_counter_budget(
-            session, counter_budget, now=utcnow(), keep_seconds=settings.lookup_window_seconds
+            session, counter_budget, now=session_now(session), keep_seconds=settings.lookup_window_seconds
         )
     log.info("rating %s: id=%d channel=%s", "stored" if result.created else "replayed", rating.id, rating.channel)
     return RatingResponse(id=rating.id, text=THANKS[rating.satisfaction])

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from sqlalchemy.orm import Session
 
-from ..db import utcnow
+from ..db import session_now
 from ..deps import (
     CatalogueDep,
     SecretDep,
@@ -67,7 +67,7 @@ def log_in(
     """The throttled credential check shared by the API login and the staff pages' login form: a new session
     token (audit-logged), or ApiError 429 (too many failures from this client) / 401 (wrong credentials)."""
     client = client_key_hash(secret, "login", client_address(request))
-    now = utcnow()
+    now = session_now(session)
     refuse_if_throttled(session, settings, client, now)
     user = staff_service.authenticate(session, username, password)
     throttle.record_attempt(

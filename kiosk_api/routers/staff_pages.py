@@ -12,7 +12,6 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
-import time
 from datetime import date
 from typing import Annotated
 from urllib.parse import quote
@@ -346,7 +345,6 @@ def dashboard(
         today=today,
         rules=rules_for(settings.report_rules),
         catalogue=catalogue,
-        now_minutes=time.time() / 60,
     )
     query = f"from={period.start.isoformat()}&to={period.end.isoformat()}"
     return render(

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from procedures_kb.catalogue import Catalogue
 
-from ..db import utcnow
+from ..db import session_now
 from ..models import ProcedureRow
 from . import audit
 
@@ -28,7 +28,7 @@ class SyncReport:
 def sync_catalogue(session: Session, catalogue: Catalogue, actor: str = "system") -> SyncReport:
     """Upsert every catalogue procedure (by national code) and delete rows no longer in the catalogue."""
     existing = {row.code: row for row in session.scalars(select(ProcedureRow))}
-    now = utcnow()
+    now = session_now(session)
     added = updated = unchanged = 0
     seen: set[str] = set()
     for procedure in catalogue.procedures:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from procedures_kb.catalogue import Catalogue
 
-from ..clock import today_vn
+from ..clock import vn_today
 from ..domain import answers
 from ..domain.resolve import Band, detect_aspect, is_greeting, mentions_dossier, resolve, wants_officer
 from ..models import Dossier
@@ -179,7 +179,7 @@ async def answer(
         if code:
             result.disclosed_dossier = code
             try:
-                result.rating_url = await run_in_threadpool(rating_url_for, state, code, today or today_vn())
+                result.rating_url = await run_in_threadpool(rating_url_for, state, code, today or vn_today(state.clock))
             except SQLAlchemyError as exc:
                 log.error("rating link not made: %s", type(exc).__name__)
         return result

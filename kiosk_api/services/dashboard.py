@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from procedures_kb.catalogue import Catalogue
 
+from ..db import session_now
 from ..domain import feedback_rules
 from ..domain.bieu6a import RESOLVED_CODES
 from ..domain.dates import format_date
@@ -211,8 +212,9 @@ def overdue_dossiers(
     return total, out
 
 
-def waiting_handoffs(session: Session, now_minutes: float, limit: int = LIST_LIMIT) -> list[WaitingHandoff]:
+def waiting_handoffs(session: Session, limit: int = LIST_LIMIT) -> list[WaitingHandoff]:
     """Requests for an officer that are waiting or being handled, the longest waiting first."""
+    now = session_now(session)
     rows: list[HandoffRequest] = handoff_service.list_requests(session, handoff_service.OPEN, limit=limit)
     return [
         WaitingHandoff(
@@ -221,7 +223,7 @@ def waiting_handoffs(session: Session, now_minutes: float, limit: int = LIST_LIM
             topic=r.topic,
             status=r.status,
             status_label=handoff_service.STATUS_LABELS[r.status],
-            waiting_minutes=max(0, int(now_minutes - r.created_at.timestamp() / 60)),
+            waiting_minutes=max(0, int((now - r.created_at).total_seconds() // 60)),
             handled_by=r.handled_by,
         )
         for r in rows
@@ -235,7 +237,6 @@ def build(
     today: date,
     rules: ReportRules,
     catalogue: Catalogue,
-    now_minutes: float,
 ) -> Dashboard:
     """Everything the dashboard shows for `period` (reports judged as of `today` when the period is not over)."""
     bieu5a = reports.bieu_5a(session, period.start, period.end, rules=rules, breakdown="field", today=today)
@@ -260,7 +261,7 @@ def build(
         feedback_open=feedback_service.staff_views(session, open_rows, today=today),
         feedback_open_total=open_total,
         feedback_overdue_total=overdue_total,
-        handoffs=waiting_handoffs(session, now_minutes),
+        handoffs=waiting_handoffs(session),
         overdue_dossiers=dossiers,
         overdue_dossiers_total=dossiers_total,
     )

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from procedures_kb.catalogue import Catalogue
 
-from ..db import utcnow
+from ..db import session_now
 from ..domain.dossier_csv import DossierRow, ParsedFile, RowProblem, parse_dossier_csv
 from ..domain.phones import last4
 from ..models import Dossier, DossierStatusHistory
@@ -116,7 +116,7 @@ def apply(
     for i in range(0, len(codes), _CHUNK):
         chunk = codes[i : i + _CHUNK]
         existing.update((d.code, d) for d in session.scalars(select(Dossier).where(Dossier.code.in_(chunk))))
-    now = utcnow()
+    now = session_now(session)
     try:
         for row in parsed.rows:
             values = _values(row, secret, catalogue)

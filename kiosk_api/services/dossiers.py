@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from procedures_kb.catalogue import Catalogue
 
-from ..db import utcnow
+from ..db import session_now
 from ..domain.channels import DossierChannel
 from ..domain.next_steps import next_steps
 from ..domain.overdue import days_overdue
@@ -205,7 +205,7 @@ def change_status(session: Session, code: str, change: StatusChange, *, user: St
     if result_date and returned_date and returned_date < result_date:
         raise StatusChangeError("returned_date is before result_date")
 
-    now = utcnow()
+    now = session_now(session)
     try:
         session.add(
             DossierStatusHistory(

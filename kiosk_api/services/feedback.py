@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from procedures_kb.timelimits import add_working_days
 
-from ..clock import VN_TZ, today_vn
-from ..db import utcnow
+from ..clock import VN_TZ
+from ..db import session_now, session_today
 from ..domain import feedback_rules as rules
 from ..domain.dates import format_date
 from ..models import FEEDBACK_CHANNELS, Dossier, Feedback, StaffUser
@@ -77,7 +77,6 @@ def submit(
         rating_id=rating_id,
         dossier_id=dossier_id,
         status="moi",
-        received_at=utcnow(),
         deadline=deadline(today, working_days),
     )
     try:
@@ -235,7 +234,7 @@ def update_feedback(
         raise FeedbackConflict(str(exc)) from None
     if change.is_noop(state):
         return row, False
-    now = utcnow()
+    now = session_now(session)
     values: dict[str, object] = {"status": change.status, "assigned_to": change.assigned_to, "answer": change.answer}
     if change.set_answered_at:
         values["answered_at"] = now
@@ -310,7 +309,7 @@ def timeliness(session: Session, start: date, end: date, *, today: date | None =
     """Counts for indicator 8 over the feedback due between `start` and `end` (see Timeliness)."""
     if end < start:
         raise ValueError(f"period ends ({end}) before it starts ({start})")
-    today = today or today_vn()
+    today = today or session_today(session)
     rows = session.execute(
         select(Feedback.status, Feedback.deadline, Feedback.answered_at).where(
             Feedback.deadline >= start, Feedback.deadline <= end

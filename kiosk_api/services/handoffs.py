@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..db import utcnow
+from ..db import session_now
 from ..domain.redact import redact
 from ..models import HandoffRequest, StaffUser
 from . import audit
@@ -55,7 +55,6 @@ def request_officer(
         sender_hash=sender_hash,
         topic=redact(topic)[:200] if topic else None,
         status="cho",
-        created_at=utcnow(),
     )
     session.add(row)
     session.commit()
@@ -84,7 +83,7 @@ def change_status(session: Session, request_id: int, status: str, *, user: Staff
         return row
     if status not in ALLOWED[current]:
         raise HandoffConflict(f"không thể chuyển từ «{STATUS_LABELS[current]}» sang «{STATUS_LABELS[status]}»")
-    now = utcnow()
+    now = session_now(session)
     try:
         result = session.execute(
             update(HandoffRequest)

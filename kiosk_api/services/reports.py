@@ -35,8 +35,8 @@ from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..clock import VN_TZ, today_vn
-from ..db import utcnow
+from ..clock import VN_TZ
+from ..db import session_now, session_today
 from ..domain import bieu6a as b6
 from ..domain.channels import DossierChannel
 from ..domain.periods import Period
@@ -220,7 +220,7 @@ def agency_values(
     """The agency indicators of the period (entered > computed > default) and the figures they came from."""
     from . import feedback as feedback_service  # the feedback register's own rule for "due" and "on time"
 
-    as_of = min(end, today or today_vn())
+    as_of = min(end, today or session_today(session))
     timeliness = feedback_service.timeliness(session, start, end, today=as_of)
     received, online, online_late = _online_facts(session, start, end, as_of)
     facts = AgencyFacts(
@@ -520,7 +520,7 @@ def _write_agency_indicator(
             row.value = float(value)
             row.note = note
             row.entered_by = actor
-            row.entered_at = utcnow()
+            row.entered_at = session_now(session)
             audit.record(session, actor, "report.agency_indicator", target=period.key, details=details)
             result = row
         session.commit()

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ..db import utcnow
+from ..db import session_now
 from ..models import StaffSession, StaffUser
 from ..security import dummy_password_hash, hash_password, new_token, token_hash, verify_password
 from . import audit
@@ -73,7 +73,7 @@ def authenticate(session: Session, username: str, password: str) -> StaffUser | 
 
 
 def issue_token(session: Session, user: StaffUser, *, secret: bytes, ttl: timedelta) -> IssuedToken:
-    now = utcnow()
+    now = session_now(session)
     token = new_token()
     expires_at = now + ttl
     session.execute(delete(StaffSession).where(StaffSession.expires_at < now))
@@ -87,7 +87,7 @@ def issue_token(session: Session, user: StaffUser, *, secret: bytes, ttl: timede
 
 def user_for_token(session: Session, token: str, *, secret: bytes) -> StaffUser | None:
     row = session.get(StaffSession, token_hash(secret, token))
-    if row is None or row.expires_at <= utcnow():
+    if row is None or row.expires_at <= session_now(session):
         return None
     user = row.user
     return user if user.active else None

@@ -27,7 +27,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..db import utcnow
+from ..db import session_now
 from ..models import ZaloToken
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ def set_tokens(
         raise ValueError("both tokens are required")
     if expires_in <= 0:
         raise ValueError("expires_in must be positive")
-    now = now or utcnow()
+    now = now or session_now(session)
     row = session.get(ZaloToken, oa_key(oa_id))
     if row is None:
         row = ZaloToken(oa_id=oa_key(oa_id))
@@ -109,7 +109,7 @@ def store_pair(row: ZaloToken, access: str, refresh: str, expires_in: int, now: 
 def token_status(
     session: Session, oa_id: str | None, *, margin_seconds: int, now: datetime | None = None
 ) -> TokenStatus:
-    now = now or utcnow()
+    now = now or session_now(session)
     row = session.get(ZaloToken, oa_key(oa_id))
     if row is None:
         return TokenStatus("missing")
@@ -175,19 +175,18 @@ class TokenManager:
             margin_seconds=settings.zalo_refresh_margin_seconds,
         )
 
-    def _load(self) -> ZaloToken | None:
+    def _load(self) -> tuple[ZaloToken | None, datetime]:
         with self.make_session() as session:
-            return session.get(ZaloToken, self.key)
+            return session.get(ZaloToken, self.key), session_now(session)
 
     async def access_token(self) -> str:
         """A usable access token, refreshed first when it is about to expire; ZaloTokenError if there is none.
 
         While the refresh fails, the current token is used for as long as it has not expired."""
-        row = await run_in_threadpool(self._load)
+        row, now = await run_in_threadpool(self._load)
         if row is None:
             log.error(OPERATOR_MISSING)
             raise TokensMissing("no Zalo OA tokens stored")
-        now = utcnow()
         if row.access_expires_at - now > self.margin:
             return row.access_token
         if row.refresh_error and row.access_expires_at > now:
@@ -212,7 +211,7 @@ class TokenManager:
                 session.rollback()
                 log.error(OPERATOR_MISSING)
                 raise TokensMissing("no Zalo OA tokens stored")
-            now = utcnow()
+            now = session_now(session)
             if rejected is None and row.access_expires_at - now > self.margin:
                 session.rollback()
                 return row.access_token  # refreshed by another task or replica while we waited

@@ -35,7 +35,7 @@ from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..db import utcnow
+from ..db import session_now
 from ..domain import answers
 from ..domain.zalo import Choice, EventKind, ReplyPart, compose, picked_payload
 from ..models import ZaloConversation, ZaloInbound
@@ -70,7 +70,7 @@ def claim(make_session: sessionmaker[Session], key: str) -> bool:
     """Record an event as accepted: True the first time, False for a re-delivery (unique key)."""
     with make_session() as session:
         try:
-            session.execute(insert(ZaloInbound).values(event_key=key, received_at=utcnow()))
+            session.execute(insert(ZaloInbound).values(event_key=key, received_at=session_now(session)))
             session.commit()  # a short write: the insert alone (Core, no ORM flush)
         except IntegrityError:
             session.rollback()
@@ -88,7 +88,7 @@ def release(make_session: sessionmaker[Session], key: str) -> None:
 def load_choices(make_session: sessionmaker[Session], sender: str) -> list[Choice]:
     with make_session() as session:
         row = session.get(ZaloConversation, sender)
-        if row is None or utcnow() - row.updated_at > CHOICES_KEEP:
+        if row is None or session_now(session) - row.updated_at > CHOICES_KEEP:
             return []
         return [Choice(str(c[0]), str(c[1])) for c in row.buttons if isinstance(c, list) and len(c) == 2]
 
@@ -99,10 +99,10 @@ def save_choices(make_session: sessionmaker[Session], sender: str, choices: list
         with make_session() as session:
             row = session.get(ZaloConversation, sender)
             if row is None:
-                session.add(ZaloConversation(sender_hash=sender, buttons=data, updated_at=utcnow()))
+                session.add(ZaloConversation(sender_hash=sender, buttons=data, updated_at=session_now(session)))
             else:
                 row.buttons = data
-                row.updated_at = utcnow()
+                row.updated_at = session_now(session)
             try:
                 session.commit()
                 return
@@ -111,8 +111,8 @@ def save_choices(make_session: sessionmaker[Session], sender: str, choices: list
 
 
 def housekeeping(make_session: sessionmaker[Session]) -> None:
-    now = utcnow()
     with make_session() as session:
+        now = session_now(session)
         session.execute(delete(ZaloInbound).where(ZaloInbound.received_at < now - INBOUND_KEEP))
         session.execute(delete(ZaloConversation).where(ZaloConversation.updated_at < now - CHOICES_KEEP))
         session.commit()
