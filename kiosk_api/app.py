@@ -15,7 +15,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from procedures_kb.catalogue import Catalogue, load_catalogue
-from procedures_kb.workdays import WorkingCalendar, load_overrides
+from procedures_kb.workdays import WorkingCalendar
 
 from . import errors
 from .access_log import AccessLogMiddleware
@@ -44,6 +44,7 @@ from .services.zalo_worker import ZaloWorker
 from .settings import Settings
 from .speech.service import SpeechService
 from .templating import STATIC_DIR
+from .workcalendar import load_calendar
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def create_app(
     settings = settings or Settings()
     catalogue = catalogue if catalogue is not None else load_catalogue(province=settings.province)
     clock = clock or settings.make_clock()
-    calendar = calendar or WorkingCalendar(load_overrides(*settings.calendar_files()))
+    calendar = calendar or load_calendar(settings)
     engine = make_engine(settings.resolved_database_url)
 
     @asynccontextmanager

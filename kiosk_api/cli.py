@@ -53,6 +53,17 @@ def _session(settings: Settings) -> Iterator[Session]:
         engine.dispose()
 
 
+def _calendar(settings: Settings):
+    from procedures_kb.workdays import CalendarFileError
+
+    from .workcalendar import load_calendar
+
+    try:
+        return load_calendar(settings)
+    except CalendarFileError as exc:
+        raise _fail(f"Lịch ngày nghỉ có lỗi (calendar file): {exc}") from None
+
+
 def _load_catalogue(settings: Settings):
     from procedures_kb.catalogue import CatalogueError, load_catalogue
 
@@ -227,6 +238,7 @@ def demo_data(
             seed=seed,
             count=dossiers,
             today=reference,
+            calendar=_calendar(settings),
         )
     if report.created:
         typer.echo(

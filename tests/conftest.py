@@ -29,6 +29,7 @@ from kiosk_api.db import make_engine, make_sessionmaker
 from kiosk_api.services import staff as staff_service
 from kiosk_api.settings import Settings, normalise_database_url
 from procedures_kb.catalogue import Catalogue, load_catalogue
+from procedures_kb.workdays import WorkingCalendar
 
 # The `stack` fixture (the whole assistant: kiosk_api, Rasa, action server) of the bot and voice tests.
 pytest_plugins = ["bot_stack"]
@@ -117,6 +118,12 @@ def catalogue() -> Catalogue:
     return load_catalogue()
 
 
+@pytest.fixture(scope="session")
+def calendar() -> WorkingCalendar:
+    """Vietnam's working-day calendar by the law and the library's yearly decisions (no override file)."""
+    return WorkingCalendar()
+
+
 @pytest.fixture
 def secret() -> bytes:
     return TEST_SECRET.encode()
@@ -137,8 +144,8 @@ def settings(migrated_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings, catalogue: Catalogue, clock: FixedClock):
-    return create_app(settings, catalogue, clock=clock)
+def app(settings: Settings, catalogue: Catalogue, clock: FixedClock, calendar: WorkingCalendar):
+    return create_app(settings, catalogue, clock=clock, calendar=calendar)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from kiosk_api.domain.bieu6a import Column, Placement, classify
 from kiosk_api.domain.periods import Period
 from kiosk_api.models import Dossier
 from kiosk_api.services import demo_data, reports
+from procedures_kb.workdays import WorkingCalendar
 
 Q3 = Period.quarter(2026, 3)
 D = date
@@ -237,7 +238,7 @@ def as_dict(counts: b6.Counts) -> dict[str, int]:
 
 @pytest.fixture
 def demo(session, catalogue, secret):
-    demo_data.load(session, catalogue, secret=secret, today=TODAY, count=400)
+    demo_data.load(session, catalogue, secret=secret, today=TODAY, calendar=WorkingCalendar(), count=400)
     add_edge_cases(session)
 
 

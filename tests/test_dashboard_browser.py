@@ -8,12 +8,13 @@ from conftest import STAFF_PASSWORD, STAFF_USERNAME, TODAY
 
 from kiosk_api.services import demo_data
 from kiosk_api.services import feedback as feedback_service
+from procedures_kb.workdays import WorkingCalendar
 
 pytestmark = pytest.mark.db
 
 
 def test_log_in_and_see_the_dashboard(live_server, page, screenshot, session, staff_user, catalogue, secret):  # noqa: F811
-    demo_data.load(session, catalogue, secret=secret, today=TODAY)
+    demo_data.load(session, catalogue, secret=secret, today=TODAY, calendar=WorkingCalendar())
     page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(live_server + "/staff")
     assert page.url.startswith(live_server + "/staff/login?next=")  # redirected: not logged in
@@ -61,6 +62,7 @@ def test_log_in_and_see_the_dashboard(live_server, page, screenshot, session, st
         channel="kiosk",
         today=TODAY,
         working_days=10,
+        calendar=WorkingCalendar(),
     )
     page.get_by_role("link", name="Phản ánh, kiến nghị").first.click()
     page.get_by_role("link", name=f"Số {row.id}", exact=True).click()

@@ -19,11 +19,15 @@ from kiosk_api.models import AuditLog, Feedback
 from kiosk_api.services.feedback import deadline
 
 
-def test_deadline_counts_working_days():
+def test_deadline_counts_working_days(calendar):
     assert TODAY.weekday() == 4  # a Friday
-    assert deadline(TODAY, 10) == date(2026, 12, 4)
-    assert deadline(TODAY, 1) == date(2026, 11, 23)  # the weekend is skipped
-    assert deadline(date(2026, 11, 21), 5) == date(2026, 11, 27)  # received on a Saturday
+    # 24/11/2026 (Ngày Văn hóa Việt Nam) is a day off: ten working days end on Monday 7/12, not Friday 4/12.
+    assert deadline(TODAY, 10, calendar) == date(2026, 12, 7)
+    assert deadline(TODAY, 1, calendar) == date(2026, 11, 23)  # the weekend is skipped
+    # Received on a Saturday: deemed received on Monday 23/11; five working days after it (24/11 off) → 01/12.
+    assert deadline(date(2026, 11, 21), 5, calendar) == date(2026, 12, 1)
+    # Received just before Tết 2027 (mùng 1 is Saturday 6/2): the days off from 4/2 to 10/2 are not counted.
+    assert deadline(date(2027, 2, 3), 10, calendar) == date(2027, 2, 24)
 
 
 def test_submit_feedback(client, session):
@@ -36,13 +40,13 @@ def test_submit_feedback(client, session):
     response = client.post("/api/feedback", json=body)
     assert response.status_code == 200, response.text
     out = response.json()
-    assert out["deadline"] == "2026-12-04"
-    assert f"phản ánh số {out['id']}" in out["text"] and "04/12/2026" in out["text"]
+    assert out["deadline"] == "2026-12-07"  # 24/11 (Ngày Văn hóa Việt Nam) is a day off
+    assert f"phản ánh số {out['id']}" in out["text"] and "07/12/2026" in out["text"]
     assert "10 ngày làm việc" in out["text"] and "UBND xã Thử Nghiệm" in out["text"]
     assert "0912" not in out["text"]
 
     row = session.get(Feedback, out["id"])
-    assert (row.kind, row.status, row.deadline) == ("phan_anh", "moi", date(2026, 12, 4))
+    assert (row.kind, row.status, row.deadline) == ("phan_anh", "moi", date(2026, 12, 7))
     assert row.content == "Cán bộ hẹn trả kết quả nhưng đến nơi chưa có." and row.contact == "0912 345 678"
     audit = session.scalars(select(AuditLog).where(AuditLog.action == "feedback.create")).one()
     assert audit.target == str(row.id) and audit.details == {"kind": "phan_anh", "channel": "zalo"}
@@ -59,7 +63,7 @@ def test_working_days_are_configurable(settings, catalogue):
     application = create_app(settings.model_copy(update={"feedback_working_days": 5}), catalogue, clock=FixedClock(NOW))
     with TestClient(application) as c:
         out = c.post("/api/feedback", json={"kind": "phan_anh", "content": "Chậm", "channel": "chat"}).json()
-    assert out["deadline"] == "2026-11-27" and "5 ngày làm việc" in out["text"]
+    assert out["deadline"] == "2026-11-30" and "5 ngày làm việc" in out["text"]
 
 
 @pytest.mark.parametrize(

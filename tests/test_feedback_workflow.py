@@ -15,6 +15,7 @@ from kiosk_api.domain import feedback_rules as rules
 from kiosk_api.models import AuditLog, Dossier, Feedback, Rating
 from kiosk_api.services import feedback as feedback_service
 from kiosk_api.services import staff as staff_service
+from procedures_kb.workdays import WorkingCalendar
 
 CONTACT = "0912 345 678"
 CONTENT = "Cán bộ Nguyễn Văn Bình hẹn trả kết quả nhưng đến nơi chưa có."
@@ -127,7 +128,7 @@ def test_every_staff_endpoint_needs_a_login(client, session):
 
 @pytest.mark.db
 def test_list_shows_deadlines_overdue_first(client, session, auth_headers):
-    fresh = submit(client)  # deadline 04/12/2026 (10 working days after Friday 20/11/2026)
+    fresh = submit(client)  # deadline 07/12/2026 (10 working days after Friday 20/11/2026; 24/11 is off)
     late = add_feedback(session, deadline=date(2026, 11, 16))
     later = add_feedback(session, deadline=date(2026, 11, 19))
     done = add_feedback(
@@ -145,7 +146,7 @@ def test_list_shows_deadlines_overdue_first(client, session, auth_headers):
     assert [i["id"] for i in page["items"]] == [late.id, later.id, fresh, done.id]
     first, _, new, closed = page["items"]
     assert (first["overdue"], first["days_left"], first["deadline_text"]) == (True, -4, "16/11/2026")
-    assert (new["overdue"], new["days_left"], new["deadline"]) == (False, 14, "2026-12-04")
+    assert (new["overdue"], new["days_left"], new["deadline"]) == (False, 17, "2026-12-07")
     assert new["contact"] == CONTACT and new["content"] == CONTENT  # staff see the contact
     assert (new["channel"], new["channel_label"], new["status_label"]) == ("kiosk", "Máy kiosk", "Mới tiếp nhận")
     assert (closed["days_left"], closed["overdue"], closed["answered_on_time"]) == (None, False, True)
@@ -313,6 +314,7 @@ def test_submit_records_channel_and_escalated_ballot_once(session):
         channel="qr",
         today=TODAY,
         working_days=10,
+        calendar=WorkingCalendar(),
         rating_id=ballot.id,
         dossier_id=dossier.id,
     )

@@ -20,6 +20,7 @@ from kiosk_api.report_rules import rules_for
 from kiosk_api.services import demo_data, reports
 from kiosk_api.services import feedback as feedback_service
 from kiosk_api.services.dashboard import last_months, month_trends
+from procedures_kb.workdays import WorkingCalendar
 
 pytestmark = pytest.mark.db
 
@@ -47,7 +48,7 @@ def logged_in(client, staff_user):
 
 @pytest.fixture
 def demo(session, catalogue, secret):
-    return demo_data.load(session, catalogue, secret=secret, today=TODAY)
+    return demo_data.load(session, catalogue, secret=secret, today=TODAY, calendar=WorkingCalendar())
 
 
 def test_logged_out_pages_redirect_to_the_login(client, session):
@@ -190,12 +191,13 @@ def test_feedback_pages_assign_answer_close(logged_in, session, staff_user):
         channel="kiosk",
         today=TODAY,
         working_days=10,
+        calendar=WorkingCalendar(),
     )
     listing = logged_in.get("/staff/feedback")
     assert f'href="/staff/feedback/{row.id}"' in listing.text
     assert "&lt;b&gt;hai ngày&lt;/b&gt;" in listing.text  # escaped
     detail = logged_in.get(f"/staff/feedback/{row.id}")
-    assert "0912 345 678" in detail.text and "còn 14 ngày" in detail.text
+    assert "0912 345 678" in detail.text and "còn 17 ngày" in detail.text
     csrf = form_csrf(detail.text)
     url = f"/staff/feedback/{row.id}"
 

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from ..deps import SessionDep, SettingsDep, StaffDep, TodayDep, current_staff
+from ..deps import CalendarDep, SessionDep, SettingsDep, StaffDep, TodayDep, current_staff
 from ..domain.dates import format_date
 from ..errors import ApiError
 from ..schemas.common import error_responses
@@ -53,7 +53,7 @@ def received_text(kind: str, number: int, deadline_text: str, working_days: int,
 
 @router.post("/feedback", response_model=FeedbackResponse, responses=error_responses(422))
 def submit_feedback(
-    body: FeedbackRequest, session: SessionDep, settings: SettingsDep, today: TodayDep
+    body: FeedbackRequest, session: SessionDep, settings: SettingsDep, today: TodayDep, calendar: CalendarDep
 ) -> FeedbackResponse:
     """Register a phản ánh or kiến nghị; the answer is due KIOSK_FEEDBACK_WORKING_DAYS working days later."""
     row = feedback_service.submit(
@@ -64,6 +64,7 @@ def submit_feedback(
         channel=body.channel,
         today=today,
         working_days=settings.feedback_working_days,
+        calendar=calendar,
     )
     assert row.deadline is not None
     log.info("feedback received: id=%d kind=%s channel=%s", row.id, row.kind, body.channel)

@@ -18,8 +18,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from procedures_kb.workdays import WorkingCalendar
+
 from ..db import session_now
-from ..deps import CatalogueDep, SessionDep, SettingsDep, TodayDep, client_address
+from ..deps import CalendarDep, CatalogueDep, SessionDep, SettingsDep, TodayDep, client_address
 from ..domain import ballot as wording
 from ..domain.dates import format_date
 from ..domain.rating_token import TokenExpired, TokenInvalid
@@ -141,6 +143,7 @@ def _store(
     session: Session,
     settings: Settings,
     today: date,
+    calendar: WorkingCalendar,
     answers: wording.Answers,
     *,
     key: str,
@@ -172,6 +175,7 @@ def _store(
             channel=CHANNEL,
             today=today,
             working_days=settings.feedback_working_days,
+            calendar=calendar,
             rating_id=rating.id,
             dossier_id=dossier_id,
         )
@@ -198,6 +202,7 @@ def counter_submit(
     session: SessionDep,
     settings: SettingsDep,
     today: TodayDep,
+    calendar: CalendarDep,
     key: Field = "",
     satisfaction: Field = "",
     i6: Field = "",
@@ -233,7 +238,7 @@ def counter_submit(
         except rating_service.TooManyCounterBallots:
             return _message(request, 429, "Đã nhận nhiều phiếu", wording.TOO_MANY_COUNTER_BALLOTS)
     try:
-        _store(session, settings, today, checked.answers, key=key, dossier_id=None, counter_id=counter_id)
+        _store(session, settings, today, calendar, checked.answers, key=key, dossier_id=None, counter_id=counter_id)
     except rating_service.KeyReused:
         return _message(request, 409, "Đã gửi đánh giá", wording.BALLOT_ALREADY_SENT)
     if not replay:
@@ -287,6 +292,7 @@ def dossier_submit(
     settings: SettingsDep,
     catalogue: CatalogueDep,
     today: TodayDep,
+    calendar: CalendarDep,
     key: Field = "",
     satisfaction: Field = "",
     i3: Field = "",
@@ -315,7 +321,7 @@ def dossier_submit(
             status=422,
         )
     try:
-        _store(session, settings, today, checked.answers, key=key, dossier_id=dossier.id, counter_id=None)
+        _store(session, settings, today, calendar, checked.answers, key=key, dossier_id=dossier.id, counter_id=None)
     except (rating_service.DossierAlreadyRated, rating_service.KeyReused):
         return _message(request, 409, "Hồ sơ đã được đánh giá", wording.ALREADY_RATED)
     return RedirectResponse(_thanks_url(key), status_code=303)

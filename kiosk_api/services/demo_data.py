@@ -1,8 +1,8 @@
 """A realistic demo commune: dossiers over the last two quarters, ratings, feedback and a demo officer.
 
 `generate` is pure and deterministic for a given seed, reference date and catalogue. Dates follow each
-procedure's time limit and working days (weekends and the fixed-date public holidays; lunar holidays are
-not modelled), so Biểu 6a sees early, on-time and late results, in-progress files and a few overdue ones.
+procedure's time limit on the working-day calendar (weekends, public holidays including Tết, days swapped by
+the yearly decisions), so Biểu 6a sees early, on-time and late results, in-progress files and a few overdue ones.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import random
 import secrets
 from collections import defaultdict
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -19,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from procedures_kb.catalogue import Catalogue
 from procedures_kb.schema import ChannelKind, Procedure
-from procedures_kb.timelimits import add_working_days, appointment_date, is_working_day
+from procedures_kb.timelimits import appointment_date
+from procedures_kb.workdays import WorkingCalendar
 
 from ..clock import VN_TZ
 from ..domain.channels import DossierChannel, from_catalogue_kind
@@ -154,15 +154,6 @@ FEEDBACK_TEXTS = [
 ]
 
 
-def fixed_holidays(start: date, end: date) -> frozenset[date]:
-    """Fixed-date public holidays (1/1, 30/4, 1/5, 2/9) between two dates."""
-    days = set()
-    for year in range(start.year, end.year + 1):
-        for month, day in ((1, 1), (4, 30), (5, 1), (9, 2)):
-            days.add(date(year, month, day))
-    return frozenset(days)
-
-
 def period_start(today: date) -> date:
     """First day of the previous quarter: the demo covers the previous and the current quarter."""
     quarter_first_month = 3 * ((today.month - 1) // 3) + 1
@@ -220,10 +211,10 @@ def _phone(rng: random.Random) -> str:
     return "0" + rng.choice(MOBILE_PREFIXES) + "".join(str(rng.randrange(10)) for _ in range(7))
 
 
-def _working_days(start: date, end: date, holidays: Collection[date]) -> list[date]:
+def _working_days(start: date, end: date, calendar: WorkingCalendar) -> list[date]:
     days, day = [], start
     while day <= end:
-        if is_working_day(day, holidays):
+        if calendar.is_working_day(day):
             days.append(day)
         day += timedelta(days=1)
     return days
@@ -236,19 +227,18 @@ def _channel(rng: random.Random, procedure: Procedure) -> tuple[DossierChannel, 
     return from_catalogue_kind(kind), kind
 
 
-def _between(rng: random.Random, start: date, end: date, holidays: Collection[date]) -> date:
-    days = _working_days(start, end, holidays) or [start]
+def _between(rng: random.Random, start: date, end: date, calendar: WorkingCalendar) -> date:
+    days = _working_days(start, end, calendar) or [start]
     return rng.choice(days)
 
 
-def generate(catalogue: Catalogue, *, seed: int, count: int, today: date) -> DemoData:
+def generate(catalogue: Catalogue, *, seed: int, count: int, today: date, calendar: WorkingCalendar) -> DemoData:
     """Deterministic demo dossiers (and ratings, feedback) received between period_start(today) and today."""
     rng = random.Random(seed)
     procedures = sorted(catalogue.procedures, key=lambda p: p.code)
     weights = [max(p.popularity, 1) for p in procedures]
     first = period_start(today)
-    holidays = fixed_holidays(first, today + timedelta(days=60))
-    working = _working_days(first, today, holidays)
+    working = _working_days(first, today, calendar)
     if not procedures or not working:
         return DemoData()
 
@@ -269,16 +259,16 @@ def generate(catalogue: Catalogue, *, seed: int, count: int, today: date) -> Dem
         code = f"{DEMO_UNIT}-{received:%y%m%d}-{per_day[received]:04d}"
         channel, kind = _channel(rng, procedure)
         limit = procedure.channel(kind).time_limit  # type: ignore[union-attr]
-        due = appointment_date(limit, received_at, holidays)
-        data.dossiers.append(_lifecycle(rng, code, procedure, channel, received_at, due, today, holidays))
+        due = appointment_date(limit, received_at, calendar)
+        data.dossiers.append(_lifecycle(rng, code, procedure, channel, received_at, due, today, calendar))
 
     n_feedback = max(2, count // 60)
     for i in range(n_feedback):
         kind, content = FEEDBACK_TEXTS[i % len(FEEDBACK_TEXTS)]
         received_day = rng.choice(working)
-        deadline = add_working_days(received_day, 10, holidays)
+        deadline = calendar.add_working_days(received_day, 10)
         answered = deadline < today or rng.random() < 0.4
-        answer_day = _between(rng, received_day, min(deadline, today), holidays) if answered else None
+        answer_day = _between(rng, received_day, min(deadline, today), calendar) if answered else None
         data.feedback.append(
             {
                 "kind": kind,
@@ -301,7 +291,7 @@ def _lifecycle(
     received_at: datetime,
     due: date,
     today: date,
-    holidays: Collection[date],
+    calendar: WorkingCalendar,
 ) -> DemoDossier:
     received = received_at.date()
     history: list[tuple[DossierStatus | None, DossierStatus, date]] = [(None, DossierStatus.RECEIVED, received)]
@@ -329,16 +319,16 @@ def _lifecycle(
         history.append((DossierStatus.RECEIVED, DossierStatus.WITHDRAWN, min(due, today)))
         return make(DossierStatus.WITHDRAWN)
     if roll < 0.05:  # refused, with a written reason: counts as resolved on time
-        result_day = returned_day = _between(rng, received, min(due, today), holidays)
+        result_day = returned_day = _between(rng, received, min(due, today), calendar)
         history.append((DossierStatus.RECEIVED, DossierStatus.REFUSED, result_day))
         return make(DossierStatus.REFUSED)
 
     # When would the result be ready? Mostly on the due day or earlier, sometimes late.
     outcome = rng.random()
     if outcome < 0.07:
-        ready = add_working_days(due, rng.randint(1, 5), holidays)
+        ready = calendar.add_working_days(due, rng.randint(1, 5))
     elif outcome < 0.45 and due > received:
-        ready = _between(rng, received, due - timedelta(days=1), holidays)
+        ready = _between(rng, received, due - timedelta(days=1), calendar)
     else:
         ready = due
     if received < due and rng.random() < 0.03 and due < today:
@@ -360,7 +350,7 @@ def _lifecycle(
         history.append((DossierStatus.IN_PROGRESS, DossierStatus.RESULT_READY, ready))
     else:
         history.append((DossierStatus.RECEIVED, DossierStatus.RESULT_READY, ready))
-    pickup = ready if rng.random() < 0.6 else add_working_days(ready, rng.randint(1, 4), holidays)
+    pickup = ready if rng.random() < 0.6 else calendar.add_working_days(ready, rng.randint(1, 4))
     if pickup > today or rng.random() < 0.05:
         return make(DossierStatus.RESULT_READY)
     returned_day = pickup
@@ -404,7 +394,14 @@ def _utc(day: date, at: time = time(9, 0)) -> datetime:
 
 
 def load(
-    session: Session, catalogue: Catalogue, *, secret: bytes, seed: int = 42, count: int = 400, today: date
+    session: Session,
+    catalogue: Catalogue,
+    *,
+    secret: bytes,
+    seed: int = 42,
+    count: int = 400,
+    today: date,
+    calendar: WorkingCalendar,
 ) -> DemoReport:
     """Write the demo data, unless demo dossiers already exist (then nothing is written)."""
     existing = session.scalar(select(func.count()).select_from(Dossier).where(Dossier.code.like(f"{DEMO_UNIT}-%"))) or 0
@@ -425,7 +422,7 @@ def load(
             staff_password=password,
         )
 
-    data = generate(catalogue, seed=seed, count=count, today=today)
+    data = generate(catalogue, seed=seed, count=count, today=today, calendar=calendar)
     try:
         rows: list[tuple[Dossier, DemoRating | None]] = []
         for d in data.dossiers:

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, and_, case, func, not_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from procedures_kb.timelimits import add_working_days
+from procedures_kb.workdays import WorkingCalendar
 
 from ..clock import VN_TZ
 from ..db import session_now, session_today
@@ -41,9 +41,10 @@ class UnknownStaff(ValueError):
     """Assignment to a username that is not an active staff account."""
 
 
-def deadline(received: date, working_days: int) -> date:
-    """The answer is due `working_days` working days after the day it was received."""
-    return add_working_days(received, working_days)
+def deadline(received: date, working_days: int, calendar: WorkingCalendar) -> date:
+    """The answer is due `working_days` working days after the day it was received (received on a day off: counted
+    from the next working day), on the working-day calendar."""
+    return calendar.add_working_days(calendar.working_day_on_or_after(received), working_days)
 
 
 def submit(
@@ -55,6 +56,7 @@ def submit(
     channel: str,
     today: date,
     working_days: int,
+    calendar: WorkingCalendar,
     rating_id: int | None = None,
     dossier_id: int | None = None,
 ) -> Feedback:
@@ -77,7 +79,7 @@ def submit(
         rating_id=rating_id,
         dossier_id=dossier_id,
         status="moi",
-        deadline=deadline(today, working_days),
+        deadline=deadline(today, working_days, calendar),
     )
     try:
         session.add(row)
