@@ -16,6 +16,7 @@ import typer
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from .cli_calendar import calendar_app
 from .settings import Settings
 
 app = typer.Typer(
@@ -31,6 +32,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(catalogue_app, name="catalogue")
 app.add_typer(dossiers_app, name="dossiers")
 app.add_typer(staff_app, name="staff")
+app.add_typer(calendar_app, name="calendar")
 
 
 def _settings() -> Settings:

@@ -93,6 +93,23 @@ class CalendarOverrides(_Strict):
         return self
 
 
+# Pydantic's messages, in the operator's language.
+_ERROR_WORDS = {
+    "missing": "thiếu mục này",
+    "extra_forbidden": "mục không được phép (chỉ có days_off, workdays, not_off; mỗi ngày có date, name, basis)",
+    "string_too_short": "quá ngắn",
+    "string_too_long": "quá dài",
+    "string_type": "cần là chữ",
+    "date_type": "ngày không hợp lệ (viết YYYY-MM-DD, ví dụ 2027-02-11)",
+    "date_from_datetime_parsing": "ngày không hợp lệ (viết YYYY-MM-DD, ví dụ 2027-02-11)",
+    "date_parsing": "ngày không hợp lệ (viết YYYY-MM-DD, ví dụ 2027-02-11)",
+    "int_parsing": "năm phải là số (ví dụ 2027)",
+    "list_type": "cần là một danh sách",
+    "dict_type": "cần là một bảng (khóa: giá trị)",
+    "model_type": "cần là một bảng (khóa: giá trị)",
+}
+
+
 class CalendarFileError(ValueError):
     """The override file cannot be used; the message is Vietnamese and names the file and the problem."""
 
@@ -106,7 +123,7 @@ def parse_overrides(data: Any, source: str = "calendar.yaml") -> CalendarOverrid
         problems = []
         for err in exc.errors():
             where = ".".join(str(p) for p in err["loc"])
-            message = err["msg"].removeprefix("Value error, ")
+            message = _ERROR_WORDS.get(err["type"]) or err["msg"].removeprefix("Value error, ")
             problems.append(f"{where}: {message}" if where else message)
         raise CalendarFileError(f"{source}: " + "; ".join(problems)) from None
 
@@ -121,6 +138,8 @@ def load_overrides(*paths: Path) -> CalendarOverrides:
             raise CalendarFileError(f"{path}: không tìm thấy tệp") from None
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise CalendarFileError(f"{path}: tệp YAML không đọc được ({exc})") from None
+        except ValueError as exc:  # YAML reads 2027-02-31 as a date and fails on it
+            raise CalendarFileError(f"{path}: có ngày không hợp lệ ({exc})") from None
         parsed = parse_overrides(data, str(path))
         for year, entry in parsed.years.items():
             slot = merged.setdefault(year, {"days_off": [], "workdays": [], "not_off": []})
