@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from procedures_kb.fees import FeeInputError, compute_fee, describe_rule, resolve_province
@@ -28,7 +28,9 @@ from procedures_kb.schema import (
     TieredPerPageFee,
 )
 from procedures_kb.timelimits import describe_time_limit
+from procedures_kb.workdays import WorkingCalendar
 
+from .appointments import plan_for
 from .dates import format_date
 from .next_steps import RECEIPT
 from .status import DossierStatus
@@ -334,10 +336,12 @@ def time_summary(procedure: Procedure) -> str:
     return _by_channel(procedure, lambda ch: describe_time_limit(ch.time_limit))
 
 
-def time_text(procedure: Procedure) -> str:
+def time_text(procedure: Procedure, today: str | None = None) -> str:
+    """The time limit; `today` is what handing the file in today gives (see domain.appointments)."""
     lines = [
         f"Thủ tục {procedure.name} — thời hạn giải quyết:",
         _sentence(time_summary(procedure)),
+        *([today] if today else []),
         "Thời hạn tính từ khi Bộ phận Một cửa nhận đủ hồ sơ hợp lệ.",
     ]
     if not procedure.verified:
@@ -408,8 +412,11 @@ def answer(
     *,
     pages: int | None = None,
     copies: int | None = None,
+    now: datetime | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> Answer:
-    """The reply about one aspect of a procedure, with buttons for the other aspects."""
+    """The reply about one aspect of a procedure, with buttons for the other aspects. With `now` and the working-day
+    `calendar`, the time-limit answer also says when a file handed in today would be ready."""
     aspect = Aspect(aspect)
     match aspect:
         case Aspect.DOCUMENTS:
@@ -417,7 +424,8 @@ def answer(
         case Aspect.FEE:
             text = fee_text(procedure, province_fees, pages=pages, copies=copies)
         case Aspect.TIME:
-            text = time_text(procedure)
+            today = plan_for(procedure, now, calendar, now=now).text if now and calendar else None
+            text = time_text(procedure, today)
         case Aspect.WHERE:
             text = where_text(procedure)
         case Aspect.CONDITIONS:

@@ -16,7 +16,7 @@ from procedures_kb.catalogue import Catalogue
 from procedures_kb.schema import Procedure
 
 from ..db import session_now
-from ..deps import CatalogueDep, SecretDep, SessionDep, SettingsDep, ThrottleClientDep, TodayDep
+from ..deps import CalendarDep, CatalogueDep, NowDep, SecretDep, SessionDep, SettingsDep, ThrottleClientDep, TodayDep
 from ..domain import answers
 from ..domain.resolve import Resolution, aspect_cue, resolve
 from ..errors import ApiError
@@ -83,6 +83,8 @@ def resolve_question(
 @router.get("/answer", response_model=AnswerResponse, responses=error_responses(404, 422))
 def answer_question(
     catalogue: CatalogueDep,
+    now: NowDep,
+    calendar: CalendarDep,
     code: Annotated[str, Query(min_length=1, max_length=64, description="Procedure code")],
     aspect: Annotated[answers.Aspect, Query(description="What the citizen asks about")] = answers.Aspect.OVERVIEW,
     pages: Annotated[int | None, Query(ge=1, le=10_000, description="Pages of the original (fees per page)")] = None,
@@ -90,7 +92,9 @@ def answer_question(
 ) -> AnswerResponse:
     """A short Vietnamese answer about one aspect of a procedure, with buttons for the other aspects."""
     procedure = procedure_or_404(catalogue, code)
-    reply = answers.answer(procedure, aspect, catalogue.province_fees, pages=pages, copies=copies)
+    reply = answers.answer(
+        procedure, aspect, catalogue.province_fees, pages=pages, copies=copies, now=now, calendar=calendar
+    )
     return AnswerResponse(
         text=reply.text,
         buttons=buttons_out(reply.buttons),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -18,9 +19,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from procedures_kb.catalogue import Catalogue
 from procedures_kb.fees import resolve_province
 from procedures_kb.schema import Document, FixedFee, Procedure, TieredPerPageFee
+from procedures_kb.workdays import WorkingCalendar
 
-from ..deps import CatalogueDep, SettingsDep
+from ..deps import CalendarDep, CatalogueDep, NowDep, SettingsDep
 from ..domain import answers
+from ..domain.appointments import plan_for
 from ..domain.qr import qr_svg
 from ..errors import ApiError
 from ..settings import Settings
@@ -126,6 +129,7 @@ class Card:
     channels_phrase: str
     calculator: Calculator | None
     phone_url: str
+    today: str | None = None  # "Nộp hôm nay (…) thì hẹn trả …" on the working-day calendar (the kiosk card only)
 
 
 def document_row(doc: Document) -> DocumentRow:
@@ -153,7 +157,15 @@ def calculator_for(procedure: Procedure, catalogue: Catalogue) -> Calculator | N
     return None
 
 
-def card_for(procedure: Procedure, catalogue: Catalogue, settings: Settings) -> Card:
+def card_for(
+    procedure: Procedure,
+    catalogue: Catalogue,
+    settings: Settings,
+    *,
+    now: datetime | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> Card:
+    """The card's view model; with `now` and the `calendar`, what handing the file in today gives."""
     province_fees = catalogue.province_fees
     notes: list[str] = []
     for ch in procedure.channels:
@@ -170,6 +182,7 @@ def card_for(procedure: Procedure, catalogue: Catalogue, settings: Settings) -> 
         channels_phrase=answers.channels_phrase(procedure),
         calculator=calculator_for(procedure, catalogue),
         phone_url=phone_url(settings, procedure.code),
+        today=plan_for(procedure, now, calendar, now=now).text if now and calendar else None,
     )
 
 
@@ -223,6 +236,8 @@ def kiosk_card(
     code: str,
     catalogue: CatalogueDep,
     settings: SettingsDep,
+    now: NowDep,
+    calendar: CalendarDep,
     partial: Annotated[bool, Query(description="Only the card fragment (inserted by the kiosk page)")] = False,
 ) -> HTMLResponse:
     """A procedure card: documents, fee (with calculator), time limit, where to submit, QR to the phone page.
@@ -230,9 +245,11 @@ def kiosk_card(
     procedure = catalogue.get(code) if is_safe_code(code) else None
     if procedure is None:
         return not_found_page(request, code, settings)
-    card = card_for(procedure, catalogue, settings)
+    card = card_for(procedure, catalogue, settings, now=now, calendar=calendar)
     name = "kiosk/card_fragment.html" if partial else "kiosk/card_page.html"
-    return templates.TemplateResponse(request, name, {"card": card, "commune": settings.commune_name})
+    return templates.TemplateResponse(
+        request, name, {"card": card, "commune": settings.commune_name}, headers={"Cache-Control": "no-store"}
+    )
 
 
 @router.get("/p/{code}", response_class=HTMLResponse)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -10,11 +11,16 @@ from fastapi import APIRouter, Query
 from procedures_kb.fees import FeeInputError, describe_rule
 from procedures_kb.schema import ChannelKind, Procedure
 from procedures_kb.timelimits import describe_time_limit
+from procedures_kb.workdays import MAX_YEAR, MIN_YEAR, describe_break
 
-from ..deps import CatalogueDep
+from ..clock import VN_TZ
+from ..deps import CalendarDep, CatalogueDep, NowDep
+from ..domain.appointments import ChannelNotOffered, pick_channel, plan_for
 from ..errors import ApiError
 from ..schemas.common import error_responses
 from ..schemas.procedures import (
+    AppointmentResponse,
+    BreakOut,
     ChannelText,
     FeeResponse,
     FieldCount,
@@ -95,14 +101,10 @@ def get_fee(
 ) -> FeeResponse:
     """Compute the fee for concrete inputs, with a Vietnamese explanation."""
     procedure = _get(catalogue, code)
-    ch = procedure.channel(channel) if channel else procedure.default_channel
-    if ch is None:
-        offered = ", ".join(c.kind.label.lower() for c in procedure.channels)
-        raise ApiError(
-            422,
-            "channel_not_offered",
-            f"Thủ tục này không thực hiện qua kênh «{channel.label.lower()}»; các kênh có: {offered}.",
-        )
+    try:
+        ch = pick_channel(procedure, channel)
+    except ChannelNotOffered as exc:
+        raise ApiError(422, "channel_not_offered", str(exc)) from None
     try:
         quote = catalogue.fee(procedure, ch.kind, pages=pages, copies=copies, quantity=quantity)
     except FeeInputError as exc:
@@ -115,4 +117,41 @@ def get_fee(
         explanation=quote.explanation,
         lines=quote.lines,
         exempt=quote.exempt,
+    )
+
+
+@router.get("/procedures/{code}/appointment", response_model=AppointmentResponse, responses=error_responses(404, 422))
+def get_appointment(
+    code: str,
+    catalogue: CatalogueDep,
+    calendar: CalendarDep,
+    now: NowDep,
+    received: Annotated[
+        datetime | None,
+        Query(description="When the complete file is handed in (ISO; no zone: the commune's time). Default: now"),
+    ] = None,
+    channel: Annotated[ChannelKind | None, Query(description="Default: in person")] = None,
+) -> AppointmentResponse:
+    """ "If I hand it in then, when is it ready?": the appointment date on the working-day calendar (weekends, Tết and
+    the other days off, the 15:00 rule, a file received on a day off counted from the next working day), with a
+    Vietnamese explanation for the citizen."""
+    procedure = _get(catalogue, code)
+    received_at = now if received is None else received if received.tzinfo else received.replace(tzinfo=VN_TZ)
+    if not MIN_YEAR <= received_at.astimezone(VN_TZ).year <= MAX_YEAR - 1:
+        raise ApiError(422, "bad_received", f"Ngày nộp hồ sơ phải trong khoảng năm {MIN_YEAR}–{MAX_YEAR - 1}.")
+    try:
+        planned = plan_for(procedure, received_at, calendar, kind=channel, now=now)
+    except ChannelNotOffered as exc:
+        raise ApiError(422, "channel_not_offered", str(exc)) from None
+    plan = planned.plan
+    return AppointmentResponse(
+        code=procedure.code,
+        channel=planned.channel.kind,
+        time_limit=describe_time_limit(planned.channel.time_limit),
+        received_at=plan.received_at,
+        counted_from=plan.counted_from,
+        appointment_date=plan.date,
+        latest_date=plan.latest,
+        breaks=[BreakOut(first=b.first, last=b.last, name=b.name, text=describe_break(b)) for b in plan.breaks],
+        explanation=planned.text,
     )

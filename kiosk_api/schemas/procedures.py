@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from pydantic import BaseModel, Field
 
 from procedures_kb.schema import ChannelKind, Procedure
@@ -52,3 +54,24 @@ class FeeResponse(BaseModel):
 class FieldCount(BaseModel):
     name: str
     count: int
+
+
+class BreakOut(BaseModel):
+    first: date
+    last: date
+    name: str = Field(description="E.g. Tết Nguyên đán")
+    text: str = Field(description="Vietnamese, e.g. 'nghỉ Tết Nguyên đán từ thứ Năm 04/02 đến hết thứ Tư 10/02/2027'")
+
+
+class AppointmentResponse(BaseModel):
+    code: str
+    channel: ChannelKind
+    time_limit: str = Field(description="The channel's time limit, in Vietnamese")
+    received_at: datetime = Field(description="When the complete file is handed in (the commune's time, UTC+7)")
+    counted_from: date = Field(description="The working day the file counts as received")
+    appointment_date: date = Field(description="Ngày hẹn trả kết quả")
+    latest_date: date | None = Field(
+        default=None, description="The latest date when the time limit has a longer case (e.g. verification)"
+    )
+    breaks: list[BreakOut] = Field(description="Holiday breaks between the day received and the appointment")
+    explanation: str = Field(description="Vietnamese, for the citizen")

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from functools import partial
 from typing import Any, Literal
 
 from fastapi.concurrency import run_in_threadpool
@@ -20,8 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from procedures_kb.catalogue import Catalogue
+from procedures_kb.workdays import WorkingCalendar
 
-from ..clock import vn_today
+from ..clock import utc_now, vn_today
 from ..domain import answers
 from ..domain.resolve import Band, detect_aspect, is_greeting, mentions_dossier, resolve, wants_officer
 from ..models import Dossier
@@ -81,8 +83,16 @@ class ChatResult:
     raw: list[dict[str, Any]] = field(default_factory=list)
 
 
-def fallback_answer(catalogue: Catalogue, commune: str, message: str) -> Fallback:
-    """Answer a message or a button payload without Rasa (requests for an officer are handled by the caller)."""
+def fallback_answer(
+    catalogue: Catalogue,
+    commune: str,
+    message: str,
+    *,
+    now: datetime | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> Fallback:
+    """Answer a message or a button payload without Rasa (requests for an officer are handled by the caller); with
+    `now` and the working-day `calendar`, time-limit answers say when a file handed in today would be ready."""
     menu = answers.menu(catalogue.procedures, commune)
     lookup = Fallback(
         answers.Answer(LOOKUP_OFFLINE, [b for b in menu.buttons if b.payload != "/lookup_dossier"]), "lookup_dossier"
@@ -98,7 +108,7 @@ def fallback_answer(catalogue: Catalogue, commune: str, message: str) -> Fallbac
         procedure = catalogue.get(entities.get("procedure_code", "")) if aspect else None
         if aspect is None or procedure is None:
             return Fallback(menu, intent)
-        reply = answers.answer(procedure, aspect, catalogue.province_fees)
+        reply = answers.answer(procedure, aspect, catalogue.province_fees, now=now, calendar=calendar)
         return Fallback(reply, intent, procedure.code, 1.0)
 
     if mentions_dossier(message):
@@ -109,7 +119,13 @@ def fallback_answer(catalogue: Catalogue, commune: str, message: str) -> Fallbac
         assert procedure is not None
         aspect = answers.Aspect(detect_aspect(message))
         reply = answers.answer(
-            procedure, aspect, catalogue.province_fees, pages=resolution.pages, copies=resolution.copies
+            procedure,
+            aspect,
+            catalogue.province_fees,
+            pages=resolution.pages,
+            copies=resolution.copies,
+            now=now,
+            calendar=calendar,
         )
         return Fallback(reply, aspect.intent, procedure.code, resolution.procedure.score)
     if resolution.band is Band.UNSURE:
@@ -196,7 +212,8 @@ async def answer(
         fallback = Fallback(officer, "request_officer")
     else:
         # CPU-bound (catalogue search): in a worker thread, so the event loop keeps answering webhooks and pages.
-        fallback = await run_in_threadpool(fallback_answer, catalogue, commune, body.message)
+        answer_now = partial(fallback_answer, now=utc_now(state.clock), calendar=state.calendar)
+        fallback = await run_in_threadpool(answer_now, catalogue, commune, body.message)
     notice = Reply(text=NOTICE.format(commune=commune))
     return ChatResult(replies=[notice, reply_out(fallback.answer)], source="fallback", fallback=fallback)
 
