@@ -172,6 +172,7 @@ def dossiers_import(
             file.read_bytes(),
             secret=settings.resolved_secret_key(),
             catalogue=catalogue,
+            calendar=_calendar(settings),
             partial=partial,
             actor="cli",
             source=file.name,

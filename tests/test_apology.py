@@ -10,8 +10,9 @@ from conftest import TODAY
 from sqlalchemy import select
 from test_staff_pages import demo, log_in, logged_in  # noqa: F401  (pytest fixtures)
 
-from kiosk_api.domain.apology import ApologyError, apology_letter, place_name
+from kiosk_api.domain.apology import ApologyError, apology_letter, place_name, suggested_new_date
 from kiosk_api.models import Dossier
+from procedures_kb.workdays import WorkingCalendar
 
 FACTS = {
     "commune": "UBND xã Thử Nghiệm",
@@ -21,6 +22,7 @@ FACTS = {
     "received": date(2026, 11, 5),
     "appointment": date(2026, 11, 10),
     "today": date(2026, 11, 20),
+    "calendar": WorkingCalendar(),
 }
 
 
@@ -32,7 +34,7 @@ def test_letter_names_the_dossier_the_delay_the_reason_and_the_new_date():
     assert "Ngày 05/11/2026, UBND xã Thử Nghiệm tiếp nhận giải quyết hồ sơ đề nghị Đăng ký khai sinh" in text
     assert "000.00.06.H56-261105-0003" in text and "là ngày 10/11/2026" in text
     assert "Lý do: Chờ xác minh thông tin cư trú." in text
-    assert "xin lỗi ông/bà và sẽ trả kết quả giải quyết hồ sơ cho ông/bà vào ngày 25/11/2026" in text
+    assert "xin lỗi ông/bà và sẽ trả kết quả giải quyết hồ sơ cho ông/bà vào thứ Tư 25/11/2026" in text
     assert letter.place_date == "Xã Thử Nghiệm, ngày 20 tháng 11 năm 2026"
 
 
@@ -43,12 +45,19 @@ def test_letter_names_the_dossier_the_delay_the_reason_and_the_new_date():
         ({"reason": "   "}, "Cần ghi lý do"),
         ({"reason": "x" * 501}, "dài quá 500"),
         ({"new_date": date(2026, 11, 20)}, "phải sau ngày hôm nay"),
+        ({"new_date": date(2026, 11, 22)}, r"22/11/2026 là ngày nghỉ \(Chủ nhật\).*ví dụ thứ Hai 23/11/2026"),
+        ({"new_date": date(2026, 11, 24)}, r"là ngày nghỉ \(Ngày Văn hóa Việt Nam\).*thứ Tư 25/11/2026"),
     ],
 )
 def test_letter_refuses_what_would_make_a_wrong_letter(changes, message):
     args = {**FACTS, "reason": "Chờ xác minh", "new_date": date(2026, 11, 25), **changes}
     with pytest.raises(ApologyError, match=message):
         apology_letter(**args)
+
+
+def test_the_form_proposes_the_next_working_day():
+    assert suggested_new_date(date(2026, 11, 20), WorkingCalendar()) == date(2026, 11, 23)
+    assert suggested_new_date(date(2027, 2, 3), WorkingCalendar()) == date(2027, 2, 11)  # after Tết
 
 
 def test_place_name_from_the_agency():

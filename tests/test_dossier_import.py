@@ -173,3 +173,49 @@ def test_partial_writes_good_rows(session, bad_csv, secret, catalogue):
     # The duplicate (line 9) did not overwrite the first row's applicant.
     first = session.scalar(select(Dossier).where(Dossier.code == "000.00.06.H56-261116-0101"))
     assert first.applicant_name == "Đỗ Thị Giang"
+
+
+# ---- an export without appointment dates ---------------------------------------------------------------------
+
+# 1.004873 Cấp Giấy xác nhận tình trạng hôn nhân: 3 working days in person. Received just before Tết 2027 (mùng 1 is
+# Saturday 06/02): the offices are closed 04/02–10/02, so the appointment is Monday 15/02, not Monday 08/02.
+NO_DUE = (
+    "000.00.06.H56-270203-0001,1.004873,Trần Văn Tết,0912000001,truc_tiep,03/02/2027,,15/02/2027,15/02/2027,"
+    "da_tra_ket_qua",
+    "000.00.06.H56-270203-0002,1.004873,Trần Văn Sớm,0912000002,truc_tiep,03/02/2027,,12/02/2027,,co_ket_qua",
+    "000.00.06.H56-270203-0003,2.000815,Trần Văn Chứng,0912000003,truc_tiep,2027-02-03,,,,dang_xu_ly",
+    "000.00.06.H56-261231-0004,1.004873,Lê Thị Năm,0912000004,truc_tiep,31/12/2026,,,,dang_xu_ly",
+)
+
+
+def test_an_empty_appointment_date_is_computed_from_the_time_limit(session, secret, catalogue, calendar):
+    assert catalogue.get("1.004873").default_channel.time_limit.value == 3
+    report = import_csv(session, _csv(*NO_DUE), secret=secret, catalogue=catalogue, calendar=calendar)
+    assert report.written and report.errors == [] and report.computed_appointments == 4
+    assert "4 appointment date(s) computed" in report.summary()
+    due = dict(session.execute(select(Dossier.code, Dossier.appointment_date)).all())
+    assert due["000.00.06.H56-270203-0001"] == date(2027, 2, 15)
+    assert due["000.00.06.H56-270203-0002"] == date(2027, 2, 15)
+    assert due["000.00.06.H56-270203-0003"] == date(2027, 2, 3)  # chứng thực: the same day
+    assert due["000.00.06.H56-261231-0004"] == date(2027, 1, 6)  # 1/1 and the weekend are off
+
+
+def test_an_empty_appointment_date_needs_a_known_procedure(session, secret, catalogue, calendar):
+    row = "X-1,9.999999,A B,0912000009,truc_tiep,03/02/2027,,,,dang_xu_ly"
+    report = import_csv(session, _csv(row), secret=secret, catalogue=catalogue, calendar=calendar)
+    assert not report.written
+    assert "ngay_hen_tra is empty and cannot be computed: procedure 9.999999" in report.errors[0].message
+    # Without a calendar (an older caller) an empty ngay_hen_tra is simply missing.
+    assert "missing ngay_hen_tra" in parse_dossier_csv(_csv(NO_DUE[0])).errors[0].message
+
+
+def test_bieu_6a_counts_computed_appointments_on_the_real_calendar(session, secret, catalogue, calendar):
+    from kiosk_api.services import reports
+
+    import_csv(session, _csv(*NO_DUE), secret=secret, catalogue=catalogue, calendar=calendar)
+    report = reports.bieu_6a(session, date(2027, 1, 1), date(2027, 3, 31), today=date(2027, 3, 31))
+    total = report.total
+    # Returned on 15/02 is on time and on 12/02 early (counting weekends only, both would be late).
+    assert (total.resolved_early, total.resolved_on_time, total.resolved_late) == (1, 1, 0)
+    # Overdue at 31/03: the certified copy due 03/02 and the file carried over from 2026, due 06/01.
+    assert (total.in_progress_within, total.in_progress_overdue) == (0, 2)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from procedures_kb.workdays import WorkingCalendar, format_day, weekday_name
+
 from .dates import format_date
 
 MAX_REASON = 500
@@ -52,9 +54,10 @@ def apology_letter(
     reason: str,
     new_date: date,
     today: date,
+    calendar: WorkingCalendar,
 ) -> ApologyLetter:
     """The letter for a dossier past its appointment date; ApologyError when it is not overdue, the reason is
-    missing or too long, or the new date is not after today."""
+    missing or too long, or the new date is not a working day after today."""
     reason = " ".join(reason.split())
     if appointment >= today:
         raise ApologyError(f"Hồ sơ chưa quá hạn (ngày hẹn trả {format_date(appointment)}): chưa cần phiếu xin lỗi.")
@@ -64,6 +67,12 @@ def apology_letter(
         raise ApologyError(f"Lý do dài quá {MAX_REASON} ký tự, xin viết ngắn gọn hơn.")
     if new_date <= today:
         raise ApologyError("Ngày hẹn trả kết quả mới phải sau ngày hôm nay.")
+    if not calendar.is_working_day(new_date):
+        why = calendar.holiday_name(new_date) or weekday_name(new_date)
+        suggestion = format_day(calendar.next_working_day(new_date))
+        raise ApologyError(
+            f"Ngày {format_date(new_date)} là ngày nghỉ ({why}): xin chọn một ngày làm việc, ví dụ {suggestion}."
+        )
     reason = reason.rstrip(".")
     paragraphs = [
         f"Ngày {format_date(received)}, {commune} tiếp nhận giải quyết hồ sơ đề nghị {procedure_name} của "
@@ -72,7 +81,7 @@ def apology_letter(
         f"{format_date(appointment)}. Tuy nhiên đến nay, {commune} chưa trả kết quả giải quyết hồ sơ cho ông/bà.",
         f"Lý do: {reason}.",
         "Sự chậm trễ này đã gây phiền hà, tốn kém chi phí đi lại của ông/bà.",
-        f"{commune} xin lỗi ông/bà và sẽ trả kết quả giải quyết hồ sơ cho ông/bà vào ngày {format_date(new_date)}.",
+        f"{commune} xin lỗi ông/bà và sẽ trả kết quả giải quyết hồ sơ cho ông/bà vào {format_day(new_date)}.",
         "Xin trân trọng cảm ơn sự hợp tác của ông/bà!",
     ]
     return ApologyLetter(
@@ -83,3 +92,8 @@ def apology_letter(
         place_date=f"{place_name(commune)}, {long_date(today)}",
         signer="THỦ TRƯỞNG CƠ QUAN",
     )
+
+
+def suggested_new_date(today: date, calendar: WorkingCalendar) -> date:
+    """The date the form proposes: the next working day."""
+    return calendar.next_working_day(today)

@@ -1,12 +1,15 @@
 """Parsing the dossier CSV export of the provincial one-stop software (pure: bytes in, rows and problems out).
 
 Format: UTF-8 (with or without BOM), comma-separated, the header below exactly, one dossier per row.
-Dates are `dd/mm/yyyy` or `yyyy-mm-dd`; the result and return dates may be empty.
+Dates are `dd/mm/yyyy` or `yyyy-mm-dd`; the result and return dates may be empty. The appointment date
+(ngay_hen_tra) may be empty too when the caller can compute it (`appointment_for`: from the procedure's time limit
+for the channel, on the working-day calendar, the file counted as received in the morning of ngay_tiep_nhan).
 
 Errors (the row is not imported): a missing required field, a bad date, an appointment, result or return
 date before the date received, a return date before the result date, a status that needs a date it does
 not have (`co_ket_qua` needs ngay_co_ket_qua; `da_tra_ket_qua` needs both), an unknown channel or status,
-a phone number without 9–11 digits, a malformed procedure code, the same ma_ho_so twice in one file.
+a phone number without 9–11 digits, a malformed procedure code, the same ma_ho_so twice in one file, an empty
+ngay_hen_tra that cannot be computed (the procedure is not in the catalogue).
 
 Warnings (the row is imported): a well-formed procedure code that is not in the catalogue — dossiers are
 facts recorded by the provincial software, and the local catalogue may not list every procedure yet.
@@ -38,7 +41,7 @@ HEADER: tuple[str, ...] = (
     "ngay_tra_ket_qua",
     "trang_thai",
 )
-OPTIONAL = ("ngay_co_ket_qua", "ngay_tra_ket_qua")
+OPTIONAL = ("ngay_hen_tra", "ngay_co_ket_qua", "ngay_tra_ket_qua")
 REQUIRED: tuple[str, ...] = tuple(h for h in HEADER if h not in OPTIONAL)
 PROCEDURE_CODE_RE = re.compile(r"^\d\.\d{6}(\.[0-9A-Za-z]+)*$")
 MAX_CODE_LENGTH = 64
@@ -58,6 +61,11 @@ class DossierRow:
     result_date: date | None
     returned_date: date | None
     status: DossierStatus
+    appointment_computed: bool = False  # ngay_hen_tra was empty: computed from the procedure's time limit
+
+
+# (national procedure code, channel, day received) → the appointment date, or None when it cannot be computed.
+AppointmentFor = Callable[[str, DossierChannel, date], date | None]
 
 
 @dataclass(frozen=True)
@@ -82,8 +90,10 @@ def decode(data: bytes) -> str:
 def parse_dossier_csv(
     data: bytes | str,
     is_known_procedure: Callable[[str], bool] | None = None,
+    appointment_for: AppointmentFor | None = None,
 ) -> ParsedFile:
-    """Parse and validate a dossier CSV file; every problem is reported with its line number."""
+    """Parse and validate a dossier CSV file; every problem is reported with its line number. An empty
+    ngay_hen_tra is computed with `appointment_for` when given (else it is a missing field)."""
     result = ParsedFile()
     if isinstance(data, bytes):
         try:
@@ -121,7 +131,7 @@ def parse_dossier_csv(
         previous_end = reader.line_num
         if not any(c.strip() for c in cells):
             continue  # blank line
-        row, problems, warnings = _parse_row(start, cells, is_known_procedure)
+        row, problems, warnings = _parse_row(start, cells, is_known_procedure, appointment_for)
         result.warnings.extend(warnings)
         code = cells[0].strip() or None
         if code is not None:
@@ -137,14 +147,18 @@ def parse_dossier_csv(
 
 
 def _parse_row(
-    line: int, cells: list[str], is_known_procedure: Callable[[str], bool] | None
+    line: int,
+    cells: list[str],
+    is_known_procedure: Callable[[str], bool] | None,
+    appointment_for: AppointmentFor | None,
 ) -> tuple[DossierRow | None, list[str], list[RowProblem]]:
     problems: list[str] = []
     warnings: list[RowProblem] = []
     if len(cells) != len(HEADER):
         return None, [f"expected {len(HEADER)} columns, found {len(cells)}"], warnings
     values = {name: cell.strip() for name, cell in zip(HEADER, cells, strict=True)}
-    missing = [name for name in REQUIRED if not values[name]]
+    required = REQUIRED if appointment_for is not None else (*REQUIRED, "ngay_hen_tra")
+    missing = [name for name in HEADER if name in required and not values[name]]
     if missing:
         problems.append("missing " + ", ".join(missing))
 
@@ -215,6 +229,15 @@ def _parse_row(
         if not returned and not values["ngay_tra_ket_qua"]:
             problems.append("status da_tra_ket_qua needs ngay_tra_ket_qua")
 
+    computed = False
+    if due is None and not values["ngay_hen_tra"] and appointment_for is not None and not problems:
+        assert channel and received
+        due = appointment_for(procedure_code, channel, received)
+        computed = due is not None
+        if due is None:
+            problems.append(
+                f"ngay_hen_tra is empty and cannot be computed: procedure {procedure_code} is not in the catalogue"
+            )
     if problems:
         return None, problems, warnings
     assert channel and status and received and due
@@ -230,5 +253,6 @@ def _parse_row(
         result_date=result_day,
         returned_date=returned,
         status=status,
+        appointment_computed=computed,
     )
     return row, problems, warnings

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..db import session_now
 from ..deps import (
+    CalendarDep,
     CatalogueDep,
     SecretDep,
     SessionDep,
@@ -171,6 +172,7 @@ def import_dossiers(
     session: SessionDep,
     secret: SecretDep,
     catalogue: CatalogueDep,
+    calendar: CalendarDep,
     file: Annotated[UploadFile, File(description="CSV export, UTF-8, header as documented")],
     partial: Annotated[bool, Form(description="Write the good rows even when some rows are bad")] = False,
 ) -> ImportReportOut:
@@ -184,6 +186,7 @@ def import_dossiers(
         data,
         secret=secret,
         catalogue=catalogue,
+        calendar=calendar,
         partial=partial,
         actor=user.username,
         source=(file.filename or "upload.csv")[:200],
@@ -202,6 +205,7 @@ def report_out(report: dossier_import.ImportReport) -> ImportReportOut:
         unchanged=report.unchanged,
         written=report.written,
         partial=report.partial,
+        computed_appointments=report.computed_appointments,
         errors=problems(report.errors),
         warnings=problems(report.warnings),
         summary=report.summary(),

@@ -21,9 +21,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from procedures_kb.text import format_decimal
 
-from ..deps import STAFF_COOKIE, CatalogueDep, SecretDep, SessionDep, SettingsDep, TodayDep
+from ..deps import STAFF_COOKIE, CalendarDep, CatalogueDep, SecretDep, SessionDep, SettingsDep, TodayDep
 from ..domain import feedback_rules
-from ..domain.apology import ApologyError, apology_letter
+from ..domain.apology import ApologyError, apology_letter, suggested_new_date
 from ..domain.charts import Series, bar_chart, format_number, line_chart, table_rows
 from ..domain.dates import format_date
 from ..domain.periods import Period, PeriodError, resolve_period
@@ -387,6 +387,7 @@ def apology_page(
     secret: SecretDep,
     catalogue: CatalogueDep,
     today: TodayDep,
+    calendar: CalendarDep,
     reason: Annotated[str | None, Query(alias="ly_do", max_length=2000)] = None,
     new_date: Annotated[str | None, Query(alias="ngay_hen", max_length=20)] = None,
 ) -> Response:
@@ -419,6 +420,7 @@ def apology_page(
                     reason=reason or "",
                     new_date=new_day,
                     today=today,
+                    calendar=calendar,
                 )
             except ApologyError as exc:
                 error = str(exc)
@@ -434,7 +436,7 @@ def apology_page(
             "procedure_name": procedure.name if procedure else dossier.procedure_code,
             "appointment_text": format_date(dossier.appointment_date),
             "reason": reason or "",
-            "new_date": new_date or "",
+            "new_date": new_date or suggested_new_date(today, calendar).isoformat(),
             "min_date": today.isoformat(),
             "letter": letter,
             "error": error,

@@ -96,6 +96,9 @@ class ImportReportOut(BaseModel):
     unchanged: int
     written: bool = Field(description="False when bad rows stopped the whole import")
     partial: bool
+    computed_appointments: int = Field(
+        default=0, description="Rows with an empty ngay_hen_tra, computed from the procedure's time limit"
+    )
     errors: list[RowProblemOut]
     warnings: list[RowProblemOut]
     summary: str

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from procedures_kb.catalogue import Catalogue
+from procedures_kb.timelimits import OFFICE_OPENS, appointment_date
+from procedures_kb.workdays import WorkingCalendar
 
+from ..clock import VN_TZ
 from ..db import session_now
-from ..domain.dossier_csv import DossierRow, ParsedFile, RowProblem, parse_dossier_csv
+from ..domain.channels import DossierChannel
+from ..domain.dossier_csv import AppointmentFor, DossierRow, ParsedFile, RowProblem, parse_dossier_csv
 from ..domain.phones import last4
 from ..models import Dossier, DossierStatusHistory
 from ..security import phone_hash, phone_last4_hash
@@ -33,6 +38,7 @@ class ImportReport:
     warnings: list[RowProblem] = field(default_factory=list)
     written: bool = False
     partial: bool = False
+    computed_appointments: int = 0  # rows whose empty ngay_hen_tra was computed from the time limit
 
     def summary(self) -> str:
         if self.errors and not self.written:
@@ -43,6 +49,8 @@ class ImportReport:
         text = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
         if self.errors:
             text += f"; {len(self.errors)} bad row(s) skipped"
+        if self.computed_appointments:
+            text += f"; {self.computed_appointments} appointment date(s) computed from the time limit"
         if self.warnings:
             text += f"; {len(self.warnings)} warning(s)"
         return text
@@ -71,19 +79,38 @@ def _values(row: DossierRow, secret: bytes, catalogue: Catalogue | None) -> dict
     }
 
 
+def appointment_rule(catalogue: Catalogue, calendar: WorkingCalendar) -> AppointmentFor:
+    """The appointment date of a dossier whose export leaves ngay_hen_tra empty: the time limit of the procedure's
+    channel (the one the dossier came through, else the in-person one), counted on the working-day calendar from
+    the morning of the day received. None when the procedure is not in the catalogue."""
+
+    def appointment_for(procedure_code: str, channel: DossierChannel, received: date) -> date | None:
+        procedure = catalogue.get(procedure_code)
+        if procedure is None:
+            return None
+        kind = next((k for k in channel.catalogue_kinds if procedure.channel(k) is not None), None)
+        limit = (procedure.channel(kind) if kind else procedure.default_channel).time_limit  # type: ignore[union-attr]
+        return appointment_date(limit, datetime.combine(received, OFFICE_OPENS, VN_TZ), calendar)
+
+    return appointment_for
+
+
 def import_csv(
     session: Session,
     data: bytes,
     *,
     secret: bytes,
     catalogue: Catalogue | None,
+    calendar: WorkingCalendar | None = None,
     partial: bool = False,
     actor: str = "cli",
     source: str | None = None,
 ) -> ImportReport:
-    """Parse and apply a dossier CSV file; see `apply` for the write rules."""
+    """Parse and apply a dossier CSV file; see `apply` for the write rules. With the catalogue and the working-day
+    `calendar`, an empty ngay_hen_tra is computed from the procedure's time limit (`appointment_rule`)."""
     known = (lambda code: catalogue.get(code) is not None) if catalogue is not None else None
-    parsed = parse_dossier_csv(data, known)
+    rule = appointment_rule(catalogue, calendar) if catalogue is not None and calendar is not None else None
+    parsed = parse_dossier_csv(data, known, rule)
     return apply(session, parsed, secret=secret, catalogue=catalogue, partial=partial, actor=actor, source=source)
 
 
@@ -107,6 +134,7 @@ def apply(
         errors=list(parsed.errors),
         warnings=list(parsed.warnings),
         partial=partial,
+        computed_appointments=sum(1 for row in parsed.rows if row.appointment_computed),
     )
     if parsed.errors and not partial:
         return report
