@@ -42,6 +42,33 @@ STAFF_USERNAME = "lan"
 STAFF_PASSWORD = "mat-khau-an-toan"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock-shift",
+        metavar="ISO_DATETIME",
+        help="Run the tests with the machine's clock moved to this moment (time-machine; it keeps ticking), to "
+        "prove that no test depends on the real date, e.g. --clock-shift=2027-02-08T10:00:00+07:00 (inside Tết).",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    shift = config.getoption("--clock-shift")
+    if shift:
+        import time_machine
+
+        destination = datetime.fromisoformat(shift)
+        if destination.tzinfo is None:
+            raise pytest.UsageError("--clock-shift needs a time zone, e.g. 2027-02-08T10:00:00+07:00")
+        traveller = time_machine.travel(destination, tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    shift = config.getoption("--clock-shift")
+    return f"machine clock shifted to {shift} (time-machine)" if shift else None
+
+
 def _libpq_url(url: str) -> str:
     """A SQLAlchemy URL as a libpq connection string for psycopg (driver suffix removed)."""
     return make_url(normalise_database_url(url)).set(drivername="postgresql").render_as_string(hide_password=False)
