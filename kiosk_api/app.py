@@ -29,6 +29,7 @@ from .routers import (
     handoffs,
     health,
     kiosk,
+    kiosk_sessions,
     procedures,
     rating_pages,
     rating_slips,
@@ -76,7 +77,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
         # One HTTP client to Rasa per running server, handed to requests as request.state.rasa.
-        rasa = RasaClient(settings.rasa_url, settings.rasa_timeout)
+        rasa = RasaClient(settings.rasa_url, settings.rasa_timeout, token=settings.resolved_rasa_token())
         # The Zalo worker answers webhook events in the background (only when Zalo is configured).
         zalo_worker = ZaloWorker(app.state, rasa) if settings.zalo_enabled else None
         if zalo_worker is not None:
@@ -131,6 +132,7 @@ def create_app(
     app.include_router(handoffs.public)
     app.include_router(handoffs.staff)
     app.include_router(kiosk.router)
+    app.include_router(kiosk_sessions.router)
     app.include_router(zalo.router)
     app.include_router(speech.router)
     app.include_router(reports.router)

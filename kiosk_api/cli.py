@@ -408,6 +408,17 @@ def internal_token() -> None:
     typer.echo(_settings().resolved_internal_token())
 
 
+@app.command("service-tokens")
+def service_tokens() -> None:
+    """Print the tokens the three processes share, as shell assignments (`eval "$(kiosk service-tokens)"`):
+    KIOSK_INTERNAL_TOKEN (action server → kiosk_api), KIOSK_RASA_TOKEN (Rasa's HTTP API), KIOSK_ACTIONS_TOKEN
+    (Rasa → action server)."""
+    settings = _settings()
+    typer.echo(f"export KIOSK_INTERNAL_TOKEN={settings.resolved_internal_token()}")
+    typer.echo(f"export KIOSK_RASA_TOKEN={settings.resolved_rasa_token()}")
+    typer.echo(f"export KIOSK_ACTIONS_TOKEN={settings.resolved_actions_token()}")
+
+
 # ---- serve --------------------------------------------------------------------------------------
 
 
@@ -432,11 +443,14 @@ def serve(
         report = sync_catalogue(session, catalogue, actor="serve")
     typer.echo(f"Database {_safe_url(url)} ready; catalogue: {report.summary()}.")
     application = create_app(settings, catalogue)
+    proxies = settings.trusted_proxy_list
     uvicorn.run(
         application,
         host=host or settings.host,
         port=port or settings.port,
-        proxy_headers=True,
+        # X-Forwarded-For / -Proto only from KIOSK_TRUSTED_PROXIES: a client cannot choose its own address.
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=",".join(proxies) if proxies else None,
         access_log=False,  # kiosk_api.access logs requests without query strings or personal data
     )
 

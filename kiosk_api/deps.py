@@ -5,7 +5,6 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
-import re
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Annotated
@@ -18,6 +17,7 @@ from procedures_kb.catalogue import Catalogue
 from procedures_kb.workdays import WorkingCalendar
 
 from .clock import Clock, utc_now, vn_today
+from .domain import identity
 from .errors import ApiError
 from .models import StaffUser
 from .services import staff as staff_service
@@ -64,13 +64,21 @@ def get_today(clock: Annotated[Clock, Depends(get_clock)]) -> date:
 
 
 def client_address(request: Request) -> str:
-    """The client's IP address (behind a reverse proxy, run uvicorn with --proxy-headers)."""
+    """The client's IP address (X-Forwarded-For is applied by uvicorn only from KIOSK_TRUSTED_PROXIES)."""
     return request.client.host if request.client else "unknown"
+
+
+def secure_cookies(request: Request) -> bool:
+    """Cookies carry Secure when the page came over https, or when citizens and staff reach the server over https
+    (KIOSK_PUBLIC_BASE_URL) behind a TLS proxy that the server sees over plain http."""
+    settings: Settings = request.app.state.settings
+    return request.url.scheme == "https" or settings.resolved_public_base_url.startswith("https://")
 
 
 INTERNAL_HEADER = "X-Kiosk-Internal"
 CLIENT_HEADER = "X-Kiosk-Client"
-MAX_CLIENT_KEY = 200
+KIOSK_SESSION_HEADER = "X-Kiosk-Session"
+UNVERIFIED_CHAT = "chat:unverified"
 
 
 def is_internal(request: Request) -> bool:
@@ -85,10 +93,6 @@ def is_internal(request: Request) -> bool:
     return False
 
 
-KIOSK_SESSION_HEADER = "X-Kiosk-Session"
-KIOSK_SESSION_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-
-
 def from_kiosk(request: Request) -> bool:
     """True when the request comes from one of the touch kiosks (KIOSK_KIOSK_ADDRESSES)."""
     try:
@@ -99,18 +103,26 @@ def from_kiosk(request: Request) -> bool:
     return any(address in network for network in settings.kiosk_networks)
 
 
-def throttle_client(request: Request) -> str:
-    """Who a throttling budget belongs to: for the action server (valid internal token) the citizen's client
-    key it forwards in X-Kiosk-Client, prefixed "chat:"; for a touch kiosk (KIOSK_KIOSK_ADDRESSES) that sends
-    its per-citizen session id in X-Kiosk-Session, that session (so one citizen's failures do not lock the kiosk
-    for the next); for everyone else the client address (a header from elsewhere is ignored)."""
+def client_identity(request: Request) -> str:
+    """Who a throttling budget belongs to, from what the caller cannot choose:
+
+    - the action server (valid internal token): the client ticket kiosk_api signed for that chat message and passed
+      through Rasa (`identity.client_ticket`); an unsigned, forged or stale value shares one strict bucket;
+    - a touch kiosk (KIOSK_KIOSK_ADDRESSES) with a kiosk session the server issued (`X-Kiosk-Session`): that session,
+      so one citizen's failures do not lock the kiosk for the next;
+    - anyone else: the client's address (X-Forwarded-For counts only from KIOSK_TRUSTED_PROXIES, through uvicorn).
+    """
+    state = request.app.state
+    now = utc_now(state.clock).timestamp()
     forwarded = (request.headers.get(CLIENT_HEADER) or "").strip()
     if forwarded and is_internal(request):
-        return "chat:" + forwarded[:MAX_CLIENT_KEY]
-    session_id = (request.headers.get(KIOSK_SESSION_HEADER) or "").strip()
-    if session_id and KIOSK_SESSION_RE.match(session_id) and from_kiosk(request):
-        return f"kiosk:{client_address(request)}:{session_id}"
-    return client_address(request)
+        return identity.read_client_ticket(state.secret, forwarded, now) or UNVERIFIED_CHAT
+    session = (request.headers.get(KIOSK_SESSION_HEADER) or "").strip()
+    if session and from_kiosk(request):
+        session_id = identity.read_kiosk_session(state.secret, session, now)
+        if session_id is not None:
+            return f"kiosk:{session_id}"
+    return f"addr:{client_address(request)}"
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -121,7 +133,7 @@ TodayDep = Annotated[date, Depends(get_today)]
 NowDep = Annotated[datetime, Depends(get_now)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 CalendarDep = Annotated[WorkingCalendar, Depends(get_calendar)]
-ThrottleClientDep = Annotated[str, Depends(throttle_client)]
+ClientDep = Annotated[str, Depends(client_identity)]
 
 UNAUTHORIZED_DETAIL = "Cần đăng nhập bằng tài khoản cán bộ (phiên đăng nhập có thể đã hết hạn)."
 

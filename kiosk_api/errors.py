@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
 
 _HTTP_CODES = {
     400: "bad_request",
@@ -63,7 +67,29 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
     return error_response(422, "validation_error", detail)
 
 
+async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
+    # A number the database cannot hold (SQLite's 64-bit integers, PostgreSQL's int4) reached a query.
+    log.info("request with an out-of-range value refused: %s %s", request.method, request.url.path)
+    return error_response(422, "validation_error", "Một giá trị số vượt quá giới hạn cho phép.")
+
+
+async def _statement_error(request: Request, exc: Exception) -> JSONResponse:
+    orig = getattr(exc, "orig", None)
+    if isinstance(exc, DataError) or isinstance(orig, OverflowError):
+        return await _out_of_range(request, exc)
+    return await _unexpected(request, exc)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    # The error envelope even for a bug; the traceback goes to the log (never the body).
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(500, "internal_error", "Có lỗi ở máy chủ. Vui lòng thử lại sau hoặc hỏi cán bộ.")
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(OverflowError, _out_of_range)
+    app.add_exception_handler(StatementError, _statement_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -159,6 +160,7 @@ class Feedback(Base):
     # Where it was submitted (NULL for rows older than migration 0003) and the ballot whose comment it escalates.
     channel: Mapped[str | None] = mapped_column(String(16))
     rating_id: Mapped[int | None] = mapped_column(ForeignKey("ratings.id", ondelete="SET NULL"), unique=True)
+    spam: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # marked junk by staff
 
 
 class HandoffRequest(Base):
@@ -175,6 +177,7 @@ class HandoffRequest(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"))
     handled_by: Mapped[str | None] = mapped_column(String(100))
     handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    spam: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # marked junk by staff
 
 
 class ChatEvent(Base):
@@ -228,7 +231,7 @@ class AuditLog(Base):
 
 
 class LookupAttempt(Base):
-    """Dossier lookups (and staff logins) per hashed client, for throttling across replicas."""
+    """Attempts per hashed key (a client, a dossier code, a staff account…), for throttling across replicas."""
 
     __tablename__ = "lookup_attempts"
     __table_args__ = (Index("ix_lookup_attempts_client_at", "client_key_hash", "at"),)
@@ -237,6 +240,8 @@ class LookupAttempt(Base):
     client_key_hash: Mapped[str] = mapped_column(HASH)
     at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"), index=True)
     success: Mapped[bool] = mapped_column(Boolean)
+    # For a dossier-code budget: the dossier the digits were typed for (staff see which dossier is locked).
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
 
 
 # ---- Zalo Official Account (migration 0004) ------------------------------------------------------

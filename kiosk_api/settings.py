@@ -83,6 +83,25 @@ Environment variables (all optional):
 - ``KIOSK_CALENDAR_FILE``: a YAML file of days off and weekend days worked in exchange for the years a decision
   changed (same format as the packaged ``procedures_kb/data/calendar.yaml``, which is always read first; check it
   with ``kiosk calendar validate``). Default: none.
+- ``KIOSK_TRUSTED_PROXIES``: comma-separated addresses or networks of reverse proxies in front of the server whose
+  ``X-Forwarded-For`` / ``X-Forwarded-Proto`` headers are believed. Default: none (the peer address is the client;
+  loopback is not trusted as a proxy, so a process on the server PC cannot pretend to be many clients).
+- ``KIOSK_LOOKUP_CODE_MAX_FAILURES``: wrong phone digits allowed for one dossier code, from anywhere, within
+  ``KIOSK_LOOKUP_WINDOW_SECONDS``; then the code is locked for the rest of the window (staff see and can lift the
+  lock). Default: ``5``.
+- ``KIOSK_KIOSK_SESSIONS_PER_HOUR``: kiosk sessions (one per citizen at a touch kiosk) a kiosk address may be issued
+  per hour. Default: ``120``.
+- ``KIOSK_KIOSK_SESSION_MINUTES``: how long a kiosk session stays valid. Default: ``60``.
+- ``KIOSK_LOGIN_ACCOUNT_MAX_FAILURES``: wrong passwords for one staff account, from anywhere, within the window
+  before the account is locked (until the window passes or an admin unlocks it with ``kiosk staff unlock``). Wrong
+  passwords from one address lock only that account from that address (``KIOSK_LOOKUP_MAX_FAILURES``). Default:
+  ``10``.
+- ``KIOSK_PETITIONS_PER_HOUR`` / ``KIOSK_HANDOFFS_PER_HOUR``: petitions (phản ánh, kiến nghị) and requests for an
+  officer accepted from one client (address, kiosk session or chat user) per hour. Default: ``5`` / ``10``.
+- ``KIOSK_RASA_TOKEN``: token of Rasa's HTTP API (``rasa run --auth-token``), sent by kiosk_api when it reads a
+  conversation. Default: derived from the secret key (``kiosk service-tokens`` prints it).
+- ``KIOSK_ACTIONS_TOKEN``: token Rasa sends to the action server (header ``X-Actions-Token``); the action server
+  refuses calls without it. Default: derived from the secret key (``kiosk service-tokens`` prints it).
 - ``KIOSK_CLOCK_START``: start the server's clock at this ISO date and time (e.g. ``2027-02-03T09:00:00+07:00``)
   instead of the machine's; it runs on from there. For demonstrations and end-to-end tests only. Default: none.
 """
@@ -206,6 +225,24 @@ class Settings(BaseSettings):
     report_rules: Path | None = None
     """KIOSK_REPORT_RULES: YAML file of Biểu 5a scoring rules; default kiosk_api/report_rules/default.yaml."""
 
+    trusted_proxies: str = ""
+    """KIOSK_TRUSTED_PROXIES: comma-separated proxies whose X-Forwarded-For is believed (default none)."""
+    lookup_code_max_failures: int = Field(default=5, ge=1)
+    """KIOSK_LOOKUP_CODE_MAX_FAILURES: wrong digits for one dossier code (from anywhere) before it is locked."""
+    kiosk_sessions_per_hour: int = Field(default=120, ge=1, le=100_000)
+    """KIOSK_KIOSK_SESSIONS_PER_HOUR: kiosk sessions one kiosk address may be issued per hour."""
+    kiosk_session_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    """KIOSK_KIOSK_SESSION_MINUTES: lifetime of a kiosk session."""
+    login_account_max_failures: int = Field(default=10, ge=1)
+    """KIOSK_LOGIN_ACCOUNT_MAX_FAILURES: wrong passwords for one account (from anywhere) before it is locked."""
+    petitions_per_hour: int = Field(default=5, ge=1, le=10_000)
+    """KIOSK_PETITIONS_PER_HOUR: petitions accepted per client per hour."""
+    handoffs_per_hour: int = Field(default=10, ge=1, le=10_000)
+    """KIOSK_HANDOFFS_PER_HOUR: requests for an officer accepted per client per hour."""
+    rasa_token: str | None = None
+    """KIOSK_RASA_TOKEN: token of Rasa's HTTP API; default derived from the secret key."""
+    actions_token: str | None = None
+    """KIOSK_ACTIONS_TOKEN: token Rasa sends to the action server; default derived from the secret key."""
     calendar_file: Path | None = None
     """KIOSK_CALENDAR_FILE: extra days off / days worked in exchange, added to the packaged calendar.yaml."""
     clock_start: datetime | None = None
@@ -230,13 +267,18 @@ class Settings(BaseSettings):
         """The override files of the working-day calendar: the packaged one, then KIOSK_CALENDAR_FILE."""
         return [DEFAULT_CALENDAR_FILE, *([self.calendar_file] if self.calendar_file else [])]
 
-    @field_validator("kiosk_addresses")
+    @field_validator("kiosk_addresses", "trusted_proxies")
     @classmethod
     def _check_addresses(cls, v: str) -> str:
         for part in v.split(","):
             if part.strip():
                 ipaddress.ip_network(part.strip(), strict=False)  # ValueError → a clear settings error
         return v
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        """KIOSK_TRUSTED_PROXIES as a list (for uvicorn's forwarded_allow_ips)."""
+        return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
 
     @property
     def kiosk_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
@@ -283,7 +325,7 @@ class Settings(BaseSettings):
         """KIOSK_PUBLIC_BASE_URL, or the address the server listens on."""
         return self.public_base_url or f"http://{self.host}:{self.port}"
 
-    @field_validator("province", "secret_key", "internal_token", "dossier_unit_code")
+    @field_validator("province", "secret_key", "internal_token", "rasa_token", "actions_token", "dossier_unit_code")
     @classmethod
     def _empty_is_none(cls, v: str | None) -> str | None:
         return v.strip() or None if v is not None else None
@@ -307,6 +349,14 @@ class Settings(BaseSettings):
         if self.internal_token:
             return self.internal_token
         return keyed_hash(self.resolved_secret_key(), "internal-token", "internal")
+
+    def resolved_rasa_token(self) -> str:
+        """KIOSK_RASA_TOKEN, or a keyed hash under the secret key."""
+        return self.rasa_token or keyed_hash(self.resolved_secret_key(), "service-token", "rasa")
+
+    def resolved_actions_token(self) -> str:
+        """KIOSK_ACTIONS_TOKEN, or a keyed hash under the secret key."""
+        return self.actions_token or keyed_hash(self.resolved_secret_key(), "service-token", "actions")
 
 
 def load_or_create_secret(path: Path) -> str:

@@ -25,6 +25,7 @@ BOT = ROOT / "bot"
 MODEL = ROOT / "models" / "current.tar.gz"
 KIOSK = ROOT / ".venv" / "bin" / "kiosk"
 RASA = ROOT / ".venv-bot" / "bin" / "rasa"
+BOT_PYTHON = ROOT / ".venv-bot" / "bin" / "python"
 STAFF_USER, STAFF_PASSWORD = "canbo_test", "mat-khau-thu-123"
 # The stack's clock: kiosk_api starts at this moment (KIOSK_CLOCK_START) whatever the machine's date.
 STACK_START = "2026-11-20T09:30:00+07:00"
@@ -77,6 +78,10 @@ class BotStack:
     _named: dict[str, subprocess.Popen] = field(default_factory=dict)
     _tmp: tempfile.TemporaryDirectory | None = None
     logs: Path | None = None
+    actions_port: int = 0
+    rasa_port: int = 0
+    # The conversation id the server issued for each label a test chats under (/api/chat binds conversations).
+    conversations: dict[str, str] = field(default_factory=dict)
 
     def start(self, timeout: float = 240.0) -> BotStack:
         if not MODEL.exists():
@@ -98,7 +103,10 @@ class BotStack:
             RASA_URL=self.rasa_url,
             ACTION_SERVER_URL=f"http://127.0.0.1:{actions_port}/webhook",
             KIOSK_LOOKUP_MAX_FAILURES="1000",
+            KIOSK_LOOKUP_CODE_MAX_FAILURES="1000",
             KIOSK_CLOCK_START=STACK_START,
+            KIOSK_RASA_TOKEN="bot-test-rasa-token",
+            KIOSK_ACTIONS_TOKEN="bot-test-actions-token",
         )
         self.env = env
         rows, self.dossiers = seed_rows(STACK_TODAY)
@@ -114,12 +122,14 @@ class BotStack:
         ):
             subprocess.run([str(c) for c in cmd], env=env, check=True, capture_output=True, cwd=ROOT)
         self._spawn("api", [str(KIOSK), "serve", "--port", str(api_port)], ROOT)
-        self._spawn("actions", [str(RASA), "run", "actions", "--port", str(actions_port)], BOT)
+        self.actions_port, self.rasa_port = actions_port, rasa_port
+        self._spawn("actions", [str(BOT_PYTHON), "-m", "actions.server", "--port", str(actions_port)], BOT)
         self._spawn(
             "rasa",
-            [str(RASA), "run", "--enable-api", "-i", "127.0.0.1", "--port", str(rasa_port), "-m", str(MODEL)],
+            [str(RASA), "run", "--enable-api", "--auth-token", env["KIOSK_RASA_TOKEN"], "-i", "127.0.0.1",
+             "--port", str(rasa_port), "-m", str(MODEL)],
             BOT,
-        )
+        )  # fmt: skip
         deadline = time.monotonic() + timeout
         try:
             self._wait(f"{self.api_url}/healthz", deadline)
@@ -167,10 +177,16 @@ class BotStack:
         return "\n".join(out)
 
     def chat(self, sender: str, message: str, client: httpx.Client | None = None) -> dict:
+        """One message in the conversation the test calls `sender` (the server's conversation id is kept)."""
         c = client or httpx
-        r = c.post(f"{self.api_url}/api/chat", json={"sender_id": sender, "message": message}, timeout=60)
+        body = {"message": message}
+        if sender in self.conversations:
+            body["sender_id"] = self.conversations[sender]
+        r = c.post(f"{self.api_url}/api/chat", json=body, timeout=60)
         r.raise_for_status()
-        return r.json()
+        data = r.json()
+        self.conversations[sender] = data["sender_id"]
+        return data
 
     def stop(self) -> None:
         for p in self._procs:

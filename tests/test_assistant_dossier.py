@@ -1,5 +1,6 @@
-"""Dossier questions through the assistant: tiered disclosure, identical neutral answers, throttling per
-citizen (X-Kiosk-Client, trusted only with the internal token) and the `kiosk internal-token` command."""
+"""Dossier questions through the assistant: tiered disclosure (a code alone tells nothing), identical neutral
+answers, throttling per citizen (the client ticket kiosk_api signed, trusted only with the internal token) and per
+dossier code, and the `kiosk internal-token` command."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from kiosk_api.cli import app as cli_app
+from kiosk_api.domain import identity
 from kiosk_api.services.dossier_import import import_csv
 from kiosk_api.settings import Settings
 
@@ -39,26 +41,20 @@ def ask(client, code, digits=None, headers=None):
 
 
 def internal(app, citizen: str) -> dict[str, str]:
-    return {"X-Kiosk-Internal": app.state.internal_token, "X-Kiosk-Client": citizen}
+    """What the action server sends for a citizen: the internal token and the ticket /api/chat signed."""
+    ticket = identity.client_ticket(app.state.secret, citizen, app.state.clock.now().timestamp())
+    return {"X-Kiosk-Internal": app.state.internal_token, "X-Kiosk-Client": ticket}
 
 
-def test_code_only_gives_the_public_status(client, imported):
-    body = ask(client, OVERDUE)
-    assert body["found"] is True and body["need_phone"] is True and body["status"] == "dang_xu_ly"
-    text = body["text"]
-    assert "Đang xử lý" in text and "quá hạn" in text and "4 số cuối" in text
-    # details need the second factor
-    assert "10/11/2026" not in text and "Đăng ký khai sinh" not in text and "Lê Văn Cường" not in text
-
-    ready = ask(client, READY)
-    assert ready["status"] == "co_ket_qua" and "Đã có kết quả" in ready["text"] and "quá hạn" not in ready["text"]
-    assert "Đã trả kết quả" in ask(client, RETURNED)["text"]
-
-
-def test_code_only_unknown(client, imported):
-    body = ask(client, UNKNOWN)
-    assert body == {"text": body["text"], "found": False, "need_phone": False, "status": None}
-    assert "Không tìm thấy hồ sơ" in body["text"] and "kiểm tra lại" in body["text"]
+def test_a_code_alone_tells_nothing(client, imported):
+    """Until the phone digits are given, every code gets the same answer (asking for them): a code alone does not
+    tell whether the dossier exists, nor its status."""
+    bodies = {code: ask(client, code) for code in (OVERDUE, READY, RETURNED, UNKNOWN)}
+    for code, body in bodies.items():
+        assert body == {"text": body["text"], "found": False, "need_phone": True, "status": None, "rating_token": None}
+        assert body["text"].replace(code, "<code>") == bodies[UNKNOWN]["text"].replace(UNKNOWN, "<code>")
+        assert "4 số cuối" in body["text"]
+        assert "Đang xử lý" not in body["text"] and "Không tìm thấy" not in body["text"]
 
 
 def test_empty_digits_mean_code_only(client, imported):
@@ -103,7 +99,7 @@ def test_wrong_digits_and_unknown_code_look_the_same(app, imported):
     assert len(set(bodies)) == 1
     first = response.json()
     assert first["found"] is False and first["need_phone"] is False and first["status"] is None
-    assert "Không tìm thấy hồ sơ" in first["text"]
+    assert first["rating_token"] is None and "Không tìm thấy hồ sơ" in first["text"]
 
 
 def test_throttled_after_failures(app, imported):
@@ -113,18 +109,24 @@ def test_throttled_after_failures(app, imported):
         response = c.post("/api/assistant/dossier", json={"code": OVERDUE, "phone_last4": "4567"})
         assert response.status_code == 200
         body = response.json()
-        assert body == {"text": body["text"], "found": False, "need_phone": False, "status": None}
+        assert body == {"text": body["text"], "found": False, "need_phone": False, "status": None, "rating_token": None}
         assert "thử lại sau" in body["text"]
         assert 0 < int(response.headers["Retry-After"]) <= 900
-        # the code-only tier is throttled too
-        assert "thử lại sau" in ask(c, OVERDUE)["text"]
+
+
+def test_code_only_questions_are_throttled(app, imported):
+    with TestClient(app, client=("10.9.0.2", 1)) as c:
+        for i in range(12):  # four times KIOSK_LOOKUP_MAX_FAILURES (3 in the tests)
+            assert ask(c, f"000.00.06.H56-261105-99{i:02d}")["need_phone"] is True
+        blocked = c.post("/api/assistant/dossier", json={"code": OVERDUE})
+        assert "thử lại sau" in blocked.json()["text"] and int(blocked.headers["Retry-After"]) > 0
 
 
 def test_unknown_codes_count_as_failures(app, imported):
-    with TestClient(app, client=("10.9.0.2", 1)) as c:
+    with TestClient(app, client=("10.9.0.5", 1)) as c:
         for i in range(3):
-            assert ask(c, f"000.00.06.H56-261105-99{i:02d}")["found"] is False
-        assert "thử lại sau" in ask(c, OVERDUE)["text"]
+            assert ask(c, f"000.00.06.H56-261105-99{i:02d}", "1234")["found"] is False
+        assert "thử lại sau" in ask(c, OVERDUE, "4567")["text"]
 
 
 def test_budget_is_shared_with_the_lookup_endpoint(app, imported):
@@ -138,10 +140,22 @@ def test_internal_token_gives_each_citizen_a_budget(app, imported):
     # The action server calls from one address for every citizen: with the token, budgets are per citizen.
     with TestClient(app, client=("127.0.0.1", 1)) as server:
         for _ in range(3):
-            ask(server, OVERDUE, "0000", headers=internal(app, "chat:attacker"))
-        assert "thử lại sau" in ask(server, OVERDUE, "4567", headers=internal(app, "chat:attacker"))["text"]
-        citizen = ask(server, OVERDUE, "4567", headers=internal(app, "chat:citizen"))
-        assert citizen["found"] is True
+            ask(server, READY, "0000", headers=internal(app, "addr:10.1.1.1"))
+        assert "thử lại sau" in ask(server, OVERDUE, "4567", headers=internal(app, "addr:10.1.1.1"))["text"]
+        citizen = ask(server, OVERDUE, "4567", headers=internal(app, "addr:10.1.1.2"))
+        assert citizen["found"] is True and citizen["rating_token"]
+
+
+def test_a_forged_client_ticket_shares_one_strict_budget(app, imported):
+    """The action server relays whatever Rasa's metadata held: a value kiosk_api did not sign (or signed long ago)
+    is not a fresh budget; all of them share one."""
+    with TestClient(app, client=("127.0.0.1", 1)) as server:
+        stale = identity.client_ticket(app.state.secret, "addr:10.7.7.7", app.state.clock.now().timestamp() - 3600)
+        for forged in ("addr:10.7.7.1", "chat:random-1", stale):
+            headers = {"X-Kiosk-Internal": app.state.internal_token, "X-Kiosk-Client": forged}
+            ask(server, READY, "0000", headers=headers)
+        headers = {"X-Kiosk-Internal": app.state.internal_token, "X-Kiosk-Client": "another-fresh-value"}
+        assert "thử lại sau" in ask(server, OVERDUE, "4567", headers=headers)["text"]
 
 
 def test_client_header_without_the_token_is_ignored(app, imported):

@@ -23,8 +23,9 @@ with warnings.catch_warnings():
 
 from kiosk_api.app import create_app
 from kiosk_api.clock import FixedClock
+from kiosk_api.domain import identity
 from kiosk_api.models import ChatEvent, HandoffRequest
-from kiosk_api.security import keyed_hash, sender_hash
+from kiosk_api.security import sender_hash
 from kiosk_api.services.rasa_client import ReplyData, parse_tracker, to_replies
 
 NOTICE_START = "Trợ lý đang tạm gián đoạn, thông tin dưới đây được tra từ danh mục thủ tục"
@@ -119,9 +120,24 @@ def rasa_client(settings, catalogue, fake_rasa) -> Iterator[TestClient]:
 
 
 def chat(client, message, sender="kiosk-session-1", **extra):
-    response = client.post("/api/chat", json={"sender_id": sender, "message": message, **extra})
+    """One message in the conversation this test calls `sender`: the first message sends the label itself (an id the
+    server did not issue: a new conversation starts), later ones the conversation id the server answered with."""
+    conversations = client.__dict__.setdefault("conversations", {})
+    response = client.post(
+        "/api/chat", json={"sender_id": conversations.get(sender, sender), "message": message, **extra}
+    )
     assert response.status_code == 200, response.text
-    return response.json()
+    data = response.json()
+    conversations[sender] = data["sender_id"]
+    return data
+
+
+def rasa_sender(client, sender="kiosk-session-1") -> str:
+    """The sender id Rasa knows the conversation by."""
+    state = client.app.state
+    conversation = identity.read_conversation(state.secret, client.conversations[sender], state.clock.now().timestamp())
+    assert conversation is not None
+    return f"cv-{conversation}"
 
 
 def events(session) -> list[ChatEvent]:
@@ -145,8 +161,8 @@ def test_fallback_answers_from_the_catalogue(down_client, session):
     [event] = events(session)
     assert event.channel == "chat" and event.procedure_code == "1.001193" and event.intent == "ask_documents"
     assert event.text_redacted == "lam giay khai sinh can gi"
-    assert event.sender_hash == sender_hash(TEST_SECRET.encode(), "chat", "kiosk-session-1")
-    assert event.sender_hash != "kiosk-session-1"
+    assert event.sender_hash == sender_hash(TEST_SECRET.encode(), "chat", rasa_sender(down_client))
+    assert "kiosk-session-1" not in event.sender_hash
 
 
 @pytest.mark.parametrize(
@@ -219,7 +235,6 @@ def test_fallback_logs_redacted_text(down_client, session):
         {"sender_id": "s", "message": "a" * 1001},
         {"sender_id": "", "message": "xin chào"},
         {"sender_id": "x" * 129, "message": "xin chào"},
-        {"message": "xin chào"},
         {"sender_id": "s"},
         {"sender_id": "s", "message": "xin chào", "channel": "fax"},
         {"sender_id": "s", "message": 42},
@@ -273,23 +288,44 @@ def test_request_to_rasa_and_reply_mapping(rasa_client, fake_rasa, session):
     [post] = fake_rasa.posts()
     assert post["path"] == "/webhooks/rest/webhook" and post["content_type"] == "application/json"
     sent = post["body"]
-    assert sent["sender"] == "kiosk-session-1" and sent["message"] == "lam giay khai sinh can gi"
-    client_key = sent["metadata"]["client"]
-    secret = rasa_client.app.state.secret
-    assert client_key == keyed_hash(secret, "chat-client", "testclient\x00kiosk-session-1")
-    assert "testclient" not in client_key
+    assert sent["sender"] == rasa_sender(rasa_client) and sent["message"] == "lam giay khai sinh can gi"
+    state = rasa_client.app.state
+    ticket = sent["metadata"]["client"]
+    assert identity.read_client_ticket(state.secret, ticket, state.clock.now().timestamp()) == "addr:testclient"
 
     tracker_calls = [r for r in fake_rasa.requests if r["method"] == "GET"]
-    assert tracker_calls and tracker_calls[0]["path"] == "/conversations/kiosk-session-1/tracker?include_events=NONE"
+    token = state.settings.resolved_rasa_token()
+    assert tracker_calls and tracker_calls[0]["path"] == (
+        f"/conversations/{rasa_sender(rasa_client)}/tracker?include_events=NONE&token={token}"
+    )
     [event] = events(session)
     assert (event.intent, event.procedure_code, event.confidence) == ("ask_documents", "1.001193", 0.97)
 
 
-def test_client_key_differs_per_sender(rasa_client, fake_rasa):
+def test_the_client_ticket_names_the_client_not_the_sender(rasa_client, fake_rasa):
+    """Throttling follows who is chatting (here the test client's address), whatever sender id it chooses."""
     chat(rasa_client, "xin chào", sender="a")
     chat(rasa_client, "xin chào", sender="b")
-    keys = [p["body"]["metadata"]["client"] for p in fake_rasa.posts()]
-    assert len(set(keys)) == 2
+    state = rasa_client.app.state
+    now = state.clock.now().timestamp()
+    posts = fake_rasa.posts()
+    assert {identity.read_client_ticket(state.secret, p["body"]["metadata"]["client"], now) for p in posts} == {
+        "addr:testclient"
+    }
+    assert len({p["body"]["sender"] for p in posts}) == 2  # two conversations
+
+
+def test_conversations_are_issued_by_the_server(rasa_client, fake_rasa):
+    """A client that copies or guesses a conversation id it was not given does not join that conversation."""
+    first = rasa_client.post("/api/chat", json={"message": "xin chào"}).json()
+    again = rasa_client.post("/api/chat", json={"message": "khai sinh", "sender_id": first["sender_id"]}).json()
+    assert again["sender_id"] == first["sender_id"]
+    forged = first["sender_id"][:-2] + ("AA" if not first["sender_id"].endswith("AA") else "BB")
+    other = rasa_client.post("/api/chat", json={"message": "khai sinh", "sender_id": forged}).json()
+    plain = rasa_client.post("/api/chat", json={"message": "khai sinh", "sender_id": "kiosk-123"}).json()
+    senders = [p["body"]["sender"] for p in fake_rasa.posts()]
+    assert senders[0] == senders[1] and len(set(senders)) == 3
+    assert len({first["sender_id"], other["sender_id"], plain["sender_id"]}) == 3
 
 
 def test_without_tracker_api_events_have_no_intent(rasa_client, fake_rasa, session):

@@ -48,7 +48,7 @@ def test_api_counter_ballots_stop_at_the_budget_but_replays_are_answered(limited
     assert stored(session) == LIMIT
 
 
-def test_each_kiosk_session_has_its_own_budget(limited, session):
+def test_a_session_header_from_elsewhere_buys_no_new_budget(limited, session):
     # The test client's address is not a kiosk address: the session header must not buy a new budget.
     for i in range(LIMIT):
         limited.post("/api/ratings", json=counter_ballot(f"a{i}"), headers={"X-Kiosk-Session": "s" * 20})

@@ -18,7 +18,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from kiosk_api.deps import KIOSK_SESSION_HEADER, throttle_client
+from kiosk_api.deps import KIOSK_SESSION_HEADER, client_identity
+from kiosk_api.domain import identity
 from kiosk_api.domain.qr import qr_svg
 from kiosk_api.routers.kiosk import card_for, home_groups
 from kiosk_api.services.dossier_import import import_csv
@@ -200,7 +201,7 @@ def test_phone_checklist_qr_carries_the_public_address(app, client):
     assert client.get("/p/9.999999/qr.svg").status_code == 404
 
 
-# ---- throttle key for kiosk sessions ---------------------------------------------------------------------
+# ---- kiosk sessions: issued by the server, one per citizen ----------------------------------------------------
 
 
 def fake_request(app, host: str, session_id: str | None) -> Request:
@@ -209,16 +210,39 @@ def fake_request(app, host: str, session_id: str | None) -> Request:
     return Request(scope)
 
 
-def test_throttle_key_uses_the_session_only_from_a_kiosk_address(app):
-    assert throttle_client(fake_request(app, "127.0.0.1", SESSION_A)) == f"kiosk:127.0.0.1:{SESSION_A}"
-    assert throttle_client(fake_request(app, "::1", SESSION_A)) == f"kiosk:::1:{SESSION_A}"
-    assert throttle_client(fake_request(app, "10.0.0.7", SESSION_A)) == "10.0.0.7"
-    assert throttle_client(fake_request(app, "127.0.0.1", None)) == "127.0.0.1"
-    for bad in ("short", "x" * 65, "a" * 20 + "/..", "a" * 20 + " b"):
-        assert throttle_client(fake_request(app, "127.0.0.1", bad)) == "127.0.0.1"
+def issued(app, minutes: int = 60, at: float | None = None) -> str:
+    now = app.state.clock.now().timestamp() if at is None else at
+    return identity.new_kiosk_session(app.state.secret, now, minutes)
+
+
+def test_a_session_counts_only_when_the_server_issued_it_to_a_kiosk(app):
+    token = issued(app)
+    session_id = identity.read_kiosk_session(app.state.secret, token, app.state.clock.now().timestamp())
+    assert client_identity(fake_request(app, "127.0.0.1", token)) == f"kiosk:{session_id}"
+    assert client_identity(fake_request(app, "::1", token)) == f"kiosk:{session_id}"
+    assert client_identity(fake_request(app, "10.0.0.7", token)) == "addr:10.0.0.7"  # not a kiosk address
+    assert client_identity(fake_request(app, "127.0.0.1", None)) == "addr:127.0.0.1"
+    expired = issued(app, minutes=1, at=app.state.clock.now().timestamp() - 120)
+    forged = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
+    for bad in ("a" * 32, "short", expired, forged, token + "x"):  # chosen by the client, stale, tampered
+        assert client_identity(fake_request(app, "127.0.0.1", bad)) == "addr:127.0.0.1"
     app.state.settings = app.state.settings.model_copy(update={"kiosk_addresses": "192.168.5.0/24"})
-    assert throttle_client(fake_request(app, "192.168.5.20", SESSION_A)) == f"kiosk:192.168.5.20:{SESSION_A}"
-    assert throttle_client(fake_request(app, "127.0.0.1", SESSION_A)) == "127.0.0.1"
+    assert client_identity(fake_request(app, "192.168.5.20", token)) == f"kiosk:{session_id}"
+    assert client_identity(fake_request(app, "127.0.0.1", token)) == "addr:127.0.0.1"
+
+
+def test_sessions_only_for_kiosks_and_only_so_many_an_hour(app, clock):
+    with TestClient(app, client=("10.0.0.9", 1234)) as phone:
+        refused = phone.post("/api/kiosk/session")
+        assert refused.status_code == 403 and refused.json()["error"] == "not_a_kiosk"
+    app.state.settings = app.state.settings.model_copy(update={"kiosk_sessions_per_hour": 2})
+    with TestClient(app, client=("127.0.0.1", 1234)) as kiosk:
+        tokens = [kiosk.post("/api/kiosk/session").json() for _ in range(2)]
+        assert all(t["session"].startswith("ks1.") and t["expires_in"] == 3600 for t in tokens)
+        capped = kiosk.post("/api/kiosk/session")
+        assert capped.status_code == 429 and capped.json()["error"] == "too_many_sessions"
+        clock.advance(hours=1, seconds=1)
+        assert kiosk.post("/api/kiosk/session").status_code == 200
 
 
 def lookup(c, digits: str, session_id: str | None):
@@ -229,10 +253,11 @@ def lookup(c, digits: str, session_id: str | None):
 def test_one_careless_citizen_does_not_lock_the_kiosk(live_server, imported):  # noqa: F811
     # The real server on loopback (a kiosk address by default): failures count per kiosk session.
     with httpx.Client(base_url=live_server) as c:
+        first, second = (c.post("/api/kiosk/session").json()["session"] for _ in range(2))
         for _ in range(3):  # KIOSK_LOOKUP_MAX_FAILURES = 3 in the test settings
-            assert lookup(c, "0000", SESSION_A).status_code == 404
-        assert lookup(c, "4567", SESSION_A).status_code == 429  # that session is locked …
-        assert lookup(c, "4567", SESSION_B).status_code == 200  # … the next citizen is not
+            assert lookup(c, "0000", first).status_code == 404
+        assert lookup(c, "4567", first).status_code == 429  # that session is locked …
+        assert lookup(c, "4567", second).status_code == 200  # … the next citizen is not
 
 
 def test_a_browser_elsewhere_cannot_escape_the_throttle_with_the_header(app, imported):
@@ -248,5 +273,5 @@ def test_the_kiosk_address_list_is_what_decides(app, live_server, imported):  # 
     app.state.settings = app.state.settings.model_copy(update={"kiosk_addresses": "10.9.9.9"})
     with httpx.Client(base_url=live_server) as c:
         for _ in range(3):
-            assert lookup(c, "0000", SESSION_A).status_code == 404
-        assert lookup(c, "4567", SESSION_B).status_code == 429
+            assert lookup(c, "0000", issued(app)).status_code == 404
+        assert lookup(c, "4567", issued(app)).status_code == 429

@@ -74,28 +74,30 @@ def test_same_key_for_another_ballot_is_refused(client, session):
     assert count(session) == 1
 
 
-def test_one_ballot_per_dossier(client, session, imported):
-    first = client.post("/api/ratings", json=ballot("k-d1", dossier_code=f" {RETURNED} ", channel="qr"))
+def test_one_ballot_per_dossier(client, session, imported, secret):
+    token = token_of(session, secret)
+    first = client.post("/api/ratings", json=ballot("k-d1", token=f" {token} ", channel="qr"))
     assert first.status_code == 200
     dossier_id = session.scalar(select(Dossier.id).where(Dossier.code == RETURNED))
     assert session.get(Rating, first.json()["id"]).dossier_id == dossier_id
-    again = client.post("/api/ratings", json=ballot("k-d1", dossier_code=RETURNED, channel="qr"))
+    again = client.post("/api/ratings", json=ballot("k-d1", token=token, channel="qr"))
     assert again.json() == first.json()  # a retry of the same ballot
-    second = client.post("/api/ratings", json=ballot("k-d2", dossier_code=RETURNED, satisfaction="hai_long"))
+    second = client.post("/api/ratings", json=ballot("k-d2", token=token, satisfaction="hai_long"))
     assert second.status_code == 409
     assert second.json()["error"] == "already_rated" and "đã được đánh giá" in second.json()["detail"]
     assert count(session) == 1
 
 
-def test_unknown_dossier_is_404_and_throttled(app, imported):
-    with TestClient(app, client=("10.5.0.1", 1)) as c:
-        for i in range(3):
-            response = c.post("/api/ratings", json=ballot(f"k-u{i}", dossier_code=f"000.00.06.H56-261105-99{i:02d}"))
-            assert response.status_code == 404 and "Không tìm thấy hồ sơ" in response.json()["detail"]
-        blocked = c.post("/api/ratings", json=ballot("k-u9", dossier_code=OVERDUE))
-        assert blocked.status_code == 429 and "thử lại sau" in blocked.json()["detail"]
-        # ballots without a dossier code are never throttled
-        assert c.post("/api/ratings", json=ballot("k-plain")).status_code == 200
+@pytest.mark.parametrize("code", [RETURNED, "000.00.06.H56-261105-9999"])
+def test_a_dossier_code_alone_cannot_cast_a_ballot(client, session, imported, secret, code):
+    """Knowing a dossier's code must not let anyone take its citizen's one ballot (finding H3): known and unknown
+    codes get the same refusal, and the citizen's own link still works afterwards."""
+    refused = client.post("/api/ratings", json=ballot("k-h3", dossier_code=code, satisfaction="khong_hai_long"))
+    assert refused.status_code == 403 and refused.json()["error"] == "dossier_needs_token"
+    assert "quét mã QR" in refused.json()["detail"]
+    assert count(session) == 0
+    genuine = client.post("/api/ratings", json=ballot("k-own", token=token_of(session, secret)))
+    assert genuine.status_code == 200 and count(session) == 1
 
 
 @pytest.mark.parametrize(
@@ -170,8 +172,8 @@ def token_of(session, secret, code=RETURNED, today=None, days=90):
     return rating_service.token_for(secret, dossier_id, today=today or TODAY, valid_days=days)
 
 
-def test_indicator_answers_are_stored(client, session, imported):
-    body = ballot("k-ind", dossier_code=RETURNED, i3=2, i4=1, i6=0, i7=2, satisfaction="hai_long")
+def test_indicator_answers_are_stored(client, session, imported, secret):
+    body = ballot("k-ind", token=token_of(session, secret), i3=2, i4=1, i6=0, i7=2, satisfaction="hai_long")
     response = client.post("/api/ratings", json=body)
     assert response.status_code == 200, response.text
     row = session.get(Rating, response.json()["id"])
@@ -191,7 +193,7 @@ def test_indicators_are_optional_for_the_kiosk_faces(client, session):
 
 @pytest.mark.parametrize(
     "extra",
-    [{"i3": 3}, {"i4": -1}, {"i6": "nhieu"}, {"i7": 1.5}, {"token": "x" * 201}, {"token": "abc", "dossier_code": "x"}],
+    [{"i3": 3}, {"i4": -1}, {"i6": "nhieu"}, {"i7": 1.5}, {"token": "x" * 201}],
 )
 def test_indicator_and_token_validation(client, session, extra):
     response = client.post("/api/ratings", json=ballot("k-v", **extra))
@@ -209,7 +211,7 @@ def test_rating_by_token(client, session, imported, secret):
     again = client.post("/api/ratings", json=ballot("k-t2", token=token))
     assert again.status_code == 409 and again.json()["error"] == "already_rated"
     by_code = client.post("/api/ratings", json=ballot("k-t3", dossier_code=RETURNED))
-    assert by_code.status_code == 409
+    assert by_code.status_code == 403
     assert count(session) == 1
 
 

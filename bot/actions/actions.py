@@ -366,6 +366,7 @@ class ActionLookupDossier(Action):
         events.append(SlotSet("dossier_code", code))
         if digits and reply.data.get("found"):
             events.append(SlotSet("verified_dossier", code))
+            events.append(SlotSet("rating_token", reply.data.get("rating_token")))
             # Marker for kiosk_api (no text: not shown): the dossier was disclosed, offer its rating link.
             dispatcher.utter_message(json_message={"dossier_code": code})
         return events
@@ -475,7 +476,7 @@ class ActionSubmitRating(Action):
                 channel=channel_of(tracker),
                 satisfaction=satisfaction,
                 comment=None if comment in (None, NO_COMMENT) else comment,
-                dossier_code=tracker.get_slot("verified_dossier"),
+                token=tracker.get_slot("rating_token"),
                 idempotency_key=f"{tracker.sender_id}:{key}",
             )
         except KioskUnavailable:

@@ -39,7 +39,7 @@ class Reply:
         detail = self.data.get("detail")
         if isinstance(detail, dict) and isinstance(detail.get("text"), str):
             return detail["text"]
-        if isinstance(detail, str) and self.status in (409, 429):
+        if isinstance(detail, str) and self.status in (409, 410, 429):
             return detail
         return None
 
@@ -150,10 +150,11 @@ class KioskClient:
         channel: str,
         satisfaction: str,
         comment: str | None,
-        dossier_code: str | None,
+        token: str | None,
         idempotency_key: str,
         counter_id: str | None = None,
     ) -> Reply:
+        """A ballot; `token` is the rating token of the dossier the conversation verified (none: the counter)."""
         return await self._call(
             "POST",
             "/api/ratings",
@@ -162,11 +163,11 @@ class KioskClient:
                 "channel": channel,
                 "satisfaction": satisfaction,
                 "comment": comment,
-                "dossier_code": dossier_code,
+                "token": token,
                 "counter_id": counter_id,
                 "idempotency_key": idempotency_key,
             },
-            relay_statuses=(409,),
+            relay_statuses=(409, 410, 429),
         )
 
     async def feedback(

@@ -157,9 +157,10 @@ TOO_MANY_COUNTER_BALLOTS = (
     "ông/bà vui lòng thử lại sau, hoặc gửi phản ánh, kiến nghị nếu có ý kiến thêm."
 )
 BALLOT_ALREADY_SENT = "Phiếu đánh giá này đã được gửi rồi. Cảm ơn ông/bà!"
-UNKNOWN_DOSSIER = (
-    "Không tìm thấy hồ sơ có mã này. Ông/bà vui lòng kiểm tra lại mã hồ sơ trên Giấy tiếp nhận hồ sơ và hẹn trả "
-    "kết quả, hoặc đánh giá mà không cần nhập mã."
+NEEDS_TOKEN = (
+    "Để đánh giá việc giải quyết một hồ sơ, ông/bà vui lòng quét mã QR trên Giấy tiếp nhận hồ sơ và hẹn trả kết "
+    "quả, hoặc tra cứu hồ sơ bằng mã hồ sơ và 4 số cuối điện thoại trước. Ông/bà cũng có thể đánh giá chung về "
+    "sự phục vụ mà không cần mã hồ sơ."
 )
 TOKEN_INVALID = (
     "Mã đánh giá không đúng hoặc không đầy đủ. Ông/bà vui lòng quét lại mã QR trên phiếu, hoặc hỏi cán bộ tại "

@@ -16,8 +16,8 @@ from procedures_kb.catalogue import Catalogue
 from procedures_kb.schema import Procedure
 
 from ..db import session_now
-from ..deps import CalendarDep, CatalogueDep, NowDep, SecretDep, SessionDep, SettingsDep, ThrottleClientDep, TodayDep
-from ..domain import answers
+from ..deps import CalendarDep, CatalogueDep, ClientDep, NowDep, SecretDep, SessionDep, SettingsDep, TodayDep
+from ..domain import answers, lookup_texts
 from ..domain.resolve import Resolution, aspect_cue, resolve
 from ..errors import ApiError
 from ..schemas.assistant import (
@@ -31,10 +31,9 @@ from ..schemas.assistant import (
 )
 from ..schemas.common import error_responses
 from ..schemas.dossiers import LookupRequest
-from ..security import client_key_hash, keyed_hash, short
+from ..services import dossier_access
 from ..services import dossiers as dossier_service
-from ..services import throttle
-from .dossiers import NOT_FOUND, refuse_if_throttled
+from ..services import ratings as rating_service
 
 router = APIRouter(prefix="/api/assistant", tags=["assistant"])
 log = logging.getLogger(__name__)
@@ -113,63 +112,38 @@ def menu(catalogue: CatalogueDep, settings: SettingsDep) -> MenuResponse:
 def dossier_question(
     body: LookupRequest,
     response: Response,
-    client: ThrottleClientDep,
+    client: ClientDep,
     session: SessionDep,
     settings: SettingsDep,
     secret: SecretDep,
     catalogue: CatalogueDep,
     today: TodayDep,
 ) -> DossierAnswer:
-    """A dossier's status for the citizen, in two tiers.
+    """A dossier question from the assistant, in two tiers.
 
-    Code only: the public status (label, overdue or not) and need_phone=true; an unknown code gets a
-    "not found" answer. Code + last 4 phone digits: the full answer, or — for wrong digits or an unknown
-    code alike — one neutral answer. Both tiers share the throttling budget of /api/dossiers/lookup; a
-    throttled client gets the waiting message (HTTP 200, with Retry-After).
-    """
-    client_key = client_key_hash(secret, "lookup", client)
+    Code only: the same answer for every code, known or not (asking for the last 4 phone digits), and it costs
+    the client a try. Code + digits: the full answer, or one neutral answer for wrong digits and unknown codes
+    alike; counted like /api/dossiers/lookup per client and per dossier code. A locked client or code gets the
+    waiting message (HTTP 200, with Retry-After). A verified answer carries the dossier's rating token."""
     now = session_now(session)
-    try:
-        refuse_if_throttled(session, settings, client_key, now)
-    except ApiError as exc:
-        if exc.status_code != 429:
-            raise
-        response.headers.update(exc.headers or {})
-        return DossierAnswer(text=exc.detail, found=False, need_phone=False)
-
     code = body.code.strip()
     digits = (body.phone_last4 or "").strip()
-    code_ref = short(keyed_hash(secret, "log-dossier", code))
     if not digits:
-        try:
-            dossier = dossier_service.get_by_code(session, code)
-        except dossier_service.DossierNotFound:
-            dossier = None
-        throttle.record_attempt(
-            session, client_key, success=dossier is not None, now=now, keep_seconds=settings.lookup_window_seconds
-        )
-        session.commit()
-        log.info(
-            "assistant dossier status (code only): found=%s client=%s code=%s",
-            dossier is not None,
-            short(client_key),
-            code_ref,
-        )
-        if dossier is None:
-            return DossierAnswer(text=answers.DOSSIER_UNKNOWN, found=False, need_phone=False)
-        view = dossier_service.public_view(dossier, catalogue=None, today=today, commune_name=settings.commune_name)
-        text = answers.dossier_status_text(view.code, view.status, days_overdue=view.days_overdue)
-        return DossierAnswer(text=text, found=True, need_phone=True, status=view.status.value)
+        locked = dossier_access.check_code_only(session, settings=settings, secret=secret, client=client, now=now)
+        if locked is not None:
+            response.headers["Retry-After"] = str(locked.wait)
+            return DossierAnswer(text=lookup_texts.too_many_attempts(locked.wait), found=False, need_phone=False)
+        return DossierAnswer(text=lookup_texts.ask_digits(code), found=False, need_phone=True)
 
-    dossier = dossier_service.find_for_lookup(session, code, digits, secret=secret)
-    throttle.record_attempt(
-        session, client_key, success=dossier is not None, now=now, keep_seconds=settings.lookup_window_seconds
+    result = dossier_access.check(
+        session, settings=settings, secret=secret, client=client, code=code, digits=digits, now=now
     )
-    session.commit()
-    log.info("assistant dossier lookup: found=%s client=%s code=%s", dossier is not None, short(client_key), code_ref)
-    if dossier is None:
-        return DossierAnswer(text=NOT_FOUND, found=False, need_phone=False)
-    view = dossier_service.public_view(dossier, catalogue=catalogue, today=today, commune_name=settings.commune_name)
+    if isinstance(result, dossier_access.Locked):
+        response.headers["Retry-After"] = str(result.wait)
+        return DossierAnswer(text=lookup_texts.locked_text(result.wait, result.scope), found=False, need_phone=False)
+    if result is None:
+        return DossierAnswer(text=lookup_texts.NOT_FOUND, found=False, need_phone=False)
+    view = dossier_service.public_view(result, catalogue=catalogue, today=today, commune_name=settings.commune_name)
     text = answers.dossier_full_text(
         view.code,
         view.status,
@@ -181,4 +155,5 @@ def dossier_question(
         next_steps=view.next_steps,
         commune_name=settings.commune_name,
     )
-    return DossierAnswer(text=text, found=True, need_phone=False, status=view.status.value)
+    token = rating_service.token_for(secret, result.id, today=today, valid_days=settings.rating_token_days)
+    return DossierAnswer(text=text, found=True, need_phone=False, status=view.status.value, rating_token=token)

@@ -11,10 +11,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from ..deps import CalendarDep, SessionDep, SettingsDep, StaffDep, TodayDep, current_staff
+from ..deps import CalendarDep, ClientDep, SecretDep, SessionDep, SettingsDep, StaffDep, TodayDep, current_staff
 from ..domain.dates import format_date
 from ..errors import ApiError
-from ..schemas.common import error_responses
+from ..schemas.common import PageNumber, RowId, error_responses
 from ..schemas.feedback import (
     FeedbackRequest,
     FeedbackResponse,
@@ -23,6 +23,8 @@ from ..schemas.feedback import (
     StaffFeedback,
     StaffFeedbackPage,
 )
+from ..schemas.staff import Message
+from ..security import client_key_hash
 from ..services import feedback as feedback_service
 
 router = APIRouter(prefix="/api", tags=["feedback"])
@@ -51,21 +53,39 @@ def received_text(kind: str, number: int, deadline_text: str, working_days: int,
     )
 
 
-@router.post("/feedback", response_model=FeedbackResponse, responses=error_responses(422))
+TOO_MANY_PETITIONS = (
+    "Thiết bị này vừa gửi nhiều phản ánh, kiến nghị. Ông/bà vui lòng thử lại sau, hoặc gửi trực tiếp tại Bộ phận "
+    "Một cửa."
+)
+
+
+@router.post("/feedback", response_model=FeedbackResponse, responses=error_responses(422, 429))
 def submit_feedback(
-    body: FeedbackRequest, session: SessionDep, settings: SettingsDep, today: TodayDep, calendar: CalendarDep
+    body: FeedbackRequest,
+    client: ClientDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    secret: SecretDep,
+    today: TodayDep,
+    calendar: CalendarDep,
 ) -> FeedbackResponse:
-    """Register a phản ánh or kiến nghị; the answer is due KIOSK_FEEDBACK_WORKING_DAYS working days later."""
-    row = feedback_service.submit(
-        session,
-        kind=body.kind,
-        content=body.content,
-        contact=body.contact or None,
-        channel=body.channel,
-        today=today,
-        working_days=settings.feedback_working_days,
-        calendar=calendar,
-    )
+    """Register a phản ánh or kiến nghị; the answer is due KIOSK_FEEDBACK_WORKING_DAYS working days later.
+    At most KIOSK_PETITIONS_PER_HOUR per client (address, kiosk session or chat user)."""
+    try:
+        row = feedback_service.submit(
+            session,
+            kind=body.kind,
+            content=body.content,
+            contact=body.contact or None,
+            channel=body.channel,
+            today=today,
+            working_days=settings.feedback_working_days,
+            calendar=calendar,
+            client_key=client_key_hash(secret, "petition", client),
+            per_hour=settings.petitions_per_hour,
+        )
+    except feedback_service.TooManyPetitions:
+        raise ApiError(429, "too_many_petitions", TOO_MANY_PETITIONS) from None
     assert row.deadline is not None
     log.info("feedback received: id=%d kind=%s channel=%s", row.id, row.kind, body.channel)
     text = received_text(
@@ -85,7 +105,7 @@ def list_feedback(
     today: TodayDep,
     status: Annotated[list[FeedbackStatus] | None, Query(description="Repeat to select several")] = None,
     overdue: Annotated[bool | None, Query(description="Only overdue (true) or not overdue (false)")] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> StaffFeedbackPage:
     """Feedback with deadlines: open items first, earliest deadline (so the overdue) first; then the rest."""
@@ -100,8 +120,27 @@ def _not_found(feedback_id: int) -> ApiError:
     return ApiError(404, "not_found", f"Không có phản ánh, kiến nghị số {feedback_id}.")
 
 
+@staff.delete("/spam", response_model=Message)
+def purge_spam(user: StaffDep, session: SessionDep) -> Message:
+    """Delete every item marked as spam (audit-logged)."""
+    removed = feedback_service.purge_spam(session, user=user)
+    log.info("feedback spam purged by %s: %d items", user.username, removed)
+    return Message(detail=f"Đã xóa {removed} phản ánh, kiến nghị rác.")
+
+
+@staff.post("/{feedback_id}/spam", response_model=Message, responses=error_responses(404))
+def mark_spam(feedback_id: RowId, user: StaffDep, session: SessionDep) -> Message:
+    """Mark an item as spam: it leaves the lists, the counts and indicator 8 (audit-logged)."""
+    try:
+        feedback_service.mark_spam(session, feedback_id, user=user)
+    except feedback_service.FeedbackNotFound:
+        raise _not_found(feedback_id) from None
+    log.info("feedback %d marked as spam by %s", feedback_id, user.username)
+    return Message(detail=f"Đã đánh dấu số {feedback_id} là tin rác.")
+
+
 @staff.get("/{feedback_id}", response_model=StaffFeedback, responses=error_responses(404))
-def get_feedback(feedback_id: int, session: SessionDep, today: TodayDep) -> StaffFeedback:
+def get_feedback(feedback_id: RowId, session: SessionDep, today: TodayDep) -> StaffFeedback:
     """One phản ánh or kiến nghị."""
     try:
         row = feedback_service.get(session, feedback_id)
@@ -112,7 +151,7 @@ def get_feedback(feedback_id: int, session: SessionDep, today: TodayDep) -> Staf
 
 @staff.patch("/{feedback_id}", response_model=StaffFeedback, responses=error_responses(404, 409, 422))
 def update_feedback(
-    feedback_id: int, change: FeedbackUpdate, user: StaffDep, session: SessionDep, today: TodayDep
+    feedback_id: RowId, change: FeedbackUpdate, user: StaffDep, session: SessionDep, today: TodayDep
 ) -> StaffFeedback:
     """Assign (moi → dang_xu_ly), answer (→ da_tra_loi, answered_at) and/or close (da_tra_loi → da_dong,
     closed_at). A change not allowed from the current status answers 409; repeating a change already made

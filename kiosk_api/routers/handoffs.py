@@ -7,12 +7,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from ..deps import SecretDep, SessionDep, SettingsDep, StaffDep, current_staff
+from ..deps import ClientDep, SecretDep, SessionDep, SettingsDep, StaffDep, current_staff
+from ..domain import officer
+from ..domain.officer import next_step_text
 from ..errors import ApiError
 from ..models import HandoffRequest
-from ..schemas.common import error_responses
+from ..schemas.common import RowId, error_responses
 from ..schemas.handoffs import HandoffCreate, HandoffCreated, HandoffOut, HandoffStatus, HandoffUpdate
-from ..security import sender_hash
+from ..schemas.staff import Message
+from ..security import client_key_hash, sender_hash
 from ..services import handoffs as handoff_service
 
 log = logging.getLogger(__name__)
@@ -24,23 +27,6 @@ staff = APIRouter(
     dependencies=[Depends(current_staff)],
     responses=error_responses(401),
 )
-
-
-def next_step_text(channel: str, number: int, commune: str, *, created: bool) -> str:
-    if created:
-        intro = f"Đã ghi nhận yêu cầu gặp cán bộ số {number}."
-    else:
-        intro = f"Yêu cầu gặp cán bộ số {number} của ông/bà đã được ghi nhận trước đó và đang chờ xử lý."
-    if channel == "kiosk":
-        return (
-            f"{intro} Cán bộ Bộ phận Một cửa {commune} sẽ đến hỗ trợ ông/bà tại máy kiosk trong ít phút; "
-            "ông/bà vui lòng chờ tại đây hoặc đến thẳng quầy tiếp nhận."
-        )
-    where = "qua Zalo" if channel == "zalo" else "qua cửa sổ trò chuyện này"
-    return (
-        f"{intro} Cán bộ Bộ phận Một cửa {commune} sẽ trả lời ông/bà {where} trong giờ hành chính. "
-        "Nếu cần gấp, ông/bà có thể đến trực tiếp Bộ phận Một cửa và báo số yêu cầu."
-    )
 
 
 def handoff_out(row: HandoffRequest) -> HandoffOut:
@@ -56,14 +42,23 @@ def handoff_out(row: HandoffRequest) -> HandoffOut:
     )
 
 
-@public.post("/handoffs", response_model=HandoffCreated, responses=error_responses(422))
+@public.post("/handoffs", response_model=HandoffCreated, responses=error_responses(422, 429))
 def request_officer(
-    body: HandoffCreate, session: SessionDep, settings: SettingsDep, secret: SecretDep
+    body: HandoffCreate, client: ClientDep, session: SessionDep, settings: SettingsDep, secret: SecretDep
 ) -> HandoffCreated:
-    """Ask for an officer. A sender with an open request gets that request (same number) back."""
-    row, created = handoff_service.request_officer(
-        session, channel=body.channel, sender_hash=sender_hash(secret, body.channel, body.sender), topic=body.topic
-    )
+    """Ask for an officer. A sender with an open request gets that request (same number) back; new requests are
+    limited to KIOSK_HANDOFFS_PER_HOUR per client (address, kiosk session or chat user)."""
+    try:
+        row, created = handoff_service.request_officer(
+            session,
+            channel=body.channel,
+            sender_hash=sender_hash(secret, body.channel, body.sender),
+            topic=body.topic,
+            client_key=client_key_hash(secret, "handoff", client),
+            per_hour=settings.handoffs_per_hour,
+        )
+    except handoff_service.TooManyRequests:
+        raise ApiError(429, "too_many_requests", officer.TOO_MANY_REQUESTS) from None
     log.info("handoff %s: id=%d channel=%s", "requested" if created else "repeated", row.id, row.channel)
     return HandoffCreated(id=row.id, text=next_step_text(row.channel, row.id, settings.commune_name, created=created))
 
@@ -80,8 +75,27 @@ def list_handoffs(
     return [handoff_out(r) for r in rows]
 
 
+@staff.delete("/spam", response_model=Message)
+def purge_spam(user: StaffDep, session: SessionDep) -> Message:
+    """Delete every request marked as spam (audit-logged)."""
+    removed = handoff_service.purge_spam(session, user=user)
+    log.info("handoff spam purged by %s: %d requests", user.username, removed)
+    return Message(detail=f"Đã xóa {removed} yêu cầu rác.")
+
+
+@staff.post("/{request_id}/spam", response_model=Message, responses=error_responses(404))
+def mark_spam(request_id: RowId, user: StaffDep, session: SessionDep) -> Message:
+    """Mark a request as spam: it leaves the queue (audit-logged)."""
+    try:
+        handoff_service.mark_spam(session, request_id, user=user)
+    except handoff_service.HandoffNotFound:
+        raise ApiError(404, "not_found", f"Không có yêu cầu số {request_id}.") from None
+    log.info("handoff %d marked as spam by %s", request_id, user.username)
+    return Message(detail=f"Đã đánh dấu yêu cầu số {request_id} là tin rác.")
+
+
 @staff.patch("/{request_id}", response_model=HandoffOut, responses=error_responses(404, 409, 422))
-def update_handoff(request_id: int, change: HandoffUpdate, user: StaffDep, session: SessionDep) -> HandoffOut:
+def update_handoff(request_id: RowId, change: HandoffUpdate, user: StaffDep, session: SessionDep) -> HandoffOut:
     """Take (dang_ho_tro), release (cho) or close (xong) a request; concurrent takes: one wins, the other 409."""
     try:
         row = handoff_service.change_status(session, request_id, change.status, user=user)

@@ -17,7 +17,7 @@ from ..clock import VN_TZ
 from ..deps import CalendarDep, CatalogueDep, NowDep
 from ..domain.appointments import ChannelNotOffered, pick_channel, plan_for
 from ..errors import ApiError
-from ..schemas.common import error_responses
+from ..schemas.common import PageNumber, error_responses
 from ..schemas.procedures import (
     AppointmentResponse,
     BreakOut,
@@ -50,7 +50,7 @@ def list_procedures(
     catalogue: CatalogueDep,
     q: Annotated[str | None, Query(max_length=300, description="Free-text question, accents optional")] = None,
     field: Annotated[str | None, Query(max_length=200, description="Only this field (lĩnh vực)")] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> ProcedurePage:
     """With `q`: procedures ranked by relevance (score and matched name). Without: the catalogue by field."""

@@ -8,44 +8,37 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from ..db import session_now
-from ..deps import SecretDep, SessionDep, SettingsDep, ThrottleClientDep, TodayDep
+from ..deps import ClientDep, SecretDep, SessionDep, SettingsDep, TodayDep
 from ..domain import ballot as wording
 from ..domain.qr import qr_png, qr_svg
 from ..domain.rating_token import TokenExpired, TokenInvalid
 from ..errors import ApiError
 from ..schemas.common import error_responses
 from ..schemas.ratings import QuestionsResponse, RatingRequest, RatingResponse
-from ..security import client_key_hash, short
 from ..services import ratings as rating_service
-from ..services import throttle
-from .dossiers import refuse_if_throttled
 
 router = APIRouter(prefix="/api", tags=["ratings"])
 log = logging.getLogger(__name__)
 
-# Kept here under their old names for callers of this module; the wording lives in kiosk_api.domain.ballot.
-THANKS = wording.THANKS
-ALREADY_RATED = wording.ALREADY_RATED
-UNKNOWN_DOSSIER = wording.UNKNOWN_DOSSIER
 QR_CACHE = "private, max-age=3600"
 
 
-@router.post("/ratings", response_model=RatingResponse, responses=error_responses(400, 404, 409, 410, 422, 429))
+@router.post("/ratings", response_model=RatingResponse, responses=error_responses(400, 403, 404, 409, 410, 422, 429))
 def submit_rating(
     body: RatingRequest,
-    client: ThrottleClientDep,
+    client: ClientDep,
     session: SessionDep,
     settings: SettingsDep,
     secret: SecretDep,
     today: TodayDep,
 ) -> RatingResponse:
     """Record a ballot: the satisfaction, optionally indicators 3, 4, 6, 7 (2/1/0), a comment, and the dossier
-    (by `dossier_code`, or by `token` from its QR code) or the counter rated.
+    rated (by its `token`: the QR code on the receipt, or the token a lookup verified with the phone digits gives)
+    or the counter.
 
-    Resubmitting the same idempotency_key returns the same ballot (one row); a second ballot for the same
-    dossier gets 409. An unknown dossier code gets 404 and counts as a failed lookup for throttling (the
-    code's existence is not given away for free), as does a tampered token (400); an expired token gets 410."""
+    A dossier code without its token is refused (403): nobody can take a citizen's one ballot by knowing the code.
+    Resubmitting the same idempotency_key returns the same ballot (one row); a second ballot for the same dossier
+    gets 409; a tampered token gets 400 and counts as a failed lookup; an expired token gets 410."""
     ballot = rating_service.Ballot(
         channel=body.channel,
         satisfaction=body.satisfaction,
@@ -58,60 +51,13 @@ def submit_rating(
         i6=body.i6,
         i7=body.i7,
     )
-    dossier_id = None
-    if ballot.dossier_code or body.token:
-        client_key = client_key_hash(secret, "lookup", client)
-        now = session_now(session)
-        refuse_if_throttled(session, settings, client_key, now)
-
-        def failed(status: int, error: str, detail: str) -> ApiError:
-            throttle.record_attempt(
-                session, client_key, success=False, now=now, keep_seconds=settings.lookup_window_seconds
-            )
-            session.commit()
-            log.info("rating refused (%s): client=%s", error, short(client_key))
-            return ApiError(status, error, detail)
-
-        if body.token:
-            try:
-                dossier_id = rating_service.dossier_for_token(session, secret, body.token, today=today).id
-            except TokenExpired as exc:
-                raise ApiError(410, "token_expired", wording.token_expired(str(exc))) from None
-            except TokenInvalid:
-                raise failed(400, "token_invalid", wording.TOKEN_INVALID) from None
-            except rating_service.DossierGone:
-                raise ApiError(404, "dossier_not_found", wording.DOSSIER_GONE) from None
-        else:
-            try:
-                dossier_id = rating_service.dossier_id_for(session, ballot.dossier_code)
-            except rating_service.UnknownDossier:
-                raise failed(404, "dossier_not_found", UNKNOWN_DOSSIER) from None
-    counter_budget = None
-    if dossier_id is None and rating_service.by_key(session, ballot.idempotency_key) is None:
-        # An anonymous counter ballot: a budget per client (a replay of a stored ballot is always answered).
-        counter_budget = rating_service.counter_budget_key(secret, client)
-        try:
-            rating_service.check_counter_budget(
-                session, counter_budget, limit=settings.counter_ballots_per_hour, now=session_now(session)
-            )
-        except rating_service.TooManyCounterBallots:
-            log.info("counter ballot refused (budget used): client=%s", short(counter_budget))
-            raise ApiError(429, "too_many_ballots", wording.TOO_MANY_COUNTER_BALLOTS) from None
     try:
-        result = rating_service.submit(session, ballot, dossier_id=dossier_id)
-    except rating_service.DossierAlreadyRated:
-        raise ApiError(409, "already_rated", ALREADY_RATED) from None
-    except rating_service.KeyReused:
-        raise ApiError(
-            409, "idempotency_key_reused", "This idempotency_key was already used for a different ballot."
-        ) from None
-    rating = result.rating
-    if counter_budget is not None and result.created:
-        rating_service.spend_counter_budget(
-            session, counter_budget, now=session_now(session), keep_seconds=settings.lookup_window_seconds
+        result = rating_service.submit_ballot(
+            session, ballot, token=body.token, client=client, settings=settings, secret=secret, today=today
         )
-    log.info("rating %s: id=%d channel=%s", "stored" if result.created else "replayed", rating.id, rating.channel)
-    return RatingResponse(id=rating.id, text=THANKS[rating.satisfaction])
+    except rating_service.BallotRefused as refused:
+        raise ApiError(refused.status, refused.error, refused.detail, headers=refused.headers) from None
+    return RatingResponse(id=result.rating.id, text=wording.THANKS[result.rating.satisfaction])
 
 
 @router.get("/ratings/questions", response_model=QuestionsResponse)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 
-from ..db import session_now
 from ..deps import (
     CalendarDep,
     CatalogueDep,
@@ -22,9 +20,10 @@ from ..deps import (
     client_address,
     current_staff,
 )
+from ..domain import lookup_texts
 from ..domain.status import DossierStatus
 from ..errors import ApiError
-from ..schemas.common import error_responses
+from ..schemas.common import PageNumber, error_responses
 from ..schemas.dossiers import (
     ImportReportOut,
     RowProblemOut,
@@ -33,12 +32,9 @@ from ..schemas.dossiers import (
     StatusChange,
 )
 from ..schemas.staff import LoginRequest, Message, StaffMe, TokenResponse
-from ..security import client_key_hash, short
-from ..services import dossier_import, throttle
+from ..services import dossier_import
 from ..services import dossiers as dossier_service
 from ..services import staff as staff_service
-from ..settings import Settings
-from .dossiers import refuse_if_throttled
 
 log = logging.getLogger(__name__)
 
@@ -53,36 +49,51 @@ router = APIRouter(
 )
 
 
+LOGIN_FAILED = "Tên đăng nhập hoặc mật khẩu không đúng."
+
+
+def login_error(refused: staff_service.LoginRefused) -> ApiError:
+    if refused.wait is None:
+        return ApiError(401, "invalid_credentials", LOGIN_FAILED)
+    if refused.scope == "account":
+        detail = (
+            "Tài khoản này tạm khóa vì bị nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau khoảng "
+            f"{max(1, -(-refused.wait // 60))} phút, hoặc nhờ quản trị viên mở khóa."
+        )
+    else:
+        detail = lookup_texts.too_many_attempts(refused.wait)
+    return ApiError(429, "too_many_attempts", detail, headers={"Retry-After": str(refused.wait)})
+
+
 @public.post("/login", response_model=TokenResponse, responses=error_responses(401, 422, 429))
 def login(
     body: LoginRequest, request: Request, session: SessionDep, settings: SettingsDep, secret: SecretDep
 ) -> TokenResponse:
-    """Exchange a username and password for an opaque bearer token (valid KIOSK_STAFF_TOKEN_TTL_HOURS)."""
-    issued = log_in(request, session, settings, secret, body.username, body.password)
+    """Exchange a username and password for an opaque bearer token (valid KIOSK_STAFF_TOKEN_TTL_HOURS). Wrong
+    passwords are counted per account and address, and per account from anywhere (then an admin can unlock it)."""
+    try:
+        issued = staff_service.log_in(
+            session,
+            settings=settings,
+            secret=secret,
+            username=body.username,
+            password=body.password,
+            address=client_address(request),
+        )
+    except staff_service.LoginRefused as refused:
+        raise login_error(refused) from None
     return TokenResponse(token=issued.token, expires_at=issued.expires_at)
 
 
-def log_in(
-    request: Request, session: Session, settings: Settings, secret: bytes, username: str, password: str
-) -> staff_service.IssuedToken:
-    """The throttled credential check shared by the API login and the staff pages' login form: a new session
-    token (audit-logged), or ApiError 429 (too many failures from this client) / 401 (wrong credentials)."""
-    client = client_key_hash(secret, "login", client_address(request))
-    now = session_now(session)
-    refuse_if_throttled(session, settings, client, now)
-    user = staff_service.authenticate(session, username, password)
-    throttle.record_attempt(
-        session, client, success=user is not None, now=now, keep_seconds=settings.lookup_window_seconds
-    )
-    session.commit()
-    if user is None:
-        log.info("staff login failed: client=%s", short(client))
-        raise ApiError(401, "invalid_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
-    issued = staff_service.issue_token(
-        session, user, secret=secret, ttl=timedelta(hours=settings.staff_token_ttl_hours)
-    )
-    log.info("staff login: user=%s", user.username)
-    return issued
+@router.post("/users/{username}/unlock", response_model=Message, responses=error_responses(403, 422))
+def unlock_user(
+    username: Annotated[str, Path(max_length=64)], user: StaffDep, session: SessionDep, secret: SecretDep
+) -> Message:
+    """Admin only: lift the lock wrong passwords put on an account."""
+    if user.role != "admin":
+        raise ApiError(403, "forbidden", "Chỉ quản trị viên được mở khóa tài khoản.")
+    lifted = staff_service.unlock(session, username, secret=secret, actor=user.username)
+    return Message(detail="Đã mở khóa tài khoản." if lifted else "Tài khoản không bị khóa.")
 
 
 @router.post("/logout", response_model=Message)
@@ -111,7 +122,7 @@ def list_dossiers(
     received_from: Annotated[date | None, Query(alias="from", description="Received on or after")] = None,
     received_to: Annotated[date | None, Query(alias="to", description="Received on or before")] = None,
     q: Annotated[str | None, Query(max_length=100, description="Part of the code or applicant name")] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> StaffDossierPage:
     """Dossiers, newest first. Staff see the applicant's name, never the phone number."""

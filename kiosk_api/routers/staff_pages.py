@@ -21,15 +21,25 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from procedures_kb.text import format_decimal
 
-from ..deps import STAFF_COOKIE, CalendarDep, CatalogueDep, SecretDep, SessionDep, SettingsDep, TodayDep
+from ..deps import (
+    STAFF_COOKIE,
+    CalendarDep,
+    CatalogueDep,
+    SecretDep,
+    SessionDep,
+    SettingsDep,
+    TodayDep,
+    client_address,
+    secure_cookies,
+)
 from ..domain import feedback_rules
 from ..domain.apology import ApologyError, apology_letter, suggested_new_date
 from ..domain.charts import Series, bar_chart, format_number, line_chart, table_rows
 from ..domain.dates import format_date
 from ..domain.periods import Period, PeriodError, resolve_period
-from ..errors import ApiError
 from ..models import StaffUser
 from ..report_rules import rules_for
+from ..schemas.common import PageNumber, RowId
 from ..security import keyed_hash
 from ..services import dashboard as dashboard_service
 from ..services import dossiers as dossier_service
@@ -37,7 +47,7 @@ from ..services import feedback as feedback_service
 from ..services import handoffs as handoff_service
 from ..services import staff as staff_service
 from ..templating import templates
-from .staff import log_in
+from .staff import login_error
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/staff", tags=["staff pages"], include_in_schema=False)
@@ -135,7 +145,7 @@ def _login_page(
         token,
         httponly=True,
         samesite="strict",
-        secure=request.url.scheme == "https",
+        secure=secure_cookies(request),
         path="/staff/login",
         max_age=3600,
     )
@@ -179,21 +189,24 @@ def login_submit(
             request, settings, error="Vui lòng nhập tên đăng nhập và mật khẩu.", next_url=next_url, status=422
         )
     try:
-        issued = log_in(request, session, settings, secret, username, password)
-    except ApiError as exc:
-        if exc.status_code == 429:
-            wait = int((exc.headers or {}).get("Retry-After", "60"))
-            message = f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau khoảng {max(1, -(-wait // 60))} phút."
-        else:
-            message = str(exc.detail)
-        return _login_page(request, settings, error=message, next_url=next_url, status=exc.status_code)
+        issued = staff_service.log_in(
+            session,
+            settings=settings,
+            secret=secret,
+            username=username,
+            password=password,
+            address=client_address(request),
+        )
+    except staff_service.LoginRefused as refused:
+        error = login_error(refused)
+        return _login_page(request, settings, error=str(error.detail), next_url=next_url, status=error.status_code)
     response = RedirectResponse(next_url, status_code=303)
     response.set_cookie(
         STAFF_COOKIE,
         issued.token,
         httponly=True,
         samesite="strict",
-        secure=request.url.scheme == "https",
+        secure=secure_cookies(request),
         path="/",
         max_age=int(settings.staff_token_ttl_hours * 3600),
     )
@@ -450,7 +463,7 @@ def apology_page(
 
 @router.post("/handoffs/{request_id}")
 def handoff_action(
-    request_id: int,
+    request_id: RowId,
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
@@ -496,7 +509,7 @@ def feedback_list(
     secret: SecretDep,
     today: TodayDep,
     status: Annotated[str | None, Query(max_length=20)] = None,
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
     found = page_user(request, session, secret)
     if found is None:
@@ -549,7 +562,7 @@ def _feedback_page(request, session, settings, user, csrf, today, feedback_id, *
 
 @router.get("/feedback/{feedback_id}", response_class=HTMLResponse)
 def feedback_detail(
-    feedback_id: int, request: Request, session: SessionDep, settings: SettingsDep, secret: SecretDep, today: TodayDep
+    feedback_id: RowId, request: Request, session: SessionDep, settings: SettingsDep, secret: SecretDep, today: TodayDep
 ) -> Response:
     found = page_user(request, session, secret)
     if found is None:
@@ -560,7 +573,7 @@ def feedback_detail(
 
 @router.post("/feedback/{feedback_id}", response_class=HTMLResponse)
 def feedback_action(
-    feedback_id: int,
+    feedback_id: RowId,
     request: Request,
     session: SessionDep,
     settings: SettingsDep,

@@ -51,5 +51,8 @@ class DossierAnswer(BaseModel):
 
     text: str
     found: bool
-    need_phone: bool = Field(description="True when the code was found and the last 4 phone digits would show more")
+    need_phone: bool = Field(description="True when the last 4 phone digits are needed (asked for every code alike)")
     status: str | None = Field(default=None, description="Status code (e.g. dang_xu_ly) when found")
+    rating_token: str | None = Field(
+        default=None, description="When the digits were verified: the dossier's rating token (one ballot per dossier)"
+    )

@@ -15,7 +15,11 @@ MessageText = Annotated[str, StringConstraints(strip_whitespace=True, min_length
 
 
 class ChatRequest(BaseModel):
-    sender_id: SenderId = Field(description="Conversation id: a kiosk session id (Zalo: a pseudonym of the user)")
+    sender_id: SenderId | None = Field(
+        default=None,
+        description="The conversation id the previous answer gave (`sender_id`); none or another value starts a "
+        "new conversation",
+    )
     message: MessageText = Field(description="The citizen's message (1–1000 characters), or a button payload")
     channel: Literal["chat", "kiosk", "zalo"] = Field(default="chat", description="Where the message comes from")
 
@@ -34,4 +38,7 @@ class ChatResponse(BaseModel):
     rating_url: str | None = Field(
         default=None,
         description="The rating page of the dossier the assistant has just disclosed (code + phone digits), if any",
+    )
+    sender_id: str | None = Field(
+        default=None, description="The conversation id to send with the next message (issued by the server)"
     )

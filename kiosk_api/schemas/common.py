@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Path, Query
 from pydantic import BaseModel, Field
+
+MAX_ID = 2_147_483_647  # a 32-bit database id: anything larger is refused with 422, never sent to the database
+RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="The row's number")]
+PageNumber = Annotated[int, Query(ge=1, le=100_000, description="Page number, from 1")]
 
 
 class ErrorBody(BaseModel):
@@ -21,7 +26,11 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         404: "Not found",
         409: "Conflict with the current state",
         422: "Invalid input",
-        429: "Too many failed attempts",
+        400: "Malformed request",
+        403: "Not allowed",
+        410: "Expired",
+        413: "Too large",
+        429: "Too many attempts",
         503: "Service unavailable",
     }
     return {code: {"model": ErrorBody, "description": descriptions.get(code, "Error")} for code in codes}

@@ -12,15 +12,15 @@ from ..domain.status import DossierStatus
 
 class LookupRequest(BaseModel):
     code: str = Field(min_length=1, max_length=64, description="Mã hồ sơ on the receipt")
-    phone_last4: str | None = Field(default=None, description="Last 4 digits of the phone number given when submitting")
+    phone_last4: str | int | None = Field(
+        default=None, description="Last 4 digits of the phone number given when submitting (text or a number)"
+    )
 
-    @field_validator("phone_last4", mode="before")
+    @field_validator("phone_last4", mode="after")
     @classmethod
-    def _digits_as_text(cls, v: object) -> object:
-        # Anything malformed is treated like wrong digits (same 404), never as a validation error.
-        if v is None or isinstance(v, str):
-            return v
-        return str(v)[:64]
+    def _digits_as_text(cls, v: str | int | None) -> str | None:
+        # Malformed digits are treated like wrong digits (the same 404), never as a validation error.
+        return None if v is None else str(v)[:64]
 
 
 class PublicDossier(BaseModel):

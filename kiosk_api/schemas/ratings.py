@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from ..domain.ballot import MAX_COMMENT
 
@@ -19,9 +19,14 @@ class RatingRequest(BaseModel):
     channel: Literal["chat", "kiosk", "zalo", "qr"]
     satisfaction: Literal["rat_hai_long", "hai_long", "binh_thuong", "khong_hai_long"]
     comment: str | None = Field(default=None, max_length=MAX_COMMENT)
-    dossier_code: Optional64 | None = Field(default=None, description="Mã hồ sơ being rated (one ballot each)")
+    dossier_code: Optional64 | None = Field(
+        default=None,
+        description="Not enough on its own: a dossier is rated by its token (a ballot with a code and no token gets "
+        "403)",
+    )
     token: Token | None = Field(
-        default=None, description="Rating token from a dossier's QR code (instead of dossier_code)"
+        default=None,
+        description="The dossier's rating token: from its QR code, or from a lookup verified with the phone digits",
     )
     counter_id: Optional50 | None = Field(default=None, description="Desk / counter the citizen was served at")
     idempotency_key: Key = Field(description="Client-chosen key: resubmitting it returns the same ballot")
@@ -35,12 +40,6 @@ class RatingRequest(BaseModel):
     def _no_nul(cls, v: str | None) -> str | None:
         # PostgreSQL text cannot hold NUL characters; everything else is stored as given.
         return v.replace("\x00", "") if v is not None else None
-
-    @model_validator(mode="after")
-    def _one_dossier_reference(self) -> RatingRequest:
-        if self.dossier_code and self.token:
-            raise ValueError("give either dossier_code or token, not both")
-        return self
 
 
 class RatingResponse(BaseModel):

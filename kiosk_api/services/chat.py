@@ -24,13 +24,13 @@ from procedures_kb.catalogue import Catalogue
 from procedures_kb.workdays import WorkingCalendar
 
 from ..clock import utc_now, vn_today
-from ..domain import answers
+from ..domain import answers, identity
+from ..domain.officer import TOO_MANY_REQUESTS, next_step_text
 from ..domain.resolve import Band, detect_aspect, is_greeting, mentions_dossier, resolve, wants_officer
 from ..models import Dossier
-from ..routers.handoffs import next_step_text
 from ..schemas.assistant import ButtonOut
 from ..schemas.chat import ChatRequest, Reply
-from ..security import sender_hash
+from ..security import client_key_hash, sender_hash
 from . import chat_log
 from . import handoffs as handoff_service
 from . import ratings as rating_service
@@ -137,14 +137,19 @@ def fallback_answer(
     return Fallback(answers.Answer(f"{NOT_UNDERSTOOD}\n{menu.text}", menu.buttons))
 
 
-def _officer_request(state: Any, body: ChatRequest) -> answers.Answer:
+def _officer_request(state: Any, body: ChatRequest, client: str) -> answers.Answer:
     with state.sessionmaker() as session:
-        row, created = handoff_service.request_officer(
-            session,
-            channel=body.channel,
-            sender_hash=sender_hash(state.secret, body.channel, body.sender_id),
-            topic=OFFICER_TOPIC,
-        )
+        try:
+            row, created = handoff_service.request_officer(
+                session,
+                channel=body.channel,
+                sender_hash=sender_hash(state.secret, body.channel, body.sender_id),
+                topic=OFFICER_TOPIC,
+                client_key=client_key_hash(state.secret, "handoff", client),
+                per_hour=state.settings.handoffs_per_hour,
+            )
+        except handoff_service.TooManyRequests:
+            return answers.Answer(TOO_MANY_REQUESTS)
     return answers.Answer(next_step_text(row.channel, row.id, state.settings.commune_name, created=created))
 
 
@@ -172,14 +177,16 @@ async def answer(
     state: Any,
     rasa: RasaClient,
     body: ChatRequest,
-    client_key: str,
+    client: str,
     *,
     today: date | None = None,
 ) -> ChatResult:
-    """Answer `body` through Rasa (metadata: the throttling `client_key` and the channel), else from the
-    catalogue. `state` is the app state (settings, secret, sessionmaker, catalogue)."""
+    """Answer `body` (its sender_id is the conversation Rasa knows) through Rasa, else from the catalogue.
+    `client` is who is chatting (deps.client_identity): it goes into the message's metadata as a ticket signed for
+    this message, which the action server hands back to kiosk_api for throttling. `state` is the app state."""
+    ticket = identity.client_ticket(state.secret, client, utc_now(state.clock).timestamp())
     try:
-        messages = await rasa.send(body.sender_id, body.message, {"client": client_key, "channel": body.channel})
+        messages = await rasa.send(body.sender_id, body.message, {"client": ticket, "channel": body.channel})
         mapped = to_replies(messages)
         if not mapped:
             raise RasaUnavailable("no reply")
@@ -205,7 +212,7 @@ async def answer(
     parsed = answers.parse_payload(body.message)
     if (parsed is not None and parsed[0] == "request_officer") or (parsed is None and wants_officer(body.message)):
         try:
-            officer = await run_in_threadpool(_officer_request, state, body)
+            officer = await run_in_threadpool(_officer_request, state, body, client)
         except SQLAlchemyError as exc:
             log.error("hand-off not recorded: %s", type(exc).__name__)
             officer = answers.Answer(OFFICER_UNRECORDED)

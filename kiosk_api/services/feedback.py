@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, case, func, not_, select, update
+from sqlalchemy import ColumnElement, and_, case, delete, func, not_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,7 @@ from ..domain import feedback_rules as rules
 from ..domain.dates import format_date
 from ..models import FEEDBACK_CHANNELS, Dossier, Feedback, StaffUser
 from ..schemas.feedback import StaffFeedback
-from . import audit
+from . import audit, throttle
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,10 @@ class FeedbackNotFound(LookupError):
 
 class FeedbackConflict(Exception):
     """The change is not allowed from the item's current status (which may have just changed). Vietnamese."""
+
+
+class TooManyPetitions(Exception):
+    """This client has sent too many petitions within the hour."""
 
 
 class UnknownStaff(ValueError):
@@ -59,6 +63,8 @@ def submit(
     calendar: WorkingCalendar,
     rating_id: int | None = None,
     dossier_id: int | None = None,
+    client_key: str | None = None,
+    per_hour: int | None = None,
 ) -> Feedback:
     """Store the feedback and an audit entry (without the content or contact) in one transaction.
 
@@ -71,6 +77,11 @@ def submit(
         existing = session.scalar(select(Feedback).where(Feedback.rating_id == rating_id))
         if existing is not None:
             return existing
+    now = session_now(session)
+    if client_key is not None and per_hour is not None and not throttle.take(
+        session, client_key, limit=per_hour, window_seconds=3600, now=now
+    ):
+        raise TooManyPetitions(client_key)
     row = Feedback(
         kind=kind,
         content=content,
@@ -105,9 +116,12 @@ def submit(
 # --- Staff workflow -------------------------------------------------------------------------------------------
 
 
+NOT_SPAM = Feedback.spam.is_(False)
+
+
 def overdue_clause(today: date) -> ColumnElement[bool]:
-    """SQL twin of domain.feedback_rules.is_overdue."""
-    return and_(Feedback.status.in_(rules.OPEN_STATUSES), Feedback.deadline < today)
+    """SQL twin of domain.feedback_rules.is_overdue (items marked as spam are never overdue)."""
+    return and_(Feedback.status.in_(rules.OPEN_STATUSES), Feedback.deadline < today, NOT_SPAM)
 
 
 def list_feedback(
@@ -121,7 +135,7 @@ def list_feedback(
 ) -> tuple[int, list[Feedback]]:
     """(total, rows of the page). Open items first, the earliest deadline first (so overdue ones lead);
     then answered and closed items, the most recent first."""
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[ColumnElement[bool]] = [NOT_SPAM]
     if statuses:
         conditions.append(Feedback.status.in_(list(statuses)))
     if overdue is not None:
@@ -314,7 +328,7 @@ def timeliness(session: Session, start: date, end: date, *, today: date | None =
     today = today or session_today(session)
     rows = session.execute(
         select(Feedback.status, Feedback.deadline, Feedback.answered_at).where(
-            Feedback.deadline >= start, Feedback.deadline <= end
+            Feedback.deadline >= start, Feedback.deadline <= end, NOT_SPAM
         )
     ).all()
     on_time = late = late_unanswered = pending = 0
@@ -342,6 +356,25 @@ def timeliness(session: Session, start: date, end: date, *, today: date | None =
 
 def open_count(session: Session, today: date) -> tuple[int, int]:
     """(open items, of which overdue)."""
-    total = session.scalar(select(func.count()).select_from(Feedback).where(Feedback.status.in_(rules.OPEN_STATUSES)))
+    total = session.scalar(
+        select(func.count()).select_from(Feedback).where(Feedback.status.in_(rules.OPEN_STATUSES), NOT_SPAM)
+    )
     overdue = session.scalar(select(func.count()).select_from(Feedback).where(overdue_clause(today)))
     return total or 0, overdue or 0
+
+
+def mark_spam(session: Session, feedback_id: int, *, user: StaffUser) -> Feedback:
+    """Mark an item as spam: it leaves the lists, the counts and indicator 8 (audit-logged; purge deletes it)."""
+    row = get(session, feedback_id)
+    row.spam = True
+    audit.record(session, user.username, "feedback.spam", target=str(feedback_id))
+    session.commit()
+    return row
+
+
+def purge_spam(session: Session, *, user: StaffUser) -> int:
+    """Delete every item marked as spam; how many (audit-logged with the count only)."""
+    removed = session.execute(delete(Feedback).where(Feedback.spam.is_(True))).rowcount or 0
+    audit.record(session, user.username, "feedback.purge_spam", details={"removed": removed})
+    session.commit()
+    return removed

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from ..db import session_now
 from ..domain.redact import redact
 from ..models import HandoffRequest, StaffUser
-from . import audit
+from . import audit, throttle
 
 OPEN = ("cho", "dang_ho_tro")
 STATUS_LABELS = {"cho": "Đang chờ", "dang_ho_tro": "Đang hỗ trợ", "xong": "Đã xong"}
@@ -34,10 +34,24 @@ class HandoffConflict(Exception):
     """The change is not allowed from the request's current status (which may have just changed)."""
 
 
+class TooManyRequests(Exception):
+    """This client has asked for an officer too often within the hour."""
+
+
+HOUR = 3600
+
+
 def request_officer(
-    session: Session, *, channel: str, sender_hash: str, topic: str | None
+    session: Session,
+    *,
+    channel: str,
+    sender_hash: str,
+    topic: str | None,
+    client_key: str | None = None,
+    per_hour: int | None = None,
 ) -> tuple[HandoffRequest, bool]:
-    """The sender's open request, or a new one. Returns (request, created)."""
+    """The sender's open request, or a new one. Returns (request, created). With `client_key` (a keyed hash of who
+    asks), new requests are limited to `per_hour` per client: TooManyRequests beyond."""
     existing = session.scalar(
         select(HandoffRequest)
         .where(
@@ -50,6 +64,10 @@ def request_officer(
     )
     if existing is not None:
         return existing, False
+    if client_key is not None and per_hour is not None:
+        allowed = throttle.take(session, client_key, limit=per_hour, window_seconds=HOUR, now=session_now(session))
+        if not allowed:
+            raise TooManyRequests(client_key)
     row = HandoffRequest(
         channel=channel,
         sender_hash=sender_hash,
@@ -65,7 +83,7 @@ def list_requests(session: Session, statuses: Sequence[str] = OPEN, limit: int =
     """Requests in these statuses, oldest first (the one waiting longest is served first)."""
     rows = session.scalars(
         select(HandoffRequest)
-        .where(HandoffRequest.status.in_(list(statuses)))
+        .where(HandoffRequest.status.in_(list(statuses)), HandoffRequest.spam.is_(False))
         .order_by(HandoffRequest.created_at, HandoffRequest.id)
         .limit(limit)
     )
@@ -108,3 +126,22 @@ def change_status(session: Session, request_id: int, status: str, *, user: Staff
         raise
     session.refresh(row)
     return row
+
+
+def mark_spam(session: Session, request_id: int, *, user: StaffUser) -> HandoffRequest:
+    """Mark a request as spam: it leaves the queue (audit-logged; purge deletes it)."""
+    row = session.get(HandoffRequest, request_id)
+    if row is None:
+        raise HandoffNotFound(request_id)
+    row.spam = True
+    audit.record(session, user.username, "handoff.spam", target=str(request_id))
+    session.commit()
+    return row
+
+
+def purge_spam(session: Session, *, user: StaffUser) -> int:
+    """Delete every request marked as spam; how many (audit-logged with the count only)."""
+    removed = session.execute(delete(HandoffRequest).where(HandoffRequest.spam.is_(True))).rowcount or 0
+    audit.record(session, user.username, "handoff.purge_spam", details={"removed": removed})
+    session.commit()
+    return removed

@@ -34,9 +34,17 @@ class TrackerInfo:
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float, transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float,
+        transport: httpx.AsyncBaseTransport | None = None,
+        *,
+        token: str | None = None,
+    ):
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.token = token  # Rasa's HTTP API token (rasa run --auth-token); the REST channel needs none
         self._client = httpx.AsyncClient(base_url=self.base_url, timeout=timeout, transport=transport)
         # Rasa runs its HTTP API (tracker) only with --enable-api; stop asking once it says no.
         self.tracker_api = True
@@ -71,7 +79,8 @@ class RasaClient:
             return None
         path = f"/conversations/{quote(sender, safe='')}/tracker"
         try:
-            response = await self._client.get(path, params={"include_events": "NONE"}, timeout=TRACKER_TIMEOUT)
+            params = {"include_events": "NONE", **({"token": self.token} if self.token else {})}
+            response = await self._client.get(path, params=params, timeout=TRACKER_TIMEOUT)
         except httpx.HTTPError:
             return None
         if response.status_code in (401, 403, 404, 405):

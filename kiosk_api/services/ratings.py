@@ -7,6 +7,7 @@ race gets the winner's ballot (same key) or DossierAlreadyRated (another key).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -14,10 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..domain.rating_token import make_token, read_token
+from ..db import session_now
+from ..domain import ballot as wording
+from ..domain import lookup_texts
+from ..domain.rating_token import TokenExpired, TokenInvalid, make_token, read_token
 from ..models import Dossier, Rating
-from ..security import client_key_hash
+from ..security import client_key_hash, short
+from ..settings import Settings
 from . import throttle
+
+log = logging.getLogger(__name__)
 
 
 class UnknownDossier(LookupError):
@@ -195,3 +202,88 @@ def spend_counter_budget(session: Session, budget_key: str, *, now: datetime, ke
         session, budget_key, success=True, now=now, keep_seconds=max(keep_seconds, COUNTER_WINDOW_SECONDS)
     )
     session.commit()
+
+
+# ---- the ballot use case: POST /api/ratings ----------------------------------------------------------------
+
+
+class BallotRefused(Exception):
+    """The ballot is not stored: HTTP status, error code and a Vietnamese detail for the citizen."""
+
+    def __init__(self, status: int, error: str, detail: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(error)
+        self.status = status
+        self.error = error
+        self.detail = detail
+        self.headers = headers
+
+
+def submit_ballot(
+    session: Session,
+    ballot: Ballot,
+    *,
+    token: str | None,
+    client: str,
+    settings: Settings,
+    secret: bytes,
+    today: date,
+) -> Submitted:
+    """Store a ballot from the API (kiosk, chat, Zalo).
+
+    A dossier is rated only through its signed token (the QR code, or the token a lookup verified with the phone
+    digits hands out): a dossier code alone is refused, so nobody can take a citizen's one ballot. A tampered token
+    costs the client a lookup try; an anonymous counter ballot spends the client's hourly counter budget (a replay
+    of a stored ballot is always answered). BallotRefused otherwise."""
+    from . import dossier_access  # the lookup budgets: a tampered token counts like wrong digits
+
+    now = session_now(session)
+    dossier_id = None
+    if ballot.dossier_code and not token:
+        log.info("rating refused: a dossier code without its token")
+        raise BallotRefused(403, "dossier_needs_token", wording.NEEDS_TOKEN)
+    if token:
+        budget = dossier_access.client_budget(settings, secret, client)
+        blocked = throttle.check(session, [budget], window_seconds=settings.lookup_window_seconds, now=now)
+        if blocked is not None:
+            raise BallotRefused(
+                429,
+                "too_many_attempts",
+                lookup_texts.too_many_attempts(blocked.wait),
+                {"Retry-After": str(blocked.wait)},
+            )
+        try:
+            dossier_id = dossier_for_token(session, secret, token, today=today).id
+        except TokenExpired as exc:
+            raise BallotRefused(410, "token_expired", wording.token_expired(str(exc))) from None
+        except TokenInvalid:
+            throttle.record(session, [budget], success=False, now=now, keep_seconds=settings.lookup_window_seconds)
+            session.commit()
+            log.info("rating refused (token_invalid): client=%s", short(budget.key))
+            raise BallotRefused(400, "token_invalid", wording.TOKEN_INVALID) from None
+        except DossierGone:
+            raise BallotRefused(404, "dossier_not_found", wording.DOSSIER_GONE) from None
+    counter_budget = None
+    if dossier_id is None and by_key(session, ballot.idempotency_key) is None:
+        counter_budget = counter_budget_key(secret, client)
+        try:
+            check_counter_budget(session, counter_budget, limit=settings.counter_ballots_per_hour, now=now)
+        except TooManyCounterBallots:
+            log.info("counter ballot refused (budget used): client=%s", short(counter_budget))
+            raise BallotRefused(429, "too_many_ballots", wording.TOO_MANY_COUNTER_BALLOTS) from None
+    try:
+        result = submit(session, ballot, dossier_id=dossier_id)
+    except DossierAlreadyRated:
+        raise BallotRefused(409, "already_rated", wording.ALREADY_RATED) from None
+    except KeyReused:
+        raise BallotRefused(
+            409, "idempotency_key_reused", "This idempotency_key was already used for a different ballot."
+        ) from None
+    if counter_budget is not None and result.created:
+        spend_counter_budget(session, counter_budget, now=now, keep_seconds=settings.lookup_window_seconds)
+    log.info(
+        "rating %s: id=%d channel=%s",
+        "stored" if result.created else "replayed",
+        result.rating.id,
+        result.rating.channel,
+    )
+    return result

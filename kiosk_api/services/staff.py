@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,8 +12,20 @@ from sqlalchemy.orm import Session
 
 from ..db import session_now
 from ..models import StaffSession, StaffUser
-from ..security import dummy_password_hash, hash_password, new_token, token_hash, verify_password
-from . import audit
+from ..security import (
+    client_key_hash,
+    dummy_password_hash,
+    hash_password,
+    keyed_hash,
+    new_token,
+    short,
+    token_hash,
+    verify_password,
+)
+from ..settings import Settings
+from . import audit, throttle
+
+log = logging.getLogger(__name__)
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 8
@@ -91,6 +104,63 @@ def user_for_token(session: Session, token: str, *, secret: bytes) -> StaffUser 
         return None
     user = row.user
     return user if user.active else None
+
+
+class LoginRefused(Exception):
+    """Wrong credentials (`wait` None) or no tries left (`wait` seconds, `scope` "client" or "account")."""
+
+    def __init__(self, wait: int | None = None, scope: str | None = None) -> None:
+        super().__init__("login refused")
+        self.wait = wait
+        self.scope = scope
+
+
+def _login_budgets(settings: Settings, secret: bytes, username: str, address: str) -> list[throttle.Budget]:
+    name = username.strip().lower()[:64]
+    return [
+        # Wrong passwords from one address lock only that account from that address: someone noisy at the
+        # kiosk's address cannot lock the officers out.
+        throttle.Budget(
+            client_key_hash(secret, "login", f"{address}\x00{name}"), settings.lookup_max_failures, "client"
+        ),
+        # Guessing one account from many addresses locks the account until the window passes or an admin unlocks it.
+        throttle.Budget(account_key(secret, name), settings.login_account_max_failures, "account"),
+    ]
+
+
+def account_key(secret: bytes, username: str) -> str:
+    return keyed_hash(secret, "login-account", username.strip().lower()[:64])
+
+
+def log_in(
+    session: Session, *, settings: Settings, secret: bytes, username: str, password: str, address: str
+) -> IssuedToken:
+    """The throttled credential check of the API login and the staff pages' login form: a new session token
+    (audit-logged), or LoginRefused."""
+    now = session_now(session)
+    budgets = _login_budgets(settings, secret, username, address)
+    blocked = throttle.check(session, budgets, window_seconds=settings.lookup_window_seconds, now=now)
+    if blocked is not None:
+        log.warning("staff login refused (%s locked %ds): client=%s", blocked.scope, blocked.wait,
+                    short(budgets[0].key))  # fmt: skip
+        raise LoginRefused(blocked.wait, blocked.scope)
+    user = authenticate(session, username, password)
+    throttle.record(session, budgets, success=user is not None, now=now, keep_seconds=settings.lookup_window_seconds)
+    session.commit()
+    if user is None:
+        log.info("staff login failed: client=%s", short(budgets[0].key))
+        raise LoginRefused()
+    log.info("staff login: user=%s", user.username)
+    return issue_token(session, user, secret=secret, ttl=timedelta(hours=settings.staff_token_ttl_hours))
+
+
+def unlock(session: Session, username: str, *, secret: bytes, actor: str) -> bool:
+    """Lift the lock that wrong passwords from many addresses put on an account (audit-logged); True when there
+    was one to lift."""
+    removed = throttle.forget(session, account_key(secret, username))
+    audit.record(session, actor, "staff.unlock", target=username.strip().lower()[:64])
+    session.commit()
+    return removed > 0
 
 
 def revoke_token(session: Session, token: str, *, secret: bytes, actor: str) -> None:

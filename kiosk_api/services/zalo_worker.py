@@ -224,8 +224,8 @@ class ZaloWorker:
                 offered = await run_in_threadpool(load_choices, state.sessionmaker, sender)
                 message = picked_payload(text, offered) or text
                 body = ChatRequest(sender_id=sender, message=message, channel="zalo")
-                client_key = keyed_hash(state.secret, "chat-client", f"zalo\x00{sender}")
-                result = await chat_service.answer(state, self.rasa, body, client_key)
+                # A Zalo user is known by the signed webhook (not by anything they write): throttled per user.
+                result = await chat_service.answer(state, self.rasa, body, f"zalo:{sender}")
                 parts = [
                     ReplyPart(r.text, [Choice(b.title, b.payload) for b in r.buttons], r.image) for r in result.replies
                 ]

@@ -1,5 +1,6 @@
-// Talking to kiosk_api: JSON requests with a timeout, Vietnamese messages for failures, and the kiosk session
-// (a random id per citizen, sent as X-Kiosk-Session so lookups are throttled per session, reset on idle).
+// Talking to kiosk_api: JSON requests with a timeout, Vietnamese messages for failures, and the kiosk session:
+// one per citizen, issued by the server (POST /api/kiosk/session) and sent as X-Kiosk-Session so lookups are
+// throttled per citizen; the chat's conversation id, also issued by the server; both forgotten on idle.
 
 const SESSION_KEY = "kiosk.session";
 export const NETWORK_MESSAGE =
@@ -26,14 +27,55 @@ export function currentSession() {
     session = null;
   }
   if (!session || !/^[0-9a-f]{32}$/.test(session.id || "")) {
-    session = { id: randomId(), sender: "kiosk-" + randomId() };
-    try {
-      sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
-    } catch {
-      /* private mode: the id lives in memory only */
-    }
+    // id: a label for this citizen's requests for an officer; token: the server's kiosk session; sender: the
+    // server's conversation id for the chat.
+    session = { id: randomId(), token: null, expires: 0, sender: null };
+    save();
   }
   return session;
+}
+
+function save() {
+  try {
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  } catch {
+    /* private mode: the ids live in memory only */
+  }
+}
+
+/** Remember the conversation id the server gave with the chat's last answer. */
+export function setConversation(sender) {
+  if (typeof sender === "string" && sender) {
+    currentSession().sender = sender;
+    save();
+  }
+}
+
+let pendingToken = null;
+
+/** The server's kiosk session for this citizen, asked for once (a page not opened on a kiosk gets none). */
+async function kioskToken() {
+  const s = currentSession();
+  if (s.token && Date.now() < s.expires) return s.token;
+  if (!pendingToken) {
+    pendingToken = (async () => {
+      try {
+        const response = await fetch("/api/kiosk/session", { method: "POST", cache: "no-store" });
+        if (!response.ok) return null;
+        const data = await response.json();
+        if (s !== session) return null; // reset meanwhile: this token belonged to the previous citizen
+        s.token = String(data.session || "");
+        s.expires = Date.now() + Math.max(0, Number(data.expires_in) - 60) * 1000;
+        save();
+        return s.token || null;
+      } catch {
+        return null;
+      } finally {
+        pendingToken = null;
+      }
+    })();
+  }
+  return pendingToken;
 }
 
 /** Forget everything this citizen's session held; the next call gets new ids. */
@@ -44,6 +86,7 @@ export function resetSession() {
     /* nothing stored */
   }
   session = null;
+  pendingToken = null;
   epoch += 1;
   return currentSession();
 }
@@ -59,7 +102,9 @@ export class ApiError extends Error {
 async function send(path, { method = "GET", body, timeout = 15000, accept = "application/json" } = {}) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeout);
-  const headers = { Accept: accept, "X-Kiosk-Session": currentSession().id };
+  const headers = { Accept: accept };
+  const token = await kioskToken();
+  if (token) headers["X-Kiosk-Session"] = token;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   try {
     return await fetch(path, {

@@ -1,6 +1,6 @@
 // The assistant panel: POST /api/chat with reply buttons, "Đọc to" and push-to-talk when speech is available.
 // When Rasa is down the server answers from the catalogue (source "fallback"): the panel says so plainly.
-import { currentSession, requestJson } from "./api.js";
+import { currentSession, requestJson, setConversation } from "./api.js";
 import * as voice from "./voice.js";
 
 const BOT_DOWN =
@@ -82,9 +82,10 @@ export function createChat({ menu, onScreen }) {
     try {
       const answer = await requestJson("/api/chat", {
         method: "POST",
-        body: { sender_id: currentSession().sender, message, channel: "kiosk" },
+        body: { sender_id: currentSession().sender || undefined, message, channel: "kiosk" },
         timeout: 30000,
       });
+      setConversation(answer.sender_id);
       typing.remove();
       if (answer.source === "fallback") {
         status.textContent = BOT_DOWN;

@@ -155,7 +155,8 @@ export function createLookup({ unitCode, onRate }) {
     rate.type = "button";
     rate.className = "btn btn-primary";
     rate.textContent = "Đánh giá hồ sơ này";
-    rate.addEventListener("click", () => onRate(dossier.code));
+    // The rating goes with the dossier's token (handed out because the digits were right): a code alone cannot rate.
+    rate.addEventListener("click", () => onRate({ code: dossier.code, token: qrToken }));
     const again = document.createElement("button");
     again.type = "button";
     again.className = "btn btn-secondary";

@@ -1,5 +1,6 @@
-// Four-face rating (with text labels): POST /api/ratings with channel "kiosk", the kiosk's counter, the dossier
-// when the rating follows a lookup, and one idempotency key per rating screen (a double tap stores one ballot).
+// Four-face rating (with text labels): POST /api/ratings with channel "kiosk", the kiosk's counter, the dossier's
+// rating token when the rating follows a lookup, and one idempotency key per rating screen (a double tap stores one
+// ballot).
 // For a dossier, the ballot's optional questions (indicators 3, 4, 6, 7 from GET /api/ratings/questions) are
 // shown above the faces; the faces alone always work, and tapping a face sends whatever was answered.
 import { randomId, requestJson } from "./api.js";
@@ -17,6 +18,7 @@ export function createRating({ counterId, onHome }) {
   const done = document.getElementById("rating-done");
   let key = randomId();
   let dossierCode = null;
+  let dossierToken = null;
   let busy = false;
   let wording = null; // GET /api/ratings/questions?kind=dossier, fetched once
 
@@ -94,7 +96,7 @@ export function createRating({ counterId, onHome }) {
     setFaces(true, button.dataset.satisfaction);
     const body = { channel: "kiosk", satisfaction: button.dataset.satisfaction, idempotency_key: key };
     if (counterId) body.counter_id = counterId;
-    if (dossierCode) Object.assign(body, { dossier_code: dossierCode }, answers());
+    if (dossierToken) Object.assign(body, { token: dossierToken }, answers());
     try {
       const answer = await requestJson("/api/ratings", { method: "POST", body });
       finish(answer.text);
@@ -129,6 +131,7 @@ export function createRating({ counterId, onHome }) {
   function reset() {
     key = randomId();
     dossierCode = null;
+    dossierToken = null;
     busy = false;
     about.textContent = "";
     error.textContent = "";
@@ -143,9 +146,10 @@ export function createRating({ counterId, onHome }) {
   }
 
   return {
-    async open(code) {
+    async open(dossier) {
       reset();
-      dossierCode = code || null;
+      dossierCode = (dossier && dossier.token && dossier.code) || null;
+      dossierToken = dossierCode ? dossier.token : null;
       about.textContent = dossierCode
         ? `Đánh giá việc giải quyết hồ sơ ${dossierCode}.`
         : "Đánh giá chung về sự phục vụ của Bộ phận Một cửa. Ông/bà chạm vào một ô dưới đây.";
