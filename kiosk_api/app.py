@@ -24,6 +24,7 @@ from .db import make_engine, make_sessionmaker
 from .routers import (
     assistant,
     chat,
+    docs,
     dossiers,
     feedback,
     handoffs,
@@ -40,6 +41,7 @@ from .routers import (
     staff_pages,
     zalo,
 )
+from .security_headers import SecurityHeadersMiddleware
 from .services.rasa_client import RasaClient
 from .services.zalo_worker import ZaloWorker
 from .settings import Settings
@@ -98,6 +100,8 @@ def create_app(
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served by routers.docs with local assets (no CDN)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.secret = settings.resolved_secret_key()
@@ -112,10 +116,13 @@ def create_app(
     # Speech engines load lazily on first use: the app starts (and answers touch) without any.
     app.state.speech = SpeechService(settings, catalogue)
     errors.install(app)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(AccessLogMiddleware)
     # Pages, scripts and JSON go compressed over the commune Wi-Fi (the kiosk page: 100 KiB raw, 29 KiB gzipped).
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount(docs.ASSETS_URL, StaticFiles(directory=docs.ASSETS), name="static-docs")
+    app.include_router(docs.router)
     app.include_router(health.router)
     app.include_router(procedures.router)
     app.include_router(dossiers.router)

@@ -212,6 +212,30 @@ def staff_create(
     typer.echo(f"Created {user.role} account {user.username!r}.")
 
 
+@staff_app.command("unlock")
+def staff_unlock(username: Annotated[str, typer.Argument(help="The locked account")]) -> None:
+    """Lift the lock that wrong passwords from many addresses put on an account (audit-logged)."""
+    from .services import staff as staff_service
+
+    settings = _settings()
+    with _session(settings) as session:
+        lifted = staff_service.unlock(session, username, secret=settings.resolved_secret_key(), actor="cli")
+    typer.echo(f"Unlocked {username!r}." if lifted else f"{username!r} was not locked.")
+
+
+@dossiers_app.command("unlock")
+def dossiers_unlock(code: Annotated[str, typer.Argument(help="Mã hồ sơ whose lookup is locked")]) -> None:
+    """Lift the lock that wrong phone digits put on a dossier code (audit-logged)."""
+    from .services import audit, dossier_access
+
+    settings = _settings()
+    with _session(settings) as session:
+        lifted = dossier_access.unlock(session, secret=settings.resolved_secret_key(), code=code)
+        audit.record(session, "cli", "dossier.unlock", target=code[:64])
+        session.commit()
+    typer.echo("Unlocked." if lifted else "That code was not locked.")
+
+
 # ---- demo data ----------------------------------------------------------------------------------
 
 

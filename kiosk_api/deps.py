@@ -20,6 +20,7 @@ from .clock import Clock, utc_now, vn_today
 from .domain import identity
 from .errors import ApiError
 from .models import StaffUser
+from .security import csrf_token
 from .services import staff as staff_service
 from .settings import Settings
 
@@ -144,14 +145,28 @@ STAFF_COOKIE = "kiosk_staff"
 _cookie = APIKeyCookie(name=STAFF_COOKIE, auto_error=False, description="Session cookie set by POST /staff/login")
 
 
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def bearer_token(
+    request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     cookie: Annotated[str | None, Depends(_cookie)],
 ) -> str:
-    """The staff session token: from the Authorization bearer header, else from the staff pages' cookie."""
+    """The staff session token: from the Authorization bearer header, else from the staff pages' cookie. A browser
+    sends the cookie with any request, even one another site makes it send, so with the cookie only reading is
+    allowed (a report linked from the dashboard); a change needs the session's CSRF token in X-CSRF-Token."""
     if credentials is not None and credentials.scheme.lower() == "bearer" and credentials.credentials:
         return credentials.credentials
     if cookie:
+        if request.method not in SAFE_METHODS:
+            supplied = request.headers.get(CSRF_HEADER, "")
+            expected = csrf_token(request.app.state.secret, cookie)
+            if not supplied or not hmac.compare_digest(supplied.encode(), expected.encode()):
+                raise ApiError(
+                    403, "csrf_required", "Thay đổi qua API cần mã xác thực (Authorization: Bearer) hoặc X-CSRF-Token."
+                )
         return cookie
     raise ApiError(401, "unauthorized", UNAUTHORIZED_DETAIL, headers={"WWW-Authenticate": "Bearer"})
 

@@ -58,11 +58,42 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
     )
 
 
+# What the common validation errors say, in Vietnamese (the kiosk and the phone pages show `msg` to citizens).
+_VI_MESSAGES = {
+    "missing": "Thiếu thông tin bắt buộc.",
+    "greater_than_equal": "Giá trị phải từ {ge} trở lên.",
+    "greater_than": "Giá trị phải lớn hơn {gt}.",
+    "less_than_equal": "Giá trị không được lớn hơn {le}.",
+    "less_than": "Giá trị phải nhỏ hơn {lt}.",
+    "int_parsing": "Cần một số nguyên.",
+    "int_type": "Cần một số nguyên.",
+    "float_parsing": "Cần một số.",
+    "string_too_short": "Nội dung quá ngắn (ít nhất {min_length} ký tự).",
+    "string_too_long": "Nội dung quá dài (tối đa {max_length} ký tự).",
+    "string_type": "Cần nội dung dạng chữ.",
+    "literal_error": "Giá trị không hợp lệ (cho phép: {expected}).",
+    "enum": "Giá trị không hợp lệ (cho phép: {expected}).",
+    "bool_parsing": "Cần giá trị đúng/sai (true/false).",
+    "date_from_datetime_parsing": "Ngày không hợp lệ.",
+    "datetime_from_date_parsing": "Ngày giờ không hợp lệ.",
+    "json_invalid": "Nội dung gửi lên không phải JSON hợp lệ.",
+}
+
+
+def _message(err: dict[str, Any]) -> str:
+    template = _VI_MESSAGES.get(err.get("type", ""))
+    if template is None:
+        return str(err.get("msg", ""))
+    try:
+        return template.format(**(err.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return str(err.get("msg", ""))
+
+
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     # Never echo the submitted values back (they may be personal data): locations and messages only.
     detail = [
-        {"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")}
-        for err in exc.errors()
+        {"loc": list(err.get("loc", ())), "msg": _message(err), "type": err.get("type", "")} for err in exc.errors()
     ]
     return error_response(422, "validation_error", detail)
 

@@ -42,6 +42,11 @@ def token_hash(secret: bytes, token: str) -> str:
     return keyed_hash(secret, "staff-token", token)
 
 
+def csrf_token(secret: bytes, session_token: str) -> str:
+    """The CSRF token of a logged-in staff session: derived from (and only valid with) its session token."""
+    return keyed_hash(secret, "staff-csrf", session_token)[:32]
+
+
 def sender_hash(secret: bytes, channel: str, sender: str) -> str:
     """Pseudonymous id of a chat / Zalo sender."""
     return keyed_hash(secret, f"sender:{channel}", sender)

@@ -112,6 +112,17 @@ def page(chromium) -> Iterator[object]:
         context.close()
 
 
+def wait_for(pg, expression: str, timeout: float = 10_000) -> None:
+    """Wait until `expression` is true in the page. Playwright's wait_for_function compiles the expression inside
+    the page, which the pages' Content Security Policy (no eval) forbids; page.evaluate goes through the debugger
+    protocol and is not affected."""
+    deadline = time.monotonic() + timeout / 1000
+    while not pg.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not true after {timeout:g} ms: {expression}")
+        time.sleep(0.05)
+
+
 def save_screenshot(pg, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

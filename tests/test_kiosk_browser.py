@@ -20,6 +20,7 @@ from browser import (  # noqa: F401
     live_server,
     page,
     screenshot,
+    wait_for,
 )
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
@@ -260,7 +261,7 @@ def test_lookup_with_the_keypad_then_rate_with_a_face(live_server, page, screens
     # The dossier's own rating QR code (for rating later on the phone) is shown and loads.
     qr = result.get_by_role("img", name=re.compile("Mã QR để đánh giá"))
     expect(qr).to_be_visible()
-    page.wait_for_function("document.querySelector('.rating-qr img').naturalWidth > 0")
+    wait_for(page, "document.querySelector('.rating-qr img').naturalWidth > 0")
     screenshot(page, "kiosk-lookup-result")
     check_accessibility(page, "lookup result")
 
@@ -373,7 +374,7 @@ def test_card_prints_on_an_80mm_receipt(live_server, page, screenshot):  # noqa:
     open_kiosk(page, live_server)
     page.get_by_role("button", name="Đăng ký khai sinh", exact=True).click()
     expect(page.locator("#card-body .card")).to_be_visible()
-    page.wait_for_function("document.querySelector('.qr-row img').naturalWidth > 0")
+    wait_for(page, "document.querySelector('.qr-row img').naturalWidth > 0")
     page.emulate_media(media="print")
     expect(page.locator(".topbar")).to_be_hidden()
     expect(page.locator(".card-actions")).to_be_hidden()
@@ -465,10 +466,10 @@ def test_push_to_talk_and_read_aloud_contract(live_server, page, screenshot):  #
     page.get_by_role("button", name="Gửi", exact=True).click()
     expect(page.locator("#chat-log .msg-user")).to_have_text(["làm giấy khai sinh"])
     expect(page.locator("#chat-log .msg-bot").last).to_contain_text("khai sinh")
-    page.wait_for_function("window.__spoken.length > 0")  # auto-read
+    wait_for(page, "window.__spoken.length > 0")  # auto-read
     spoken = page.evaluate("window.__spoken.length")
     page.locator("#chat-log .msg-bot").last.get_by_role("button", name="Đọc to").click()
-    page.wait_for_function(f"window.__spoken.length > {spoken}")
+    wait_for(page, f"window.__spoken.length > {spoken}")
     screenshot(page, "kiosk-chat-speech")
     check_accessibility(page, "chat with speech")
 
@@ -628,7 +629,7 @@ def test_an_answer_arriving_after_the_idle_reset_is_not_shown(live_server, page,
     tap_digits(page, "2611050003")
     tap_digits(page, "4567")
     page.get_by_role("button", name="Tra cứu", exact=True).click()
-    page.wait_for_function("document.body.dataset.idle === 'asking'", timeout=5000)
+    wait_for(page, "document.body.dataset.idle === 'asking'", timeout=5000)
     on_view(page, "home")  # cleared while the answer was still on its way
     assert held, "the lookup request was sent"
     with page.expect_response("**/api/dossiers/lookup") as late:

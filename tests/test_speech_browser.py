@@ -8,7 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from browser import CHROMIUM_FLAGS, LiveServer, chromium_path, save_screenshot
+from browser import CHROMIUM_FLAGS, LiveServer, chromium_path, save_screenshot, wait_for
 from test_speech_clips import clips, fake_microphone
 
 from kiosk_api.app import create_app
@@ -60,7 +60,7 @@ def in_page(browser, server_url: str, body: Callable):
         pg.on("pageerror", lambda e: errors.append(str(e)))
         try:
             pg.goto(f"{server_url}/static/speech/test.html")
-            pg.wait_for_function("window.speechReady === true", timeout=15000)
+            wait_for(pg, "window.speechReady === true", timeout=15000)
             result = body(pg)
         finally:
             context.close()
@@ -78,10 +78,10 @@ def test_push_to_talk_streams_partials_and_shows_the_text_to_confirm(browser, se
         ws_frames: list[int] = []
         pg.on("websocket", lambda ws: ws.on("framesent", lambda payload: ws_frames.append(len(payload))))
         talk.click()
-        pg.wait_for_function("document.getElementById('partial').textContent.length > 0", timeout=20000)
+        wait_for(pg, "document.getElementById('partial').textContent.length > 0", timeout=20000)
         pg.wait_for_timeout(4000)  # the clip: 0.5 s silence, 3 s speech, 0.5 s silence
         stop.click()
-        pg.wait_for_function("document.getElementById('final').value.length > 0", timeout=20000)
+        wait_for(pg, "document.getElementById('final').value.length > 0", timeout=20000)
         save_screenshot(pg, "speech-test-page")
         return pg.locator("#partial").inner_text(), pg.locator("#final").input_value(), len(ws_frames)
 

@@ -239,11 +239,34 @@ def test_echo_and_other_events_are_ignored(kiosk, fake_zalo):
     assert fake_zalo.attempts == []
 
 
+def test_a_stale_signed_event_is_not_answered(kiosk, fake_zalo):
+    """A genuine event replayed long after it was sent (finding I4) is acknowledged and ignored."""
+    old = text_event(USER, "xin chào", timestamp=str(int(NOW.timestamp() * 1000) - 2 * 24 * 3600 * 1000))
+    assert kiosk.post(old).json() == {"status": "ignored"}
+    ahead = text_event(USER, "xin chào", timestamp=str(int(NOW.timestamp() * 1000) + 3600 * 1000))
+    assert kiosk.post(ahead).json() == {"status": "ignored"}
+    time.sleep(0.3)
+    assert fake_zalo.attempts == []
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(kiosk):
+    big = kiosk.http.post("/zalo/webhook", content=(b"{" + b" " * 70_000 + b"}"))
+    assert big.status_code == 413 and big.json()["error"] == "too_large"
+
+    def chunks():  # no Content-Length: the server stops reading past the limit
+        yield b"{"
+        for _ in range(100):
+            yield b" " * 10_000
+
+    streamed = kiosk.http.post("/zalo/webhook", content=chunks())
+    assert streamed.status_code == 413
+
+
 def test_follow_gets_the_greeting_and_the_menu(kiosk, fake_zalo):
     follow = {
         "app_id": APP_ID,
         "event_name": "follow",
-        "timestamp": "1763800000123",
+        "timestamp": str(int(NOW.timestamp() * 1000) + 123),
         "oa_id": OA_ID,
         "follower": {"id": USER},
         "source": "testing",

@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from conftest import NOW
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
@@ -42,7 +43,7 @@ def text_event(user_id: str, text: str, *, msg_id: str | None = None, timestamp:
         "app_id": APP_ID,
         "user_id_by_app": f"app-{user_id}",
         "event_name": "user_send_text",
-        "timestamp": timestamp or str(1763800000000 + n),
+        "timestamp": timestamp or str(int(NOW.timestamp() * 1000) + n),  # the tests' clock: a fresh event
         "sender": {"id": user_id},
         "recipient": {"id": OA_ID},
         "message": {"text": text, "msg_id": msg_id or f"msg-{n:06d}-{time.monotonic_ns()}"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 PHONE = "[phone]"
 ID_NUMBER = "[id-number]"
@@ -43,3 +44,69 @@ def redact(text: str) -> str:
     text = _ID_RE.sub(ID_NUMBER, text)
     text = _LONG_NUMBER_RE.sub(NUMBER, text)
     return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], text)
+
+
+# ---- stored chat text: also the phone's last digits, names and house numbers a citizen types ----------------
+
+DIGITS = "[digits]"
+NAME = "[name]"
+HOUSE = "[house-number]"
+
+# On the folded text (lower case, no diacritics, same length as the original, see _fold).
+_DIGITS_CUE_RE = re.compile(
+    r"(?:so cuoi|duoi|bon so|4 so|so dien thoai|dien thoai|sdt|\bdt|ma xac nhan|pin|mat khau)\D{0,20}?"
+    r"(\d(?:[ .]?\d){2,5})(?!\d)"
+)
+_BARE_DIGITS_RE = re.compile(r"^\s*\d(?:[\d .-]{0,10}\d)?\s*$")
+_NAME_CUE_RE = re.compile(
+    r"\b(?:toi ten la|ten toi la|ten cua toi la|toi ten|ho va ten|ho ten|ten (?:em|chau|con|minh|toi) la|"
+    r"(?:em|chau|con|minh) ten(?: la)?|ten la|toi la)\b\s*:?\s*((?:[a-z]+\s*){1,4})"
+)
+_NAME_STOP = {"o", "nha", "so", "sinh", "nam", "muon", "can", "dang", "hoi", "lam", "co", "va", "nguoi", "de", "xin"}
+_HOUSE_RE = re.compile(r"\b(?:so nha|nha so|ngo|ngach|hem|kiet|thon|xom|to|ap|khu pho|phong)\s*(\d+[a-z]?)\b")
+
+
+def _fold(text: str) -> str:
+    """Lower case without diacritics, one character for one (so spans found in it are spans of `text`)."""
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFD", ch)[0] if ch not in "đĐ" else "d"
+        out.append(base.lower() if len(base.lower()) == 1 else base)
+    return "".join(out)
+
+
+def _name_span(match: re.Match[str]) -> tuple[int, int] | None:
+    words = list(re.finditer(r"[a-z]+", match.group(1)))
+    kept = []
+    for word in words:
+        if word.group(0) in _NAME_STOP:
+            break
+        kept.append(word)
+    if not kept:
+        return None
+    start = match.start(1) + kept[0].start()
+    return start, match.start(1) + kept[-1].end()
+
+
+def redact_for_storage(text: str) -> str:
+    """`redact`, plus what a citizen types about themselves that statistics do not need: the last phone digits
+    given for a lookup (after a cue such as "4 số cuối", or a message of digits only), a name after "tôi tên là …"
+    and house numbers ("nhà số 12", "ngõ 34")."""
+    text = redact(text)  # phones, ID numbers, codes first: what is left are short numbers and words
+    if _BARE_DIGITS_RE.match(text):
+        return DIGITS
+    folded = _fold(text)
+    spans: list[tuple[int, int, str]] = []
+    spans += [(m.start(1), m.end(1), DIGITS) for m in _DIGITS_CUE_RE.finditer(folded)]
+    spans += [(m.start(1), m.end(1), HOUSE) for m in _HOUSE_RE.finditer(folded)]
+    for m in _NAME_CUE_RE.finditer(folded):
+        span = _name_span(m)
+        if span is not None:
+            spans.append((*span, NAME))
+    last_start = len(text) + 1
+    for start, end, placeholder in sorted(spans, reverse=True):
+        if end > last_start:  # overlaps a span already replaced
+            continue
+        text = text[:start] + placeholder + text[end:]
+        last_start = start
+    return text

@@ -72,6 +72,20 @@ def _id(value: Any) -> str | None:
     return None
 
 
+MAX_EVENT_AGE_SECONDS = 24 * 3600  # Zalo re-delivers for hours, not days
+MAX_CLOCK_SKEW_SECONDS = 300
+
+
+def timestamp_fresh(timestamp: str, now: float) -> bool:
+    """Whether an event's timestamp (epoch milliseconds, as Zalo writes it) is recent: not older than a day, not
+    more than 5 minutes ahead. An old signed event replayed later is not answered."""
+    try:
+        at = int(timestamp) / 1000
+    except ValueError:
+        return False
+    return now - MAX_EVENT_AGE_SECONDS <= at <= now + MAX_CLOCK_SKEW_SECONDS
+
+
 def parse_event(data: Any) -> ZaloEvent:
     """The fields we use from a webhook body; InvalidEvent when it is not an object with an event_name."""
     if not isinstance(data, dict) or not isinstance(data.get("event_name"), str) or not data["event_name"]:

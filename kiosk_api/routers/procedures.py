@@ -94,9 +94,9 @@ def get_procedure(code: str, catalogue: CatalogueDep) -> ProcedureDetail:
 def get_fee(
     code: str,
     catalogue: CatalogueDep,
-    pages: Annotated[int | None, Query(description="Pages of the original (per-page fees)")] = None,
-    copies: Annotated[int, Query(description="Copies requested")] = 1,
-    quantity: Annotated[int, Query(description="Cases, documents or transactions")] = 1,
+    pages: Annotated[int | None, Query(ge=1, le=10_000, description="Pages of the original (per-page fees)")] = None,
+    copies: Annotated[int, Query(ge=1, le=1_000, description="Copies requested")] = 1,
+    quantity: Annotated[int, Query(ge=1, le=1_000, description="Cases, documents or transactions")] = 1,
     channel: Annotated[ChannelKind | None, Query(description="Default: in person")] = None,
 ) -> FeeResponse:
     """Compute the fee for concrete inputs, with a Vietnamese explanation."""

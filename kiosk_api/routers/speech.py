@@ -160,6 +160,10 @@ async def synthesize(body: SynthesisIn, request: Request) -> Response:
     )
 
 
+MAX_FRAME_SECONDS = 2  # the kiosk sends 0.1–0.25 s frames; a larger frame is refused before any work
+FRAME_TOO_LARGE = "Đoạn âm thanh gửi lên quá lớn."
+
+
 @router.websocket("/stream")
 async def stream(websocket: WebSocket) -> None:
     """Streaming recognition. Query `?rate=` (8000–48000, default 16000) or a first JSON text message
@@ -187,7 +191,7 @@ async def stream(websocket: WebSocket) -> None:
     except EngineUnavailable as exc:
         await fail("speech_unavailable", UNAVAILABLE_MESSAGE, str(exc))
         return
-    samples, last_partial, got_audio = 0, "", False
+    samples, last_partial, got_audio, received, truncated = 0, "", False, 0, False
     try:
         await websocket.send_json({"type": "ready", "engine": service.choice.name, "rate": rate})
         while True:
@@ -214,11 +218,23 @@ async def stream(websocket: WebSocket) -> None:
             data = message.get("bytes") or b""
             if not data:
                 continue
-            got_audio = True
-            pcm = resampler.feed(data)
-            samples += pcm.size
-            await run_in_threadpool(session.accept, pcm)
-            if samples / TARGET_RATE > max_seconds:
+            if len(data) > rate * 2 * MAX_FRAME_SECONDS:  # PCM16: 2 bytes a sample; a frame is a fraction of a second
+                await websocket.send_json(
+                    {"type": "error", "error": "too_large", "detail": {"message": FRAME_TOO_LARGE, "reason": "frame"}}
+                )
+                await websocket.close(code=1009)
+                return
+            # Never more than KIOSK_SPEECH_MAX_SECONDS of audio is recognised, whatever the client sends.
+            allowed = max(0, int(max_seconds * rate) * 2 - received)
+            if len(data) > allowed:
+                data, truncated = data[: allowed - allowed % 2], True
+            received += len(data)
+            if data:
+                got_audio = True
+                pcm = resampler.feed(data)
+                samples += pcm.size
+                await run_in_threadpool(session.accept, pcm)
+            if truncated:
                 break  # too long: finish with what was heard
             partial = await run_in_threadpool(session.partial)
             if partial != last_partial:
@@ -235,7 +251,7 @@ async def stream(websocket: WebSocket) -> None:
                 "confidence": transcript.confidence,
                 "engine": service.choice.name,
                 "duration_ms": round(samples * 1000 / TARGET_RATE),
-                "truncated": samples / TARGET_RATE > max_seconds,
+                "truncated": truncated,
             }
         )
         await websocket.close()

@@ -17,10 +17,12 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
+from fastapi import Path as FastPath
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from procedures_kb.text import format_decimal
 
+from ..clock import VN_TZ
 from ..deps import (
     STAFF_COOKIE,
     CalendarDep,
@@ -40,7 +42,8 @@ from ..domain.periods import Period, PeriodError, resolve_period
 from ..models import StaffUser
 from ..report_rules import rules_for
 from ..schemas.common import PageNumber, RowId
-from ..security import keyed_hash
+from ..security import csrf_token
+from ..services import audit, dossier_access
 from ..services import dashboard as dashboard_service
 from ..services import dossiers as dossier_service
 from ..services import feedback as feedback_service
@@ -59,6 +62,9 @@ NOTICES = {
     "logged_out": "Đã đăng xuất.",
     "handoff_done": "Đã cập nhật yêu cầu gặp cán bộ.",
     "feedback_saved": "Đã lưu thay đổi.",
+    "spam_marked": "Đã đánh dấu là tin rác: không còn trong danh sách và báo cáo.",
+    "spam_purged": "Đã xóa các tin rác.",
+    "unlocked": "Đã mở khóa tra cứu hồ sơ.",
 }
 
 
@@ -77,11 +83,6 @@ def render(request: Request, name: str, context: dict, *, status_code: int = 200
 
 
 # --- Session helpers ---------------------------------------------------------------------------------------------
-
-
-def csrf_token(secret: bytes, session_token: str) -> str:
-    """The CSRF token of a logged-in session: derived from (and only valid with) its session token."""
-    return keyed_hash(secret, "staff-csrf", session_token)[:32]
 
 
 def page_user(request: Request, session, secret: bytes) -> tuple[StaffUser, str] | None:
@@ -358,6 +359,8 @@ def dashboard(
         today=today,
         rules=rules_for(settings.report_rules),
         catalogue=catalogue,
+        settings=settings,
+        secret=secret,
     )
     query = f"from={period.start.isoformat()}&to={period.end.isoformat()}"
     return render(
@@ -376,6 +379,7 @@ def dashboard(
             "error": error,
             "notice": NOTICES.get(notice or ""),
             "today_text": format_date(today),
+            "vn_tz": VN_TZ,
             "fmt": format_number,
             "pct": pct,
             "report_links": [
@@ -477,10 +481,13 @@ def handoff_action(
     user, expected = found
     if not csrf_ok(expected, csrf):
         return forbidden(request, settings)
-    if status not in handoff_service.STATUS_LABELS:
+    if status not in (*handoff_service.STATUS_LABELS, "rac"):
         return _message(request, settings, user, "Trạng thái không hợp lệ.", status_code=422)
     try:
-        handoff_service.change_status(session, request_id, status, user=user)
+        if status == "rac":
+            handoff_service.mark_spam(session, request_id, user=user)
+        else:
+            handoff_service.change_status(session, request_id, status, user=user)
     except handoff_service.HandoffNotFound:
         return _message(request, settings, user, f"Không có yêu cầu số {request_id}.", status_code=404)
     except handoff_service.HandoffConflict as exc:
@@ -496,6 +503,50 @@ def _message(request: Request, settings, user, message: str, *, status_code: int
         {"title": "Không thực hiện được", "message": message, "commune": settings.commune_name, "user": user},
         status_code=status_code,
     )
+
+
+@router.post("/spam/purge")
+def purge_spam(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    secret: SecretDep,
+    csrf: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    """Delete the petitions and officer requests marked as spam (audit-logged with the counts)."""
+    found = page_user(request, session, secret)
+    if found is None:
+        return to_login(request)
+    user, expected = found
+    if not csrf_ok(expected, csrf):
+        return forbidden(request, settings)
+    petitions = feedback_service.purge_spam(session, user=user)
+    requests = handoff_service.purge_spam(session, user=user)
+    log.info("spam purged by %s: %d petitions, %d officer requests", user.username, petitions, requests)
+    return RedirectResponse("/staff/feedback?notice=spam_purged", status_code=303)
+
+
+@router.post("/dossiers/{code}/mo-khoa")
+def unlock_dossier(
+    code: Annotated[str, FastPath(max_length=64)],
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    secret: SecretDep,
+    csrf: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    """Lift the lock that wrong phone digits put on a dossier code (after the officer checked the citizen's papers)."""
+    found = page_user(request, session, secret)
+    if found is None:
+        return to_login(request)
+    user, expected = found
+    if not csrf_ok(expected, csrf):
+        return forbidden(request, settings)
+    dossier_access.unlock(session, secret=secret, code=code)
+    audit.record(session, user.username, "dossier.unlock", target=code[:64])
+    session.commit()
+    log.info("dossier lookup unlocked by %s", user.username)
+    return RedirectResponse("/staff?notice=unlocked#locks", status_code=303)
 
 
 # --- Petitions (phản ánh, kiến nghị) -----------------------------------------------------------------------------
@@ -590,6 +641,13 @@ def feedback_action(
     user, expected = found
     if not csrf_ok(expected, csrf):
         return forbidden(request, settings)
+    if action == "spam":
+        try:
+            feedback_service.mark_spam(session, feedback_id, user=user)
+        except feedback_service.FeedbackNotFound:
+            return _message(request, settings, user, f"Không có phản ánh, kiến nghị số {feedback_id}.", status_code=404)
+        log.info("feedback %d marked as spam by %s (page)", feedback_id, user.username)
+        return RedirectResponse("/staff/feedback?notice=spam_marked", status_code=303)
     kwargs: dict = {}
     if action == "assign" and assigned_to.strip():
         kwargs["assign_to"] = assigned_to

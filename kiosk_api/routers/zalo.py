@@ -15,7 +15,8 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..domain.zalo import EventKind, classify, dedupe_source, parse_event, signature_valid
+from ..clock import utc_now
+from ..domain.zalo import EventKind, classify, dedupe_source, parse_event, signature_valid, timestamp_fresh
 from ..errors import ApiError
 from ..schemas.common import error_responses
 from ..schemas.zalo import WebhookAck, ZaloHealth
@@ -28,6 +29,20 @@ log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-ZEvent-Signature"
 MAX_BODY = 64 * 1024
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it is known to be larger than `limit` (never read whole)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, "too_large", "The body is too large for a Zalo event")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, "too_large", "The body is too large for a Zalo event")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _not_configured(request: Request) -> ApiError:
@@ -52,9 +67,7 @@ async def webhook(request: Request) -> WebhookAck:
     settings: Settings = state.settings
     if not settings.zalo_enabled:
         raise _not_configured(request)
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise ApiError(413, "too_large", "The body is too large for a Zalo event")
+    raw = await _read_limited(request, MAX_BODY)
     try:
         event = parse_event(json.loads(raw))
     except ValueError:  # includes InvalidEvent and json.JSONDecodeError
@@ -74,6 +87,9 @@ async def webhook(request: Request) -> WebhookAck:
             raise ApiError(401, "bad_signature", f"{SIGNATURE_HEADER} does not match")
         log.warning("Zalo webhook: wrong %s accepted (KIOSK_ZALO_VERIFY_SIGNATURE=false)", SIGNATURE_HEADER)
 
+    if not timestamp_fresh(event.timestamp, utc_now(state.clock).timestamp()):
+        log.warning("Zalo webhook: event %s with a stale timestamp ignored", event.name)
+        return WebhookAck(status="ignored")
     kind = classify(event, settings.zalo_oa_id)
     if kind in (EventKind.ECHO, EventKind.OTHER):
         return WebhookAck(status="ignored")

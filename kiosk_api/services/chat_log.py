@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..domain.redact import redact
+from ..domain.redact import redact_for_storage
 from ..models import ChatEvent
 from ..security import sender_hash
 
@@ -39,7 +39,7 @@ def record(session: Session, event: ChatEventData, *, secret: bytes) -> ChatEven
         intent=event.intent[:50] if event.intent else None,
         procedure_code=event.procedure_code[:32] if event.procedure_code else None,
         confidence=event.confidence,
-        text_redacted=redact(event.text)[:MAX_TEXT],
+        text_redacted=redact_for_storage(event.text)[:MAX_TEXT],
     )
     session.add(row)
     session.commit()

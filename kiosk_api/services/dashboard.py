@@ -8,7 +8,7 @@ stays cheap however long the registers are.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, case, func, select
@@ -27,10 +27,11 @@ from ..domain.status import DossierStatus
 from ..models import Dossier, HandoffRequest, Rating
 from ..report_rules import ReportRules
 from ..schemas.feedback import StaffFeedback
+from ..settings import Settings
+from . import dossier_access, reports
 from . import dossiers as dossier_service
 from . import feedback as feedback_service
 from . import handoffs as handoff_service
-from . import reports
 
 SATISFIED = ("rat_hai_long", "hai_long")
 TREND_MONTHS = 6
@@ -103,6 +104,7 @@ class Dashboard:
     handoffs: list[WaitingHandoff]
     overdue_dossiers: list[OverdueDossier]
     overdue_dossiers_total: int
+    locked_dossiers: list[dossier_access.CodeLock] = field(default_factory=list)
 
 
 def last_months(end: date, count: int = TREND_MONTHS) -> list[Period]:
@@ -237,6 +239,8 @@ def build(
     today: date,
     rules: ReportRules,
     catalogue: Catalogue,
+    settings: Settings | None = None,
+    secret: bytes | None = None,
 ) -> Dashboard:
     """Everything the dashboard shows for `period` (reports judged as of `today` when the period is not over)."""
     bieu5a = reports.bieu_5a(session, period.start, period.end, rules=rules, breakdown="field", today=today)
@@ -264,4 +268,9 @@ def build(
         handoffs=waiting_handoffs(session),
         overdue_dossiers=dossiers,
         overdue_dossiers_total=dossiers_total,
+        locked_dossiers=(
+            dossier_access.locked_dossiers(session, settings=settings, secret=secret, now=session_now(session))
+            if settings is not None and secret is not None
+            else []
+        ),
     )
