@@ -103,7 +103,11 @@ def main() -> None:
         server, base = start_kiosk(env)
         try:
             rng = random.Random(5)
-            events = [text_event(f"bench-user-{i}", rng.choice(QUESTIONS)) for i in range(args.events)]
+            now_ms = int(time.time() * 1000)  # the benchmark's server runs on the machine's clock: fresh events
+            events = [
+                text_event(f"bench-user-{i}", rng.choice(QUESTIONS), timestamp=str(now_ms + i))
+                for i in range(args.events)
+            ]
             bodies = [signed(e) for e in events]
             redeliveries = [bodies[i] for i in range(0, args.events, 10)]
             work = bodies + redeliveries  # re-deliveries go last: their first delivery has been accepted

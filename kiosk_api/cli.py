@@ -457,6 +457,7 @@ def serve(
     from . import migrate
     from .app import create_app
     from .services.catalogue_sync import sync_catalogue
+    from .serving import uvicorn_options
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = _settings()
@@ -467,16 +468,7 @@ def serve(
         report = sync_catalogue(session, catalogue, actor="serve")
     typer.echo(f"Database {_safe_url(url)} ready; catalogue: {report.summary()}.")
     application = create_app(settings, catalogue)
-    proxies = settings.trusted_proxy_list
-    uvicorn.run(
-        application,
-        host=host or settings.host,
-        port=port or settings.port,
-        # X-Forwarded-For / -Proto only from KIOSK_TRUSTED_PROXIES: a client cannot choose its own address.
-        proxy_headers=bool(proxies),
-        forwarded_allow_ips=",".join(proxies) if proxies else None,
-        access_log=False,  # kiosk_api.access logs requests without query strings or personal data
-    )
+    uvicorn.run(application, host=host or settings.host, port=port or settings.port, **uvicorn_options(settings))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -47,11 +47,10 @@ Environment variables (all optional):
 - ``KIOSK_TTS_CACHE_MB``: size limit of the synthesised-speech cache (``<KIOSK_VAR_DIR>/tts-cache``) in MB.
   Default: ``100``.
 - ``KIOSK_KIOSK_ADDRESSES``: comma-separated IP addresses or networks of the touch kiosks (the browser of the kiosk
-  PC). Requests from these addresses that carry an ``X-Kiosk-Session`` header are throttled per kiosk session
-  rather than per address, so one citizen's failed lookups do not lock the kiosk for the next; from any other
-  address the header is ignored. Default: ``127.0.0.1,::1`` (a kiosk browser on the server PC itself). Behind a
-  reverse proxy on the same PC, run uvicorn with ``--proxy-headers`` so that the real client address is seen
-  (otherwise every browser would look like the loopback kiosk).
+  PC). Only these addresses get kiosk sessions (POST /api/kiosk/session): a kiosk's lookups that carry its session
+  in ``X-Kiosk-Session`` are throttled per session (one per citizen), so one citizen's failed lookups do not lock
+  the kiosk for the next; from any other address the header is ignored. Default: ``127.0.0.1,::1`` (a kiosk
+  browser on the server PC itself).
 - ``KIOSK_COUNTER_ID``: the desk (quầy) the kiosk's ratings are recorded for. Default: ``quay-1``.
 - ``KIOSK_DOSSIER_UNIT_CODE``: unit-code prefix of this commune's dossier codes (``000.00.06.H56`` in
   ``000.00.06.H56-261105-0003``); when set, the kiosk's lookup keypad shows it and the citizen types only the

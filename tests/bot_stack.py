@@ -83,7 +83,9 @@ class BotStack:
     # The conversation id the server issued for each label a test chats under (/api/chat binds conversations).
     conversations: dict[str, str] = field(default_factory=dict)
 
-    def start(self, timeout: float = 240.0) -> BotStack:
+    def start(self, timeout: float = 240.0, **overrides: str) -> BotStack:
+        """Start the three processes; `overrides` are extra environment settings of kiosk_api (e.g. the default
+        lookup limits instead of the generous ones the conversation tests use)."""
         if not MODEL.exists():
             raise RuntimeError(f"no trained model at {MODEL}: run ./scripts/test (it trains the model first)")
         self._tmp = tempfile.TemporaryDirectory(prefix="kiosk-bot-")
@@ -108,6 +110,7 @@ class BotStack:
             KIOSK_RASA_TOKEN="bot-test-rasa-token",
             KIOSK_ACTIONS_TOKEN="bot-test-actions-token",
         )
+        env.update(overrides)
         self.env = env
         rows, self.dossiers = seed_rows(STACK_TODAY)
         seed = tmp / "seed.csv"
@@ -134,7 +137,7 @@ class BotStack:
         try:
             self._wait(f"{self.api_url}/healthz", deadline)
             self._wait(f"http://127.0.0.1:{actions_port}/health", deadline)
-            self._wait(f"{self.rasa_url}/status", deadline)
+            self._wait(f"{self.rasa_url}/version", deadline)  # /status needs the API token
         except BaseException:
             self.stop()  # leave no server behind when start-up fails
             raise

@@ -95,10 +95,23 @@ def test_rasa_end_to_end_stories(stack):
 # ---- the public evaluation set through POST /api/chat -------------------------------------------------------
 
 
+# Words of a dossier's status: a code given without the phone digits must not bring any of them.
+STATUS_WORDS = ["dang xu ly", "dang giai quyet", "co ket qua", "da tra ket qua", "qua han", "khong tim thay"]
+
+
+def code_only(case: dict) -> bool:
+    """A dossier question with the code and no phone digits (the text holds no 4-digit group besides the code)."""
+    return "dossier" in case and not re.search(r"(?<![\d-])\d{4}(?![\d-])", case["text"].replace("{code}", ""))
+
+
 @pytest.mark.skipif(not SHARED_EVAL.exists(), reason="../shared/eval/dev_chat.yml not present")
 def test_dev_chat_evaluation_set(stack):
+    """The public evaluation set. Its four code-only dossier cases (d-hs-1 … 4) expect the status, or "not found",
+    from the code alone; since finding M1 (issue 11) every code gets the same answer until the phone digits are
+    given, so for those cases the test checks that instead: the digits are asked for and nothing is disclosed."""
     cases = yaml.safe_load(SHARED_EVAL.read_text(encoding="utf-8"))["cases"]
     failures = []
+    policy = 0
     for case in cases:
         text = case["text"]
         if "dossier" in case:
@@ -106,12 +119,17 @@ def test_dev_chat_evaluation_set(stack):
             text = text.replace("{code}", d.code)
         body = stack.chat(new_sender(), text)
         got = norm(reply_text(body))
-        ok = all(any(norm(alt) in got for alt in group) for group in case.get("expect", []))
-        ok = ok and not any(norm(r) in got for r in case.get("reject", []))
+        if code_only(case):
+            policy += 1
+            ok = "4 so cuoi" in got and not any(word in got for word in STATUS_WORDS)
+        else:
+            ok = all(any(norm(alt) in got for alt in group) for group in case.get("expect", []))
+            ok = ok and not any(norm(r) in got for r in case.get("reject", []))
         if not ok:
             failures.append(f"{case['id']}: {text!r} → {reply_text(body)[:300]!r}")
     score = 1 - len(failures) / len(cases)
-    print(f"\ndev_chat: {len(cases) - len(failures)}/{len(cases)} = {score:.1%}")
+    passed = len(cases) - len(failures)
+    print(f"\ndev_chat: {passed}/{len(cases)} = {score:.1%} ({policy} code-only cases checked for non-disclosure)")
     for f in failures:
         print("  FAIL", f)
     assert score >= 0.95, "\n".join(failures)
@@ -175,9 +193,8 @@ def test_dossier_lookup_multi_turn(stack):
     s = new_sender()
     ask = norm(reply_text(stack.chat(s, "tôi muốn tra cứu hồ sơ")))
     assert "ma ho so" in ask
-    status = norm(reply_text(stack.chat(s, d.code)))
-    assert "dang xu ly" in status or "dang giai quyet" in status
-    assert "4 so cuoi" in status
+    asked = norm(reply_text(stack.chat(s, d.code)))
+    assert "4 so cuoi" in asked and "dang xu ly" not in asked  # the code alone discloses nothing
     full = norm(reply_text(stack.chat(s, d.phone_last4)))
     assert "hen tra" in full or "ngay hen" in full
 

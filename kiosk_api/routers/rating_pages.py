@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from procedures_kb.workdays import WorkingCalendar
 
 from ..db import session_now
-from ..deps import CalendarDep, CatalogueDep, SessionDep, SettingsDep, TodayDep, client_address
+from ..deps import CalendarDep, CatalogueDep, SessionDep, SettingsDep, TodayDep, client_identity
 from ..domain import ballot as wording
 from ..domain.dates import format_date
 from ..domain.rating_token import TokenExpired, TokenInvalid
@@ -229,7 +229,7 @@ def counter_submit(
             status=422,
         )
     # An anonymous ballot: a budget per phone (a replay of a stored ballot, a double tap, is always answered).
-    budget = rating_service.counter_budget_key(request.app.state.secret, client_address(request))
+    budget = rating_service.counter_budget_key(request.app.state.secret, client_identity(request))
     replay = rating_service.by_key(session, key) is not None
     now = session_now(session)
     if not replay:

@@ -1,0 +1,1 @@
+"""Abuse tests: each finding of the security probe replayed against the service."""
