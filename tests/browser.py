@@ -68,7 +68,8 @@ class LiveServer:
             port=self.port,
             log_level="warning",
             lifespan="on",
-            **uvicorn_options(app.state.settings),  # as `kiosk serve` runs it (trusted proxies, access log)
+            # As `kiosk serve` runs the kiosk API (trusted proxies, access log); other apps (the fake Zalo) as they are.
+            **(uvicorn_options(app.state.settings) if hasattr(app.state, "settings") else {}),
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
