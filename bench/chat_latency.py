@@ -2,8 +2,8 @@
 
 Starts the whole assistant (kiosk_api, Rasa action server, Rasa server) on loopback, then measures p50/p95
 latency at 1 conversation and at 20 concurrent conversations, the peak resident memory of each process, and
-(unless --no-train) the wall time of a full `rasa train` from scratch. Targets on a 2-core machine: p95 under
-300 ms at 1 conversation and under 1 s at 20.
+(unless --no-train) the wall time of a full `rasa train` from scratch on 2 cores (target under 6 minutes) on the
+full catalogue. Targets on a 2-core machine: p95 under 300 ms at 1 conversation and under 1 s at 20.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
 from bot_stack import BOT, RASA, BotStack  # noqa: E402
 from search_eval import own_questions  # noqa: E402
@@ -57,13 +58,37 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+TRAIN_CORES = 2
+
+
+def two_cores() -> None:
+    """Run the child on two cores, the commune PC's budget for training next to the running services."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[:TRAIN_CORES]))
+
+
 def train_time() -> float:
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         subprocess.run(
-            [str(RASA), "train", "--force", "--quiet", "--out", tmp], cwd=BOT, check=True, capture_output=True
+            [str(RASA), "train", "--force", "--quiet", "--out", tmp],
+            cwd=BOT,
+            check=True,
+            capture_output=True,
+            preexec_fn=two_cores,
         )
         return time.perf_counter() - t
+
+
+def catalogue_line() -> str:
+    from procedures_kb import load_catalogue
+
+    catalogue = load_catalogue()
+    generated = (BOT / "data" / "nlu" / "generated.yml").read_text(encoding="utf-8")
+    return (
+        f"catalogue: {len(catalogue)} procedures; generated NLU data: {generated.count(chr(10) + '      - ')} lines "
+        "of examples, synonyms and lookups"
+    )
 
 
 def main() -> None:
@@ -71,6 +96,7 @@ def main() -> None:
     parser.add_argument("--no-train", action="store_true", help="skip timing a full training run")
     args = parser.parse_args()
     questions = [q.question for q in own_questions()]
+    print(catalogue_line())
     stack = BotStack().start()
     try:
         for q in questions[:5]:  # warm-up
@@ -98,7 +124,7 @@ def main() -> None:
     finally:
         stack.stop()
     if not args.no_train:
-        print(f"training time (rasa train --force, NLU + dialogue): {train_time():.0f} s")
+        print(f"training time (rasa train --force, NLU + dialogue, {TRAIN_CORES} cores): {train_time():.0f} s")
 
 
 if __name__ == "__main__":

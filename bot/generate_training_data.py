@@ -533,10 +533,12 @@ def question_examples(
     out: dict[str, list[str]] = {}
     for intent, templates in TEMPLATES.items():
         rng = random.Random(f"{seed}:{intent}")
-        names = {p.code: phrases(p) for p in procedures}
+        # A procedure known only by a long portal name (imported, no aliases) gets no examples: citizens never type
+        # such names, and kiosk_api's search still finds it from the message's words.
+        names = {p.code: ph for p in procedures if (ph := phrases(p))}
         for code in names:
             rng.shuffle(names[code])
-        order = sorted(procedures, key=lambda p: (-p.popularity, p.code))
+        order = sorted((p for p in procedures if p.code in names), key=lambda p: (-p.popularity, p.code))
         seen: set[str] = set()
         examples: list[str] = []
         turn = 0

@@ -14,11 +14,12 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from procedures_kb.catalogue import Catalogue, load_catalogue
+from procedures_kb.catalogue import Catalogue
 from procedures_kb.workdays import WorkingCalendar
 
 from . import errors
 from .access_log import AccessLogMiddleware
+from .catalogue_config import catalogue_for
 from .clock import Clock
 from .db import make_engine, make_sessionmaker
 from .routers import (
@@ -71,7 +72,7 @@ def create_app(
     (default: the machine's, or KIOSK_CLOCK_START) and the working-day `calendar` (default: the law's, with the
     packaged and KIOSK_CALENDAR_FILE overrides; a bad override file stops the start with its problems)."""
     settings = settings or Settings()
-    catalogue = catalogue if catalogue is not None else load_catalogue(province=settings.province)
+    catalogue = catalogue if catalogue is not None else catalogue_for(settings)
     clock = clock or settings.make_clock()
     calendar = calendar or load_calendar(settings)
     engine = make_engine(settings.resolved_database_url)

@@ -82,6 +82,11 @@ Environment variables (all optional):
 - ``KIOSK_CALENDAR_FILE``: a YAML file of days off and weekend days worked in exchange for the years a decision
   changed (same format as the packaged ``procedures_kb/data/calendar.yaml``, which is always read first; check it
   with ``kiosk calendar validate``). Default: none.
+- ``KIOSK_DESK_NAME``: what the commune's one-stop desk is called on its door, used where the catalogue tells a
+  citizen where to go. Default: ``Trung tâm Phục vụ hành chính công`` (since Nghị định 118/2025/NĐ-CP; some
+  provinces say "Bộ phận Tiếp nhận và Trả kết quả").
+- ``KIOSK_OFFERED_PROCEDURES``: a file listing the procedures this commune's desk handles (one national code per
+  line, ``#`` comments); the others are answered "not done here" with who does them. Default: all.
 - ``KIOSK_TRUSTED_PROXIES``: comma-separated addresses or networks of reverse proxies in front of the server whose
   ``X-Forwarded-For`` / ``X-Forwarded-Proto`` headers are believed. Default: none (the peer address is the client;
   loopback is not trusted as a proxy, so a process on the server PC cannot pretend to be many clients).
@@ -224,6 +229,10 @@ class Settings(BaseSettings):
     report_rules: Path | None = None
     """KIOSK_REPORT_RULES: YAML file of Biểu 5a scoring rules; default kiosk_api/report_rules/default.yaml."""
 
+    desk_name: str = Field(default="Trung tâm Phục vụ hành chính công", min_length=3, max_length=120)
+    """KIOSK_DESK_NAME: the one-stop desk's name on its door (catalogue texts say where to go with it)."""
+    offered_procedures: Path | None = None
+    """KIOSK_OFFERED_PROCEDURES: file of the national codes this desk handles; default all."""
     trusted_proxies: str = ""
     """KIOSK_TRUSTED_PROXIES: comma-separated proxies whose X-Forwarded-For is believed (default none)."""
     lookup_code_max_failures: int = Field(default=5, ge=1)
@@ -247,7 +256,7 @@ class Settings(BaseSettings):
     clock_start: datetime | None = None
     """KIOSK_CLOCK_START: the moment the server's clock starts at (demonstrations and end-to-end tests)."""
 
-    @field_validator("report_rules", "calendar_file", "clock_start", mode="before")
+    @field_validator("report_rules", "calendar_file", "clock_start", "offered_procedures", mode="before")
     @classmethod
     def _empty_rules_is_default(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v

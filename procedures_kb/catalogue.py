@@ -12,14 +12,36 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from .fees import FeeQuote, compute_fee
-from .schema import ChannelKind, FeeRule, Procedure
+from .fields import FIELDS_FILE, load_fields
+from .quality import garbled
+from .schema import CasesFee, ChannelKind, FeeRule, Procedure, ProvinceFee
 from .text import fold
 
 DATA_DIR = Path(__file__).parent / "data"
-PROCEDURES_DIR = DATA_DIR / "procedures"
+PROCEDURES_DIR = DATA_DIR / "procedures"  # curated and referral entries, written by the team
+IMPORTED_DIR = DATA_DIR / "imported"  # facts parsed from the national portal (`kiosk catalogue import`)
 PROVINCES_DIR = DATA_DIR / "provinces"
 
 _FEE_ADAPTER: TypeAdapter[FeeRule] = TypeAdapter(FeeRule)
+# Where the catalogue says "{desk}", the commune's one-stop desk is meant; its name differs between provinces.
+DESK = "{desk}"
+DEFAULT_DESK_NAME = "Trung tâm Phục vụ hành chính công"
+
+
+def with_desk(procedure: Procedure, desk_name: str) -> Procedure:
+    """The procedure with "{desk}" replaced by the desk's name in every text a citizen reads."""
+    raw = procedure.model_dump(mode="json")
+
+    def walk(value):
+        if isinstance(value, str):
+            return value.replace(DESK, desk_name)
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        return value
+
+    return Procedure.model_validate(walk(raw)) if DESK in procedure.model_dump_json() else procedure
 
 
 @dataclass(frozen=True)
@@ -37,6 +59,14 @@ class CatalogueError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class ProvinceFees(dict):
+    """A province's fee overrides (key → rule) and whether the province file was verified."""
+
+    def __init__(self, fees: Mapping[str, FeeRule], *, verified: bool) -> None:
+        super().__init__(fees)
+        self.verified = verified
+
+
 @dataclass(frozen=True)
 class Province:
     id: str
@@ -51,6 +81,16 @@ class Catalogue:
     procedures: list[Procedure]
     province: Province | None = None
     fingerprint: str = ""
+    # National codes the commune's desk handles (its province's list); None: every procedure.
+    offered: frozenset[str] | None = None
+
+    def offers(self, procedure: Procedure) -> bool:
+        return self.offered is None or procedure.national_code in self.offered
+
+    @property
+    def offered_procedures(self) -> list[Procedure]:
+        """The procedures this commune's desk handles (all when its province publishes no list)."""
+        return [p for p in self.procedures if self.offers(p)]
 
     def __post_init__(self) -> None:
         self._by_code = {p.code: p for p in self.procedures}
@@ -75,7 +115,11 @@ class Catalogue:
 
     @property
     def province_fees(self) -> Mapping[str, FeeRule]:
-        return self.province.fees if self.province else {}
+        """The province's fee overrides; `.verified` says whether its amounts were checked (shown with a caveat
+        otherwise)."""
+        if self.province is None:
+            return ProvinceFees({}, verified=True)
+        return ProvinceFees(self.province.fees, verified=self.province.verified)
 
     def fee(
         self,
@@ -121,8 +165,7 @@ def _format_validation_error(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def parse_procedures(entries: Iterable[tuple[str, object]]) -> tuple[list[Procedure], list[Problem]]:
-    """Validate raw entries (where, data) into procedures, collecting every problem."""
+def _validate_entries(entries: Iterable[tuple[str, object]]) -> tuple[list[Procedure], list[Problem]]:
     procedures: list[Procedure] = []
     problems: list[Problem] = []
     for where, raw in entries:
@@ -133,6 +176,12 @@ def parse_procedures(entries: Iterable[tuple[str, object]]) -> tuple[list[Proced
             procedures.append(Procedure.model_validate(raw))
         except ValidationError as exc:
             problems.append(Problem(label, _format_validation_error(exc)))
+    return procedures, problems
+
+
+def parse_procedures(entries: Iterable[tuple[str, object]]) -> tuple[list[Procedure], list[Problem]]:
+    """Validate raw entries (where, data) into procedures, collecting every problem."""
+    procedures, problems = _validate_entries(entries)
     problems.extend(cross_check(procedures))
     return procedures, problems
 
@@ -154,21 +203,14 @@ def cross_check(procedures: list[Procedure]) -> list[Problem]:
                 continue
             own.add(key)
             if key in owner and owner[key] != p.code:
-                problems.append(
-                    Problem(p.code, f"alias {label!r} also points at {owner[key]}")
-                )
+                problems.append(Problem(p.code, f"alias {label!r} also points at {owner[key]}"))
             owner.setdefault(key, p.code)
     return problems
 
 
-def load_procedures(directory: Path = PROCEDURES_DIR) -> tuple[list[Procedure], list[Problem], str]:
-    problems: list[Problem] = []
+def _read_entries(directory: Path, problems: list[Problem], digest) -> list[tuple[str, object]]:
     entries: list[tuple[str, object]] = []
-    digest = hashlib.sha256()
-    files = _yaml_files(directory)
-    if not files:
-        problems.append(Problem(str(directory), "no catalogue files (*.yaml)"))
-    for path in files:
+    for path in _yaml_files(directory):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
         data = _read_yaml(path, problems)
@@ -178,8 +220,43 @@ def load_procedures(directory: Path = PROCEDURES_DIR) -> tuple[list[Procedure], 
             problems.append(Problem(path.name, "a catalogue file must be a YAML list of procedures"))
             continue
         entries.extend((f"{path.name}#{i + 1}", item) for i, item in enumerate(data))
-    procedures, more = parse_procedures(entries)
-    return procedures, problems + more, digest.hexdigest()
+    return entries
+
+
+def load_procedures(
+    directory: Path = PROCEDURES_DIR, imported_dir: Path | None = IMPORTED_DIR, fields_file: Path = FIELDS_FILE
+) -> tuple[list[Procedure], list[Problem], str]:
+    """The curated entries of `directory` and the imported ones of `imported_dir`. A procedure curated by the team
+    replaces its imported entry (same national code); imported entries must hold facts only, readable ones; every
+    procedure's field is one of the catalogue's fields (`fields_file`)."""
+    problems: list[Problem] = []
+    digest = hashlib.sha256()
+    entries = _read_entries(directory, problems, digest)
+    if not entries and not problems:
+        problems.append(Problem(str(directory), "no catalogue files (*.yaml)"))
+    curated, more = _validate_entries(entries)
+    problems += more
+    imported: list[Procedure] = []
+    if imported_dir is not None and imported_dir.is_dir():
+        digest.update(b"\x00imported\x00")
+        raw, more = _validate_entries(_read_entries(imported_dir, problems, digest))
+        problems += more
+        taken = {p.national_code for p in curated}
+        for p in raw:
+            if not p.imported:
+                problems.append(Problem(p.code, f"an entry in {imported_dir.name}/ must have status: imported"))
+            elif p.national_code not in taken:
+                problems.extend(Problem(p.code, message) for message in garbled(p))
+                imported.append(p)
+    procedures = curated + imported
+    problems.extend(cross_check(procedures))
+    fields = load_fields(fields_file)
+    problems.extend(
+        Problem(p.code, f"field {p.field!r} is not a catalogue field (see {fields_file.name})")
+        for p in procedures
+        if p.field not in fields
+    )
+    return procedures, problems, digest.hexdigest()
 
 
 def load_province(province_id: str, directory: Path = PROVINCES_DIR) -> Province:
@@ -212,12 +289,24 @@ def load_province(province_id: str, directory: Path = PROVINCES_DIR) -> Province
     )
 
 
-def validate(directory: Path = PROCEDURES_DIR, provinces_dir: Path = PROVINCES_DIR) -> list[Problem]:
-    """Every problem in the catalogue and province files (empty list = valid)."""
-    procedures, problems, _ = load_procedures(directory)
-    keys_used = {
-        ch.fee.key for p in procedures for ch in p.channels if getattr(ch.fee, "kind", None) == "province"
-    }
+def province_keys(rule: FeeRule) -> list[str]:
+    """The province fee keys a rule refers to, including those inside its cases."""
+    if isinstance(rule, ProvinceFee):
+        return [rule.key]
+    if isinstance(rule, CasesFee):
+        return [key for case in rule.cases for key in province_keys(case.fee)]
+    return []
+
+
+def validate(
+    directory: Path = PROCEDURES_DIR,
+    provinces_dir: Path = PROVINCES_DIR,
+    imported_dir: Path | None = IMPORTED_DIR,
+    fields_file: Path = FIELDS_FILE,
+) -> list[Problem]:
+    """Every problem in the catalogue (curated and imported entries) and province files (empty list = valid)."""
+    procedures, problems, _ = load_procedures(directory, imported_dir, fields_file)
+    keys_used = {key for p in procedures for ch in p.channels for key in province_keys(ch.fee)}
     for path in _yaml_files(provinces_dir):
         try:
             prov = load_province(path.stem, provinces_dir)
@@ -234,10 +323,15 @@ def load_catalogue(
     directory: Path = PROCEDURES_DIR,
     province: str | None = None,
     provinces_dir: Path = PROVINCES_DIR,
+    *,
+    imported_dir: Path | None = IMPORTED_DIR,
+    desk_name: str = DEFAULT_DESK_NAME,
 ) -> Catalogue:
-    """Load and validate the catalogue; raise CatalogueError listing every problem."""
-    procedures, problems, digest = load_procedures(directory)
+    """Load and validate the catalogue (curated, then imported entries), naming the desk `desk_name`; raise
+    CatalogueError listing every problem."""
+    procedures, problems, digest = load_procedures(directory, imported_dir)
     if problems:
         raise CatalogueError(problems)
+    procedures = [with_desk(p, desk_name) for p in procedures]
     prov = load_province(province, provinces_dir) if province else None
     return Catalogue(procedures=procedures, province=prov, fingerprint=digest)

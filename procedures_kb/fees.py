@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .schema import FeeRule, FixedFee, FreeFee, ProvinceFee, TieredPerPageFee
+from .schema import CasesFee, FeeRule, FixedFee, FreeFee, ProvinceFee, TieredPerPageFee, UnknownFee
 from .text import format_vnd
 
 UNIT_LABELS = {
@@ -15,6 +15,7 @@ UNIT_LABELS = {
     "page": "trang",
     "transaction": "giao dịch",
     "registration": "lần đăng ký",
+    "person": "người",
 }
 
 
@@ -35,6 +36,9 @@ class FeeQuote:
         if self.amount is None:
             return "chưa xác định"
         return "Miễn phí" if self.amount == 0 else format_vnd(self.amount)
+
+
+UNKNOWN_FEE = "Chưa có thông tin về lệ phí (ông/bà vui lòng hỏi cán bộ)"
 
 
 class FeeInputError(ValueError):
@@ -65,6 +69,10 @@ def describe_rule(rule: FeeRule, province_fees: Mapping[str, FeeRule] | None = N
             return text
         case ProvinceFee():
             return "Theo mức do Hội đồng nhân dân tỉnh quy định"
+        case CasesFee():
+            return "; ".join(f"{describe_rule(c.fee, province_fees)} ({c.label})" for c in rule.cases)
+        case UnknownFee():
+            return UNKNOWN_FEE
     raise TypeError(rule)  # pragma: no cover
 
 
@@ -87,13 +95,35 @@ def compute_fee(
     quantity: int = 1,
     exempt_reason: str | None = None,
     province_fees: Mapping[str, FeeRule] | None = None,
+    case: int | None = None,
 ) -> FeeQuote:
     """Compute the fee for concrete inputs and explain it in Vietnamese.
 
     pages: pages of the original (per-page rules); copies: copies requested (per-copy and per-page rules);
     quantity: number of cases / documents / transactions for other fixed rules;
-    exempt_reason: when the citizen belongs to an exempt group, the reason to cite.
+    exempt_reason: when the citizen belongs to an exempt group, the reason to cite;
+    case: which case of a fee with several cases (default: the first, the usual one).
     """
+    if isinstance(rule, CasesFee):
+        index = 0 if case is None else case
+        if not 0 <= index < len(rule.cases):
+            raise FeeInputError(f"Không có trường hợp số {index + 1} (có {len(rule.cases)} trường hợp).")
+        chosen = rule.cases[index]
+        quote = compute_fee(
+            chosen.fee,
+            pages=pages,
+            copies=copies,
+            quantity=quantity,
+            exempt_reason=exempt_reason,
+            province_fees=province_fees,
+        )
+        others = "; ".join(
+            f"{describe_rule(c.fee, province_fees)} ({c.label})" for i, c in enumerate(rule.cases) if i != index
+        )
+        lines = [f"Trường hợp {chosen.label}: " + quote.lines[0], *quote.lines[1:]]
+        if others:
+            lines.append(f"Trường hợp khác: {others}.")
+        return FeeQuote(quote.amount, lines, quote.exempt)
     if copies < 1:
         raise FeeInputError("Số bản phải từ 1 trở lên.")
     if quantity < 1:
@@ -122,9 +152,7 @@ def compute_fee(
             if n == 1:
                 lines = [f"{format_vnd(rule.amount)}/{unit}{origin}: tổng {format_vnd(total)}."]
             else:
-                lines = [
-                    f"{format_vnd(rule.amount)}/{unit}{origin} × {n} {unit} = {format_vnd(total)}."
-                ]
+                lines = [f"{format_vnd(rule.amount)}/{unit}{origin} × {n} {unit} = {format_vnd(total)}."]
             return FeeQuote(total, lines)
 
         case TieredPerPageFee():
@@ -143,8 +171,7 @@ def compute_fee(
             lines = [f"Bản chính {pages} trang. " + "; ".join(parts) + "."]
             if rule.cap_per_copy is not None and per_copy > rule.cap_per_copy:
                 lines.append(
-                    f"Mỗi bản tính {format_vnd(per_copy)} nhưng chỉ thu tối đa "
-                    f"{format_vnd(rule.cap_per_copy)}/bản."
+                    f"Mỗi bản tính {format_vnd(per_copy)} nhưng chỉ thu tối đa {format_vnd(rule.cap_per_copy)}/bản."
                 )
                 per_copy = rule.cap_per_copy
             else:
@@ -155,12 +182,15 @@ def compute_fee(
             lines.append(f"Tổng cộng: {format_vnd(total)}.")
             return FeeQuote(total, lines)
 
+        case UnknownFee():
+            return FeeQuote(None, [UNKNOWN_FEE + "."])
+
         case ProvinceFee():
             return FeeQuote(
                 None,
                 [
                     "Mức lệ phí do Hội đồng nhân dân tỉnh quy định; tỉnh đang dùng chưa được cấu hình "
-                    "mức thu. Ông/bà vui lòng hỏi cán bộ tại Bộ phận Một cửa."
+                    "mức thu. Ông/bà vui lòng hỏi cán bộ tại quầy tiếp nhận hồ sơ."
                 ],
             )
     raise TypeError(rule)  # pragma: no cover

@@ -52,6 +52,7 @@ FEE_UNKNOWN = "fee not understood"
 FEE_MISMATCH = "fee amount disagrees with the fee note"
 FEE_IMPLAUSIBLE = "implausible fee amount"
 FEE_UNIT_UNKNOWN = "fee unit not recognised"
+FEE_ONE_CASE = "fee given for one case only"
 TIERS_UNPARSED = "page tiers mentioned but not parsed"
 NO_DOCUMENTS = "no document list"
 NO_LEGAL_BASIS = "no legal basis"
@@ -113,13 +114,12 @@ FEE_UNITS = {
     "lan": "case",
     "co so": "case",
     "lan dang ky": "registration",
+    "nguoi": "person",
     "van ban": "document",
     "di chuc": "document",
     "to khai": "document",
 }
-_PROVINCE_RE = re.compile(
-    r"(hoi dong nhan dan|hdnd)[^.;]{0,80}(quyet dinh|quy dinh)|quyet dinh cua hoi dong nhan dan"
-)
+_PROVINCE_RE = re.compile(r"(hoi dong nhan dan|hdnd)[^.;]{0,80}(quyet dinh|quy dinh)|quyet dinh cua hoi dong nhan dan")
 
 # Quantity cell of the document table: "1 bản chính", "0 bản chính,1 bản sao", "1 bản sao". The cell is glued
 # to the document text, so a quantity preceded by a space or a digit belongs to the text ("nộp 01 bản chính").
@@ -195,9 +195,7 @@ NOTE_IMPORTED = (
     "Imported from the national portal record on {date}; check every field against the portal page "
     "before setting verified: true."
 )
-NOTE_ONLINE = (
-    "The portal does not say whether online submission is end-to-end or partial; drafted as toàn trình."
-)
+NOTE_ONLINE = "The portal does not say whether online submission is end-to-end or partial; drafted as toàn trình."
 NOTE_BOTH_FORMS = (
     "Where the portal lists both an original and a copy, the document is drafted as 'bản chính hoặc bản sao'."
 )
@@ -220,6 +218,8 @@ class ParsedRecord:
     problems: list[str] = field(default_factory=list)
     problem_kinds: list[str] = field(default_factory=list)  # the kind of each problem, for counting
     line: int | None = None  # line number in the JSONL file (1-based)
+    gaps: list[str] = field(default_factory=list)  # what the record does not state (no fee, no time limit…)
+    record: dict[str, Any] | None = None  # the raw record (to decide its scope)
 
     @property
     def clean(self) -> bool:
@@ -319,16 +319,23 @@ def _matching_paren(text: str, start: int) -> int:
 
 
 class _Collector:
-    """Problems and editor notes gathered while parsing one record."""
+    """Problems (what could not be read), gaps (what the record does not state) and editor notes gathered while
+    parsing one record."""
 
     def __init__(self) -> None:
         self.problems: list[str] = []
         self.kinds: list[str] = []
+        self.gaps: list[str] = []
         self.notes: list[str] = []
 
     def problem(self, kind: str, detail: str = "") -> None:
         self.problems.append(f"{kind}: {detail}" if detail else kind)
         self.kinds.append(kind)
+
+    def gap(self, kind: str, detail: str = "") -> None:
+        text = f"{kind}: {detail}" if detail else kind
+        if text not in self.gaps:
+            self.gaps.append(text)
 
     def note(self, text: str) -> None:
         if text not in self.notes:
@@ -338,8 +345,12 @@ class _Collector:
 # ---- channels, time limits and fees -----------------------------------------------------------------------
 
 
+UNKNOWN_TIME_LIMIT = {"unit": TimeUnit.UNKNOWN.value}
+
+
 def _parse_time(row: str, label: str, col: _Collector) -> tuple[dict | None, str]:
-    """Parse the time cell at the start of a row; return (time_limit or None, rest of the row)."""
+    """Parse the time cell at the start of a row; return (time_limit or None, rest of the row). A record that
+    states no time limit gives the `unknown` limit (a gap, not a problem)."""
     m = _TIME_RE.match(row)
     if m is None:
         col.problem(TIME_UNKNOWN, f"{label}: {row[:60]!r}")
@@ -348,11 +359,11 @@ def _parse_time(row: str, label: str, col: _Collector) -> tuple[dict | None, str
         return None, row[fee.start() :] if fee else ""
     rest = row[m.end() :]
     if m.group("none"):
-        col.problem(NO_TIME, label)
-        return None, rest
+        col.gap(NO_TIME, label)
+        return dict(UNKNOWN_TIME_LIMIT), rest
     if m.group("notset"):
-        col.problem(TIME_NOT_SET, label)
-        return None, rest
+        col.gap(TIME_NOT_SET, label)
+        return dict(UNKNOWN_TIME_LIMIT), rest
     value = int(m.group("num"))
     unit_word = m.group("unit")
     if unit_word is None:
@@ -360,9 +371,14 @@ def _parse_time(row: str, label: str, col: _Collector) -> tuple[dict | None, str
             # "120 VNĐ": a bare time glued to an amount; where one ends is unknowable.
             col.problem(TIME_FEE_JOINED, f"{label}: {row[:40]!r}")
             return None, ""
-        col.problem(TIME_NO_UNIT, f"{label}: {value} (assumed working days)")
-        col.note(f"{label}: the portal gives the time limit as a bare {value}; drafted as working days.")
-        return {"unit": TimeUnit.WORKING_DAYS.value, "value": value}, rest
+        # A bare number: the unit is taken from the row's description when it says so ("… 3 ngày làm việc").
+        folded = fold(rest)
+        if re.search(rf"(?<!\d)0?{value} ngay lam viec", folded):
+            return {"unit": TimeUnit.WORKING_DAYS.value, "value": value}, rest
+        if re.search(rf"(?<!\d)0?{value} ngay(?! lam)", folded):
+            return {"unit": TimeUnit.DAYS.value, "value": value}, rest
+        col.problem(TIME_NO_UNIT, f"{label}: a bare {value}, left unknown")
+        return dict(UNKNOWN_TIME_LIMIT), rest
     unit = TIME_UNITS.get(unit_word)
     if unit is None or value < 1:
         col.problem(TIME_UNKNOWN, f"{label}: {value} {unit_word}")
@@ -385,8 +401,11 @@ def _split_fee_cell(rest: str) -> tuple[re.Match | None, str, str]:
 
 
 def _fee_unit(text: str) -> str | None:
-    """'trang' → page; 'người/lần đăng ký' → registration (the most specific known segment, last first)."""
+    """'trang' → page; 'lần đăng ký' → registration (the most specific known segment, last first); a charge per
+    person ('người/lần đăng ký') is counted per person."""
     segments = [re.sub(r"\s+", " ", fold(seg)).strip(" ./;:,") for seg in text.split("/")]
+    if "nguoi" in segments:
+        return "person"
     for seg in reversed([s for s in segments if s]):
         words = seg.split(" ")
         for n in (3, 2, 1):
@@ -437,13 +456,13 @@ def _parse_fee(rest: str, label: str, province_key: str, col: _Collector) -> tup
     m, note, desc = _split_fee_cell(rest)
     if m is None:
         if not rest.strip():
-            col.problem(NO_FEE, label)
-        else:
-            col.problem(FEE_UNKNOWN, f"{label}: {rest[:60]!r}")
+            col.gap(NO_FEE, label)
+            return {"kind": "unknown"}, False
+        col.problem(FEE_UNKNOWN, f"{label}: {rest[:60]!r}")
         return None, False
     if m.group("none"):
-        col.problem(NO_FEE, label)
-        return None, False
+        col.gap(NO_FEE, label)
+        return {"kind": "unknown"}, False
     if m.group("currency") == "USD":
         return None, True
 
@@ -498,12 +517,8 @@ def _parse_fee(rest: str, label: str, province_key: str, col: _Collector) -> tup
         col.note(f"{label}: the portal gives no unit for the {amount:,} đồng fee; drafted per case.")
     fixed = _drop_none({"kind": "fixed", "amount": amount, "per": per or "case"})
     if province:
-        col.note(
-            f"{label}: the note leaves the amount to the province (HĐND); {amount:,} đồng is the default."
-        )
-        return _drop_none(
-            {"kind": "province", "key": province_key, "default": fixed, "note": fee_note}
-        ), False
+        col.note(f"{label}: the note leaves the amount to the province (HĐND); {amount:,} đồng is the default.")
+        return _drop_none({"kind": "province", "key": province_key, "default": fixed, "note": fee_note}), False
     if fee_note:
         fixed["note"] = fee_note
     return fixed, False
@@ -525,6 +540,93 @@ def _province_key(field_name: str, code: str) -> str:
     return f"{field_slug}.{code_slug}"
 
 
+# Case labels for rows of one channel, from words in the row (folded) → the label we show (our own wording).
+CASE_WORDS: tuple[tuple[str, str], ...] = (
+    ("theo danh sach", "đăng ký theo danh sách"),
+    ("ho gia dinh", "cá nhân, hộ gia đình"),
+    ("ca nhan", "cá nhân, hộ gia đình"),
+    ("to chuc", "tổ chức"),
+    ("cap lai", "cấp lại"),
+    ("cap doi", "cấp đổi"),
+    ("lan dau", "lần đầu"),
+    ("thanh pho truc thuoc trung uong", "thành phố trực thuộc trung ương"),
+    ("khu vuc i", "khu vực I"),
+    ("khu vuc ii", "khu vực II"),
+    ("khu vuc iii", "khu vực III"),
+    ("nong thon", "nông thôn"),
+    ("do thi", "đô thị"),
+    ("xac minh", "cần xác minh"),
+)
+
+
+# Case labels that never cover every applicant: a channel whose single row is one of these lacks the others.
+PARTIAL_CASES = frozenset({"đăng ký theo danh sách"})
+OTHER_CASES = "các trường hợp khác"
+
+
+def _case_label(row: str, used: set[str], n: int) -> str:
+    f = fold(row)
+    for word, label in CASE_WORDS:
+        if word in f and label not in used:
+            return label
+    return f"trường hợp {n}"
+
+
+def _merge_rows(kind: ChannelKind, rows: list[tuple[dict | None, dict | None, str]], col: _Collector) -> dict:
+    """One channel from its table rows: the same values once; different fees become cases (labelled from the
+    rows' words), different time limits a range (the longest case as the maximum)."""
+    distinct: list[tuple[dict | None, dict | None, str]] = []
+    for row in rows:
+        if all((row[0], row[1]) != (d[0], d[1]) for d in distinct):
+            distinct.append(row)
+    if len(distinct) == 1:
+        time_limit, fee, text = distinct[0]
+        label = _case_label(text, set(), 1)
+        if fee is not None and label in PARTIAL_CASES:
+            # The crawl kept one row of several: a fee for one case only must not read as the fee for everyone.
+            col.gap(FEE_ONE_CASE, f"{kind.label}: {label}; the fee of the other cases is not in the record")
+            others = {"label": OTHER_CASES, "fee": {"kind": "unknown"}}
+            fee = {"kind": "cases", "cases": [{"label": label, "fee": fee}, others]}
+        return {"kind": kind.value, "time_limit": time_limit, "fee": fee}
+    used: set[str] = set()
+    labels = []
+    for n, (_, _, text) in enumerate(distinct, 1):
+        label = _case_label(text, used, n)
+        used.add(label)
+        labels.append(label)
+    fees = [fee for _, fee, _ in distinct]
+    if any(f is None for f in fees):
+        col.problem(DUPLICATE_CHANNEL, f"{kind.label}: a row's fee could not be read")
+        return {"kind": kind.value, "time_limit": distinct[0][0], "fee": None}
+    unique_fees = {json.dumps(f, sort_keys=True) for f in fees}
+    if len(unique_fees) == 1:
+        fee: dict | None = fees[0]
+    elif any(f.get("kind") == "cases" for f in fees):  # type: ignore[union-attr]
+        col.problem(DUPLICATE_CHANNEL, f"{kind.label}: nested cases")
+        fee = None
+    else:
+        fee = {"kind": "cases", "cases": [{"label": lbl, "fee": f} for lbl, f in zip(labels, fees, strict=True)]}
+        col.note(f"{kind.label}: {len(fees)} fee rows, kept as cases ({', '.join(labels)}).")
+    times = [t for t, _, _ in distinct]
+    known = [t for t in times if t and t.get("unit") not in (None, TimeUnit.UNKNOWN.value)]
+    time_limit = times[0]
+    if len({json.dumps(t, sort_keys=True) for t in known}) > 1:
+        units = {t["unit"] for t in known}
+        if len(units) == 1 and all("value" in t for t in known):
+            shortest = min(known, key=lambda t: t["value"])
+            longest = max(known, key=lambda t: t["value"])
+            longest_label = labels[times.index(longest)]
+            time_limit = {
+                **shortest,
+                "max_value": longest["value"],
+                "max_unit": longest["unit"],
+                "max_condition": longest_label,
+            }
+        else:
+            col.problem(DUPLICATE_CHANNEL, f"{kind.label}: time limits in different units")
+    return {"kind": kind.value, "time_limit": time_limit, "fee": fee}
+
+
 def _parse_channels(text: str, code: str, field_name: str, col: _Collector) -> list[dict]:
     text = _clean(text)
     if text.startswith(TABLE_HEADER):
@@ -534,9 +636,7 @@ def _parse_channels(text: str, code: str, field_name: str, col: _Collector) -> l
         col.problem(NO_CHANNELS)
         return []
     province_key = _province_key(field_name, code)
-    channels: list[dict] = []
-    seen: dict[str, dict] = {}
-    conflicting: set[str] = set()
+    rows: dict[ChannelKind, list[tuple[dict | None, dict | None, str]]] = {}
     online_assumed = False
     for i, m in enumerate(starts):
         word = m.group(1)
@@ -562,18 +662,10 @@ def _parse_channels(text: str, code: str, field_name: str, col: _Collector) -> l
                 online_assumed = True
             else:
                 kind = detected
-        channel = {"kind": kind.value, "time_limit": time_limit, "fee": fee}
-        if kind.value in seen:
-            if seen[kind.value] != channel and kind.value not in conflicting:
-                conflicting.add(kind.value)
-                col.problem(DUPLICATE_CHANNEL, kind.label)
-            continue
-        seen[kind.value] = channel
-        channels.append(channel)
+        rows.setdefault(kind, []).append((time_limit, fee, row))
+    channels = [_merge_rows(kind, kind_rows, col) for kind, kind_rows in rows.items()]
     if any((c["fee"] or {}).get("kind") == "province" for c in channels):
-        col.note(
-            f"Province fee key '{province_key}' is derived from the code; rename it to the catalogue's style."
-        )
+        col.note(f"Province fee key '{province_key}' is derived from the code; rename it to the catalogue's style.")
     if online_assumed:
         col.note(NOTE_ONLINE)
     if not channels:
@@ -831,12 +923,37 @@ def _parse_conditions(text: str) -> list[str]:
 # ---- records ----------------------------------------------------------------------------------------------
 
 
+# When a record names no agency, who does it is read from its steps (folded text → the agency's usual name).
+AGENCY_CUES: tuple[tuple[str, str], ...] = (
+    ("cong an cap xa", "Công an cấp xã"),
+    ("cong an xa", "Công an cấp xã"),
+    ("bao hiem xa hoi", "Cơ quan Bảo hiểm xã hội"),
+    ("chu tich uy ban nhan dan cap xa", "Chủ tịch Ủy ban nhân dân cấp xã"),
+    ("chu tich ubnd cap xa", "Chủ tịch Ủy ban nhân dân cấp xã"),
+    ("uy ban nhan dan cap xa", "Ủy ban nhân dân cấp xã"),
+    ("ubnd cap xa", "Ủy ban nhân dân cấp xã"),
+    ("uy ban nhan dan xa", "Ủy ban nhân dân cấp xã"),
+    ("ubnd xa", "Ủy ban nhân dân cấp xã"),
+    ("co quan dang ky kinh doanh cap xa", "Cơ quan đăng ký kinh doanh cấp xã"),
+    ("trung tam phuc vu hanh chinh cong cap xa", "Ủy ban nhân dân cấp xã"),
+)
+
+
 def _agency(rec: dict) -> str | None:
     for key in ("co_quan_co_tham_quyen", "co_quan_thuc_hien"):
         value = _one_line(_clean(rec.get(key)))
         if not _missing(value):
             return value.rstrip(" .")
     return None
+
+
+def _inferred_agency(rec: dict) -> str | None:
+    """The agency the steps name, when the record's agency fields are empty."""
+    text = fold(
+        " ".join(_clean(rec.get(k)) for k in ("trinh_tu_thuc_hien", "dia_chi_tiep_nhan", "cach_thuc_thuc_hien"))
+    )
+    hits = [(text.find(cue), name) for cue, name in AGENCY_CUES if cue in text]
+    return min(hits)[1] if hits else None
 
 
 def _name(raw: str) -> str:
@@ -879,6 +996,10 @@ def _parse(rec: dict, code: str | None, name: str | None, today: date) -> Parsed
     if len(field_name) < 3:
         col.problem(NO_FIELD)
     agency = _agency(rec)
+    if agency is None:
+        agency = _inferred_agency(rec)
+        if agency is not None:
+            col.gap(NO_AGENCY, f"read from the steps: {agency}")
     if agency is None:
         col.problem(NO_AGENCY)
     elif not re.search(r"\b(xã|phường)\b", agency, re.IGNORECASE):
@@ -931,7 +1052,9 @@ def _parse(rec: dict, code: str | None, name: str | None, today: date) -> Parsed
             where = ".".join(str(x) for x in first["loc"])
             col.problem(INVALID_DRAFT, f"{where}: {first['msg']}")
             draft["unverified_notes"].append(f"Import problem: {col.problems[-1]}")
-    return ParsedRecord(code=code, name=name, draft=draft, problems=col.problems, problem_kinds=col.kinds)
+    return ParsedRecord(
+        code=code, name=name, draft=draft, problems=col.problems, problem_kinds=col.kinds, gaps=col.gaps
+    )
 
 
 # ---- files ------------------------------------------------------------------------------------------------
@@ -948,9 +1071,7 @@ def import_file(path: Path, *, today: date | None = None) -> ImportReport:
             try:
                 obj = json.loads(raw.decode("utf-8"))
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                why = (
-                    f"{exc.msg}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else "not UTF-8"
-                )
+                why = f"{exc.msg}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else "not UTF-8"
                 pr = ParsedRecord(code=None, name=None, draft=None, line=lineno)
                 pr.problems.append(f"{BAD_JSON}: line {lineno}: {why}")
                 pr.problem_kinds.append(BAD_JSON)
@@ -958,6 +1079,7 @@ def import_file(path: Path, *, today: date | None = None) -> ImportReport:
                 continue
             pr = parse_record(obj, today=today)
             pr.line = lineno
+            pr.record = obj if isinstance(obj, dict) else None
             records.append(pr)
     return ImportReport(records=records, source=path)
 

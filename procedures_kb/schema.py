@@ -45,6 +45,7 @@ class TimeUnit(StrEnum):
     DAYS = "days"
     HOURS = "hours"
     SAME_DAY = "same_day"  # "ngay trong ngày"
+    UNKNOWN = "unknown"  # the record states none (imported entries): the citizen is told to ask
 
 
 class TimeLimit(Strict):
@@ -64,9 +65,9 @@ class TimeLimit(Strict):
 
     @model_validator(mode="after")
     def _check(self) -> TimeLimit:
-        if self.unit is TimeUnit.SAME_DAY:
+        if self.unit in (TimeUnit.SAME_DAY, TimeUnit.UNKNOWN):
             if self.value is not None:
-                raise ValueError("same_day time limit takes no value")
+                raise ValueError(f"a {self.unit.value} time limit takes no value")
         elif self.value is None:
             raise ValueError(f"time limit in {self.unit.value} needs a value")
         if (self.max_value is None) != (self.max_unit is None):
@@ -81,11 +82,18 @@ class Exemption(Strict):
 
 # ---- fee rules -------------------------------------------------------------------------------
 
-FeeUnit = Literal["case", "copy", "document", "page", "transaction", "registration"]
+FeeUnit = Literal["case", "copy", "document", "page", "transaction", "registration", "person"]
 
 
 class FreeFee(Strict):
     kind: Literal["free"]
+    note: str | None = None
+
+
+class UnknownFee(Strict):
+    """No fee stated by the record (imported entries): the citizen is told to ask at the desk."""
+
+    kind: Literal["unknown"]
     note: str | None = None
 
 
@@ -137,7 +145,28 @@ class ProvinceFee(Strict):
     note: str | None = None
 
 
-FeeRule = Annotated[FreeFee | FixedFee | TieredPerPageFee | ProvinceFee, Field(discriminator="kind")]
+SimpleFeeRule = Annotated[FreeFee | FixedFee | TieredPerPageFee | ProvinceFee | UnknownFee, Field(discriminator="kind")]
+
+
+class CaseFee(Strict):
+    """One case of a fee that depends on who applies or what is asked ("cá nhân, hộ gia đình", "theo danh sách")."""
+
+    label: str = Field(min_length=3, max_length=120)
+    fee: SimpleFeeRule
+
+
+class CasesFee(Strict):
+    """A channel's fee with several cases (the portal's table gives one row each): the first case is the usual
+    one, used when the citizen does not say which applies."""
+
+    kind: Literal["cases"]
+    cases: list[CaseFee] = Field(min_length=2)
+    note: str | None = None
+
+
+FeeRule = Annotated[
+    FreeFee | FixedFee | TieredPerPageFee | ProvinceFee | UnknownFee | CasesFee, Field(discriminator="kind")
+]
 
 
 class Channel(Strict):
@@ -171,6 +200,21 @@ class Document(Strict):
     condition: str | None = None  # "nếu có", "trường hợp ủy quyền" …
 
 
+class EntryStatus(StrEnum):
+    CURATED = "curated"  # every field written by the team and checked against the record and the law
+    IMPORTED = "imported"  # the facts parsed from the national-portal record, shown with a notice
+    REFERRAL = "referral"  # handled at commune level by another body (BHXH cơ sở): who and where
+
+
+class Referral(Strict):
+    """Who handles a procedure the commune desk does not, and how to reach them."""
+
+    agency: str = Field(min_length=3)  # "Bảo hiểm xã hội cơ sở (khu vực)"
+    where: str = Field(min_length=3)  # "Trụ sở Bảo hiểm xã hội cơ sở hoặc điểm thu …"
+    online: str | None = None  # "Cổng Dịch vụ công quốc gia, ứng dụng VssID"
+    note: str | None = None
+
+
 class Procedure(Strict):
     code: str
     name: str = Field(min_length=5)
@@ -180,8 +224,8 @@ class Procedure(Strict):
     agency: str = Field(min_length=3)  # cơ quan có thẩm quyền
     submit_at: str = Field(min_length=3)  # nơi nộp hồ sơ
     channels: list[Channel] = Field(min_length=1)
-    documents: list[Document] = Field(min_length=1)
-    steps: list[str] = Field(min_length=1)
+    documents: list[Document] = Field(default_factory=list)
+    steps: list[str] = Field(default_factory=list)
     conditions: list[str] = Field(default_factory=list)
     result: str = Field(min_length=3)
     legal_basis: list[str] = Field(min_length=1)
@@ -191,6 +235,9 @@ class Procedure(Strict):
     popularity: int = Field(default=0, ge=0, le=100)  # how often asked at a commune desk; breaks search ties
     verified: bool = True
     unverified_notes: list[str] = Field(default_factory=list)
+    status: EntryStatus = EntryStatus.CURATED
+    imported_on: date | None = None  # the day the portal record was read (imported entries)
+    referral: Referral | None = None  # who handles it (referral entries)
 
     @field_validator("code")
     @classmethod
@@ -212,9 +259,34 @@ class Procedure(Strict):
         kinds = [c.kind for c in self.channels]
         if len(kinds) != len(set(kinds)):
             raise ValueError("a channel kind is listed twice")
-        if not self.verified and not self.unverified_notes:
-            raise ValueError("an unverified procedure must say what could not be verified")
+        if self.status is EntryStatus.CURATED:
+            if not self.documents or not self.steps:
+                raise ValueError("a curated procedure lists its documents and steps")
+            unknown = [c.kind.value for c in self.channels if c.fee.kind == "unknown" or c.time_limit.unit == "unknown"]
+            if unknown and self.verified:
+                raise ValueError(f"a verified procedure knows its fee and time limit ({', '.join(unknown)})")
+            if not self.verified and not self.unverified_notes:
+                raise ValueError("an unverified procedure must say what could not be verified")
+        elif self.status is EntryStatus.IMPORTED:
+            if self.imported_on is None:
+                raise ValueError("an imported procedure says when the portal record was read (imported_on)")
+            if self.verified:
+                raise ValueError("an imported procedure is not verified (verified: false)")
+            if self.steps or self.conditions:
+                raise ValueError(
+                    "an imported procedure holds facts only: no steps or conditions copied from the record"
+                )
+        elif self.referral is None:
+            raise ValueError("a referral entry says who handles it (referral)")
         return self
+
+    @property
+    def curated(self) -> bool:
+        return self.status is EntryStatus.CURATED
+
+    @property
+    def imported(self) -> bool:
+        return self.status is EntryStatus.IMPORTED
 
     @property
     def national_code(self) -> str:

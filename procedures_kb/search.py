@@ -61,6 +61,17 @@ W_DESCRIBED = 0.10
 W_POPULAR = 0.02
 
 
+def _prefer_specific(scored: dict[int, tuple[float, str, bool]], aliases: dict[tuple[int, str], _Alias]) -> None:
+    """When two names appear whole in the question and one contains the other ("đăng ký lại khai sinh" and
+    "khai sinh"), the question is about the longer, more specific one: it ranks first."""
+    whole = [(pi, set(aliases[(pi, text)].tokens)) for pi, (_, text, full) in scored.items() if full]
+    for pi, tokens in whole:
+        for other, other_tokens in whole:
+            if other != pi and other_tokens < tokens and scored[other][0] >= scored[pi][0]:
+                score, text, full = scored[pi]
+                scored[pi] = (scored[other][0] + 0.001, text, full)
+
+
 @dataclass(frozen=True)
 class SearchHit:
     procedure: Procedure
@@ -95,6 +106,17 @@ def _descriptive_text(p: Procedure) -> list[str]:
         *(d.name for d in p.documents),
         *(d.condition or "" for d in p.documents),
         *fee_units,
+    ]
+
+
+# "mất" before an amount of time or money is "it takes" ("mất bao lâu", "mất mấy ngày", "mất bao nhiêu tiền"),
+# not "lost" (mất giấy khai sinh, người đã mất): then it is a question word and is dropped.
+_COST_WORDS = frozenset("bao may bn nhieu khoang tam chung lau ngay tuan thang gio tien phi".split())
+
+
+def _drop_cost_verb(tokens: list[str]) -> list[str]:
+    return [
+        t for i, t in enumerate(tokens) if not (t == "mat" and i + 1 < len(tokens) and tokens[i + 1] in _COST_WORDS)
     ]
 
 
@@ -159,6 +181,7 @@ class SearchIndex:
         self._vocab_set = set(self._vocab)
         self._long_vocab = [t for t in self._vocab if len(t) >= 3]
         self._correction_cache: dict[str, str | None] = {}
+        self._aliases_by_text = {(a.procedure_index, a.text): a for a in self._aliases}
 
     # ---- query normalisation --------------------------------------------------------------
 
@@ -205,7 +228,7 @@ class SearchIndex:
         out: list[str] = []
         for t in toks:
             out.extend(self._correct(t))
-        return _mark_foreign(out)
+        return _mark_foreign(_drop_cost_verb(out))
 
     # ---- scoring ----------------------------------------------------------------------------
 
@@ -248,7 +271,7 @@ class SearchIndex:
             if prev is None or phrase > prev[0]:
                 best[pi] = (phrase, alias.text)
 
-        scored: dict[int, tuple[float, str]] = {}
+        scored: dict[int, tuple[float, str, bool]] = {}
         for pi, (phrase, text) in best.items():
             p = self.procedures[pi]
             # how much of the question's specific words the procedure's names (all of them) explain …
@@ -257,16 +280,11 @@ class SearchIndex:
             described = sum(self._sidf.get(t, 0.0) for t in (q_set - QUESTION_WORDS) & self._secondary[pi])
             described = min(described / (q_weight + 1.0), 1.0)
             score = (
-                W_PHRASE * phrase
-                + W_EXPLAINED * explained
-                + W_DESCRIBED * described
-                + W_POPULAR * (p.popularity / 100)
+                W_PHRASE * phrase + W_EXPLAINED * explained + W_DESCRIBED * described + W_POPULAR * (p.popularity / 100)
             )
-            scored[pi] = (score, text)
-        best = scored
+            scored[pi] = (score, text, phrase >= 0.999)
+        _prefer_specific(scored, self._aliases_by_text)
+        best = {pi: (score, text) for pi, (score, text, _) in scored.items()}
 
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], -self.procedures[kv[0]].popularity))
-        return [
-            SearchHit(self.procedures[pi], round(min(score, 1.0), 4), text)
-            for pi, (score, text) in ranked[:limit]
-        ]
+        return [SearchHit(self.procedures[pi], round(min(score, 1.0), 4), text) for pi, (score, text) in ranked[:limit]]

@@ -17,8 +17,17 @@ UNIT_WORDS = {
 }
 
 
+UNKNOWN_TIME = "Chưa có thông tin về thời hạn giải quyết (ông/bà vui lòng hỏi cán bộ)"
+
+
+class NoTimeLimit(ValueError):
+    """The time limit is not known (an imported entry whose record states none): no date can be computed."""
+
+
 def describe_time_limit(limit: TimeLimit) -> str:
     """E.g. 'Ngay trong ngày; nếu nhận hồ sơ sau 15:00 thì trả trong ngày làm việc tiếp theo'."""
+    if limit.unit is TimeUnit.UNKNOWN:
+        return UNKNOWN_TIME
     if limit.unit is TimeUnit.SAME_DAY:
         text = "Ngay trong ngày"
         if limit.cutoff:
@@ -79,6 +88,8 @@ def plan_appointment(limit: TimeLimit, received_at: datetime, calendar: WorkingC
     the next working day. Working days are counted from the day after the day it counts as received; a same-day
     limit gives that day itself.
     """
+    if limit.unit is TimeUnit.UNKNOWN or (limit.max_unit is TimeUnit.UNKNOWN):
+        raise NoTimeLimit("the procedure's time limit is not known")
     day = received_at.date()
     late = _after_cutoff(limit, received_at)
     day_off = None

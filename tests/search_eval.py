@@ -17,17 +17,29 @@ class Labelled:
     id: str
     question: str
     code: str
+    heldout: bool = False  # kept out of tuning: never used to choose aliases or search weights
 
 
-def own_questions() -> list[Labelled]:
-    data = yaml.safe_load((FIXTURES / "search_questions.yaml").read_text(encoding="utf-8"))
+def question_files() -> list[Path]:
+    """search_questions.yaml and one search_questions_<field>.yaml per catalogue field written later."""
+    return sorted(FIXTURES.glob("search_questions*.yaml"))
+
+
+def own_questions(*, heldout: bool | None = None) -> list[Labelled]:
+    """Our labelled questions from every question file; heldout=True/False selects the held-out part or the
+    rest, None gives all."""
     out = []
-    for i, item in enumerate(data, 1):
-        q = item["q"]
-        if item.get("nfd"):
-            q = unicodedata.normalize("NFD", q)
-        out.append(Labelled(f"own-{i}", q, str(item["code"])))
-    return out
+    for path in question_files():
+        stem = path.stem.removeprefix("search_questions").lstrip("_") or "core"
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        for i, item in enumerate(data, 1):
+            q = item["q"]
+            if item.get("nfd"):
+                q = unicodedata.normalize("NFD", q)
+            out.append(Labelled(f"{stem}-{i}", q, str(item["code"]), bool(item.get("heldout", False))))
+    if heldout is None:
+        return out
+    return [item for item in out if item.heldout == heldout]
 
 
 def dev_chat_questions() -> list[Labelled]:

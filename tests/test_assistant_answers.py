@@ -97,7 +97,8 @@ def test_overview(catalogue):
     assert text.startswith("Thủ tục Đăng ký khai sinh (lĩnh vực Hộ tịch):")
     assert "Thời hạn: ngay trong ngày" in text
     assert "Lệ phí: Miễn phí (không mất tiền)" in text
-    assert "Giấy tờ: 6 loại" in text
+    assert "1. Giấy tờ: Tờ khai đăng ký khai sinh" in text  # names the papers, the conditional ones counted
+    assert "giấy tờ khác tùy trường hợp" in text
 
 
 def test_unverified_procedures_say_so(catalogue):
@@ -110,7 +111,7 @@ def test_every_answer_fits_a_message(catalogue):
         for aspect in Aspect:
             for kw in ({}, {"pages": 10, "copies": 2}, {"pages": 9999, "copies": 999}):
                 reply = answer(procedure, aspect, catalogue.province_fees, **kw)
-                assert reply.text.startswith(f"Thủ tục {procedure.name}"), (procedure.code, aspect)
+                assert reply.text.startswith(f"Thủ tục {answers.title(procedure)}"), (procedure.code, aspect)
                 assert len(reply.text) <= MAX_CHARS, (procedure.code, aspect, len(reply.text))
                 assert 1 <= len(reply.buttons) <= answers.MAX_BUTTONS
 

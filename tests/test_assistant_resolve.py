@@ -24,15 +24,17 @@ from kiosk_api.domain.resolve import (
     wants_officer,
 )
 
-# Measured with the thresholds of kiosk_api.domain.resolve (score ≥ 0.50, lead ≥ 0.03 over the best rival
-# with evidence, evidence ≥ 0.5) on the catalogue of 64 procedures:
-#   own questions (232):       confident 89.7 %, right when confident 99.04 %, unsure 10.3 %, lost 0 %
-#   dev-chat questions (19):   confident 100 %, right when confident 100 %
-#   both (251):                confident 90.4 %, right when confident 99.12 %, unsure 9.6 % (right procedure
-#                              among the candidates in 23 of 24), lost 0 %
+# Measured with the thresholds of kiosk_api.domain.resolve (score ≥ 0.50, lead ≥ 0.05 over the best rival
+# with evidence, evidence ≥ 0.5) on the full catalogue (309 procedures: curated, imported, referral). The lead was
+# chosen on the tuning questions (own questions without the held-out ones, plus dev-chat):
+#   tuning (415):     confident 87.2 %, right when confident 99.2 %, unsure: right procedure among candidates 96 %
+#   held-out (54):    confident 87.0 %, right when confident 95.7 %, unsure: right among candidates 100 %
+# The held-out questions (one per new procedure, `heldout: true`) were never used to choose aliases or thresholds:
+# they are the estimate of how the assistant does on questions nobody has seen, so their gate is lower.
 MIN_CONFIDENT_SHARE = 0.85
 MIN_ACCURACY_WHEN_CONFIDENT = 0.99
 MIN_RIGHT_AMONG_UNSURE = 0.9
+MIN_ACCURACY_WHEN_CONFIDENT_HELDOUT = 0.93
 
 # Messages that name no procedure: never confident (with `current`, they are follow-ups).
 GENERIC = [
@@ -106,9 +108,10 @@ def measure(catalogue, questions: list[Labelled]) -> Measure:
 @pytest.mark.parametrize(
     "name, questions",
     [
-        ("own", own_questions),
+        ("own", lambda: own_questions(heldout=False)),
         ("dev_chat", dev_chat_questions),
-        ("both", lambda: own_questions() + dev_chat_questions()),
+        ("both", lambda: own_questions(heldout=False) + dev_chat_questions()),
+        ("heldout", lambda: own_questions(heldout=True)),
     ],
 )
 def test_calibration_on_labelled_questions(catalogue, name, questions):
@@ -119,7 +122,8 @@ def test_calibration_on_labelled_questions(catalogue, name, questions):
         f"lost={m.lost / m.n:.1%}"
     )
     print(summary)
-    assert m.accuracy >= MIN_ACCURACY_WHEN_CONFIDENT, summary
+    floor = MIN_ACCURACY_WHEN_CONFIDENT_HELDOUT if name == "heldout" else MIN_ACCURACY_WHEN_CONFIDENT
+    assert m.accuracy >= floor, summary
     assert m.confident_share >= MIN_CONFIDENT_SHARE, summary
     if m.unsure:
         assert m.right_among_unsure / m.unsure >= MIN_RIGHT_AMONG_UNSURE, summary
@@ -187,13 +191,19 @@ def test_follow_up_about_a_detail_of_current_stays(catalogue):
     [
         ("còn chứng thực chữ ký thì sao", "2.000884"),
         ("thế còn khai tử?", "1.000656"),
-        ("còn tạm trú thì sao", "1.004194"),
         ("thế còn thường trú?", "1.004222"),
     ],
 )
 def test_naming_another_procedure_switches(catalogue, text, code):
     r = resolve(catalogue, text, current="1.001193")
     assert r.band is Band.CONFIDENT and r.procedure.code == code and not r.from_context
+
+
+def test_naming_a_field_with_several_procedures_leaves_the_context(catalogue):
+    # "tạm trú" alone fits đăng ký, gia hạn and xóa tạm trú: the context is left, đăng ký tạm trú offered first.
+    r = resolve(catalogue, "còn tạm trú thì sao", current="1.001193")
+    assert not r.from_context
+    assert (r.procedure or r.candidates[0]).code == "1.004194"
 
 
 def test_naming_a_closer_procedure_leaves_the_context(catalogue):

@@ -19,7 +19,7 @@ def base_entry() -> dict:
 
 def write_catalogue(tmp_path: Path, entries: list[dict]) -> Path:
     d = tmp_path / "procedures"
-    d.mkdir()
+    d.mkdir(parents=True)
     (d / "test.yaml").write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
     return d
 
@@ -33,13 +33,13 @@ def other(entry: dict, code: str, name: str, aliases: list[str]) -> dict:
 def test_shipped_catalogue_is_valid_and_complete():
     assert validate() == []
     catalogue = load_catalogue()
-    assert len(catalogue) >= 45
+    assert len(catalogue) >= 280
     fields = {p.field for p in catalogue}
     assert fields >= FIELDS_REQUIRED, FIELDS_REQUIRED - fields
     assert all(p.level.startswith("Cấp xã") for p in catalogue)
     assert all(p.source_url.startswith("https://") for p in catalogue)
-    # unverified entries always say what was not verified
-    assert all(p.unverified_notes for p in catalogue if not p.verified)
+    # unverified curated entries always say what was not verified (imported ones carry the portal notice)
+    assert all(p.unverified_notes for p in catalogue if not p.verified and not p.imported)
 
 
 def test_valid_minimal_catalogue(tmp_path, base_entry):
@@ -49,9 +49,13 @@ def test_valid_minimal_catalogue(tmp_path, base_entry):
 
 def test_missing_field_is_reported(tmp_path, base_entry):
     e = copy.deepcopy(base_entry)
-    del e["documents"]
+    del e["agency"]
     problems = validate(write_catalogue(tmp_path, [e]), tmp_path / "none")
-    assert any("documents: missing field" in str(p) for p in problems), problems
+    assert any("agency: missing field" in str(p) for p in problems), problems
+    e = copy.deepcopy(base_entry)
+    del e["documents"]  # an imported entry may have none; a curated one may not
+    problems = validate(write_catalogue(tmp_path / "b", [e]), tmp_path / "none")
+    assert any("lists its documents and steps" in str(p) for p in problems), problems
 
 
 def test_unknown_code_format_is_reported(tmp_path, base_entry):
@@ -101,7 +105,7 @@ def test_province_fee_that_does_not_parse_is_reported(tmp_path, base_entry):
 
 def test_bad_yaml_and_load_errors(tmp_path, base_entry):
     d = tmp_path / "procedures"
-    d.mkdir()
+    d.mkdir(parents=True)
     (d / "bad.yaml").write_text("- code: [unclosed\n", encoding="utf-8")
     assert any("not valid YAML" in str(p) for p in validate(d, tmp_path / "none"))
     with pytest.raises(CatalogueError):

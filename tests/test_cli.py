@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -98,15 +98,27 @@ def test_catalogue_sync(run, migrated_url, session, catalogue):
     assert "0 added" in run("catalogue", "sync").output
 
 
-def test_catalogue_import_writes_drafts(tmp_path):
+def test_catalogue_import_writes_drafts(tmp_path, catalogue):
     sample = FIXTURES / "portal_sample.jsonl"
     if not sample.exists():
         pytest.skip("no portal sample fixture")
-    out = tmp_path / "drafts.yaml"
-    result = CliRunner().invoke(app, ["catalogue", "import", str(sample), "--out", str(out), "--only-clean"])
+    out, imported, report = tmp_path / "drafts.yaml", tmp_path / "imported", tmp_path / "report.yaml"
+    args = ["catalogue", "import", str(sample), "--date", "2026-11-22", "--drafts", str(out), "--report", str(report)]
+    result = CliRunner().invoke(app, [*args, "--out-dir", str(imported)])
     assert result.exit_code == 0, result.output
+    assert "commune-level procedures" in result.output and "parsed cleanly" in result.output
     assert "draft(s) written to" in result.output
     assert isinstance(yaml.safe_load(out.read_text(encoding="utf-8")), list)
+    assert set(yaml.safe_load(report.read_text(encoding="utf-8"))) == {"records", "refused", "left_out"}
+    written = [e for f in imported.glob("*.yaml") for e in yaml.safe_load(f.read_text(encoding="utf-8"))]
+    assert written and all(e["status"] == "imported" and e["imported_on"] == date(2026, 11, 22) for e in written)
+    assert all("steps" not in e and "conditions" not in e for e in written)  # facts only
+    # the written level validates beside a curated level
+    _write_valid_catalogue(tmp_path / "curated", catalogue)
+    (tmp_path / "provinces").mkdir()
+    where = ["--dir", str(tmp_path / "curated"), "--provinces-dir", str(tmp_path / "provinces")]
+    ok = CliRunner().invoke(app, ["catalogue", "validate", *where, "--imported-dir", str(imported)])
+    assert ok.exit_code == 0 and "imported" in ok.output, ok.output
 
 
 # ---- dossiers ----------------------------------------------------------------------------------

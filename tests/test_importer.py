@@ -41,14 +41,15 @@ def fees(rec: imp.ParsedRecord) -> dict[str, dict]:
 
 def test_counts_and_summary(report: ImportReport):
     assert report.total == 9  # eight records and one broken line
-    assert report.clean_count == 4
+    assert report.clean_count == 5
     assert sorted(r.code for r in report.records if r.clean) == [
         "1.900001",
         "1.900003",
         "1.900004",
         "2.900002",
+        "2.900009",  # clean: a record that states no time limit has a gap, not a parsing problem
     ]
-    assert report.summary().startswith("9 records: 4 parsed cleanly, 5 with problems; top problems: ")
+    assert report.summary().startswith("9 records: 5 parsed cleanly, 4 with problems; top problems: ")
 
 
 def test_bad_json_line_is_reported_with_its_number(report: ImportReport):
@@ -176,14 +177,15 @@ def test_province_set_fee(by_code):
     assert rec.draft["documents"][1]["original_or_copy"] == "ban_sao"
 
 
-def test_missing_time_unit_is_a_problem_and_assumed_working_days(by_code):
+def test_missing_time_unit_is_a_problem_and_left_unknown(by_code):
+    """A bare number with nothing in the record to say days or working days is not guessed: the citizen is told
+    the time limit is not known rather than a number that may be wrong."""
     rec = by_code["1.900005"]
     assert not rec.clean
     assert rec.problem_kinds == [imp.TIME_NO_UNIT, imp.TIME_NO_UNIT]
-    assert rec.problems[0] == "time limit has no unit: Trực tiếp: 1 (assumed working days)"
+    assert rec.problems[0] == "time limit has no unit: Trực tiếp: a bare 1, left unknown"
     for ch in rec.draft["channels"]:
-        assert ch["time_limit"] == {"unit": "working_days", "value": 1}
-    assert any("bare 1; drafted as working days" in n for n in rec.draft["unverified_notes"])
+        assert ch["time_limit"] == {"unit": "unknown"}
     assert any(n.startswith("Import problem: time limit has no unit") for n in rec.draft["unverified_notes"])
 
 
@@ -216,9 +218,10 @@ def test_tax_record_is_out_of_scope(by_code):
 
 def test_no_time_limit_stated(by_code):
     rec = by_code["2.900009"]
-    assert rec.problem_kinds == [imp.NO_TIME]
+    assert rec.problem_kinds == [] and rec.clean
+    assert rec.gaps == [f"{imp.NO_TIME}: Trực tiếp"]  # the record says nothing: a gap, not a parsing problem
     ch = rec.draft["channels"][0]
-    assert ch["time_limit"] is None
+    assert ch["time_limit"] == {"unit": "unknown"}
     assert ch["fee"] == {"kind": "fixed", "amount": 10000, "per": "case"}  # "(/trường hợp)"
 
 
@@ -232,12 +235,12 @@ def test_parse_record_never_raises_on_odd_input():
 
 def test_write_drafts(report: ImportReport, tmp_path: Path):
     out = tmp_path / "drafts.yaml"
-    assert write_drafts(report, out, only_clean=True) == 4
+    assert write_drafts(report, out, only_clean=True) == 5
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# Draft catalogue entries")
     assert "Đăng ký giám hộ" in text  # allow_unicode: no \u escapes
     drafts = yaml.safe_load(text)
-    assert [d["code"] for d in drafts] == ["1.900001", "2.900002", "1.900003", "1.900004"]
+    assert [d["code"] for d in drafts] == ["1.900001", "2.900002", "1.900003", "1.900004", "2.900009"]
     assert list(drafts[0])[:3] == ["code", "name", "aliases"]  # sort_keys=False keeps the schema's order
     for d in drafts:
         assert d["verified"] is False

@@ -15,6 +15,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+from kiosk_api.domain.charts import format_number
 from kiosk_api.models import AuditLog, Dossier, Feedback, HandoffRequest, Rating
 from kiosk_api.report_rules import rules_for
 from kiosk_api.services import demo_data, reports
@@ -144,8 +145,8 @@ def test_dashboard_with_demo_data(logged_in, session, demo, catalogue):
     # Biểu 5a and 6a figures, identical to the report service's.
     b5 = reports.bieu_5a(session, date(2026, 10, 1), date(2026, 12, 31), rules=rules_for(None), today=TODAY).total
     b6 = reports.bieu_6a(session, date(2026, 10, 1), date(2026, 12, 31), today=TODAY).total
-    score = f"{b5.score:.1f}".replace(".", ",")
-    assert f'<span class="big">{score}</span><span class="unit">/ 18 điểm</span>' in html
+    score = format_number(float(b5.score))
+    assert f'<span class="big">{score}</span><span class="unit">/ {b5.max_score} điểm</span>' in html
     assert f'<span class="big">{b5.classification}</span>' in html
     assert f'<span class="big">{b5.total_ballots}</span><span class="label">Phiếu đánh giá</span>' in html
     for level in b5.levels:

@@ -30,11 +30,11 @@ CANDIDATES_REJECTED = (
 
 SERVICE_UNAVAILABLE = (
     "Xin lỗi, hệ thống tra cứu của xã đang tạm gián đoạn nên tôi chưa trả lời được. Ông/bà vui lòng thử lại sau "
-    "ít phút, hoặc đến quầy Bộ phận Một cửa để cán bộ hỗ trợ trực tiếp."
+    "ít phút, hoặc đến quầy tiếp nhận hồ sơ để cán bộ hỗ trợ trực tiếp."
 )
 OFFICER_OFFLINE = (
-    "Xin lỗi, hiện tôi chưa gửi được yêu cầu tới cán bộ. Ông/bà vui lòng đến quầy Bộ phận Một cửa của Ủy ban nhân "
-    "dân xã, cán bộ sẽ hỗ trợ trực tiếp."
+    "Xin lỗi, hiện tôi chưa gửi được yêu cầu tới cán bộ. Ông/bà vui lòng đến quầy tiếp nhận hồ sơ "
+    "của xã, cán bộ sẽ hỗ trợ trực tiếp."
 )
 
 ASK_DOSSIER_CODE = (
@@ -59,7 +59,7 @@ ASK_RATING_COMMENT = (
 RATING_CANCELLED = "Dạ, ông/bà có thể đánh giá vào lúc khác. Cảm ơn ông/bà."
 RATING_FAILED = (
     "Xin lỗi, hệ thống chưa ghi nhận được đánh giá của ông/bà. Ông/bà vui lòng thử lại sau ít phút hoặc đánh giá "
-    "trên phiếu tại quầy Bộ phận Một cửa."
+    "trên phiếu tại quầy tiếp nhận hồ sơ."
 )
 
 ASK_FEEDBACK_CONTENT = (
@@ -69,7 +69,7 @@ ASK_FEEDBACK_CONTENT = (
 FEEDBACK_CANCELLED = "Dạ, tôi chưa gửi phản ánh, kiến nghị nào. Khi cần, ông/bà cứ nhắn «phản ánh» hoặc «kiến nghị»."
 FEEDBACK_FAILED = (
     "Xin lỗi, hệ thống chưa nhận được phản ánh, kiến nghị của ông/bà. Ông/bà vui lòng thử lại sau ít phút, hoặc "
-    "gửi trực tiếp tại quầy Bộ phận Một cửa."
+    "gửi trực tiếp tại quầy tiếp nhận hồ sơ."
 )
 
 NOT_UNDERSTOOD = "Xin lỗi, tôi chưa hiểu ý ông/bà. Ông/bà có thể hỏi lại ngắn gọn hơn, hoặc gặp cán bộ để được hỗ trợ."

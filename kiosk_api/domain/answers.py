@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from procedures_kb.fees import FeeInputError, compute_fee, describe_rule, resolve_province
 from procedures_kb.schema import (
+    CasesFee,
     Channel,
     ChannelKind,
     Document,
@@ -30,7 +31,7 @@ from procedures_kb.schema import (
 from procedures_kb.timelimits import describe_time_limit
 from procedures_kb.workdays import WorkingCalendar
 
-from .appointments import plan_for
+from .appointments import today_text
 from .dates import format_date
 from .next_steps import RECEIPT
 from .status import DossierStatus
@@ -40,6 +41,56 @@ MAX_ITEMS = 8
 MORE = "… (xem đầy đủ tại quầy hoặc trên màn hình kiosk)"
 FREE = "Miễn phí (không mất tiền)"
 UNVERIFIED = "Lưu ý: thông tin này đang được rà soát lại; ông/bà nên hỏi cán bộ trước khi nộp hồ sơ."
+IMPORTED = (
+    "Lưu ý: thông tin lấy theo Cổng Dịch vụ công quốc gia ngày {day}; ông/bà nên hỏi lại cán bộ trước khi nộp hồ sơ."
+)
+PROVINCE_UNVERIFIED = "Mức thu của tỉnh đang được rà soát lại; ông/bà hỏi cán bộ để biết mức thu hiện hành."
+NO_DOCUMENTS = (
+    "Cổng Dịch vụ công quốc gia chưa ghi danh sách giấy tờ của thủ tục này; ông/bà vui lòng hỏi cán bộ trước khi "
+    "chuẩn bị hồ sơ."
+)
+
+
+def caveat(procedure: Procedure) -> str | None:
+    """The notice an answer about `procedure` ends with: imported from the portal (with its date), or not fully
+    checked yet; None for a checked, curated entry."""
+    if procedure.imported:
+        day = format_date(procedure.imported_on) if procedure.imported_on else format_date(procedure.last_checked)
+        return IMPORTED.format(day=day)
+    return None if procedure.verified else UNVERIFIED
+
+
+def province_caveat(procedure: Procedure, province_fees: Mapping[str, FeeRule] | None) -> str | None:
+    """When an amount shown comes from the province's fee file and that file is not verified (G1 of the audit)."""
+    if province_fees is None or getattr(province_fees, "verified", True):
+        return None
+    for ch in procedure.channels:
+        rules = [c.fee for c in ch.fee.cases] if isinstance(ch.fee, CasesFee) else [ch.fee]
+        if any(isinstance(r, ProvinceFee) and r.key in province_fees for r in rules):
+            return PROVINCE_UNVERIFIED
+    return None
+
+
+def referral_line(procedure: Procedure) -> str | None:
+    """Who handles a procedure the commune desk does not, and where (referral entries)."""
+    ref = procedure.referral
+    if ref is None:
+        return None
+    line = f"Thủ tục này do {ref.agency} giải quyết, không nộp tại xã. Nơi nộp: {_lower_first(ref.where.rstrip('.'))}."
+    if ref.online:
+        line += f" Trực tuyến: {ref.online.rstrip('.')}."
+    return line
+
+
+def not_offered_text(procedure: Procedure, commune: str) -> str:
+    """The answer for a procedure the commune's desk does not handle (its province's list leaves it out)."""
+    return _fit(
+        [
+            f"Thủ tục {title(procedure)} không thực hiện tại {commune}.",
+            f"Cơ quan giải quyết theo quy định: {procedure.agency}. Ông/bà liên hệ Trung tâm Phục vụ hành chính công "
+            "của tỉnh hoặc hỏi cán bộ để được hướng dẫn nơi nộp.",
+        ]
+    )
 
 
 class Aspect(StrEnum):
@@ -97,6 +148,11 @@ CHANNEL_PHRASES: dict[ChannelKind, str] = {
     ChannelKind.ONLINE_PARTIAL: "nộp trực tuyến",
     ChannelKind.POST: "gửi qua bưu chính",
 }
+EXACT_CHANNEL_PHRASES = {
+    **CHANNEL_PHRASES,
+    ChannelKind.ONLINE_FULL: "nộp trực tuyến toàn trình",
+    ChannelKind.ONLINE_PARTIAL: "nộp trực tuyến một phần",
+}
 
 
 @dataclass(frozen=True)
@@ -135,6 +191,19 @@ def parse_payload(text: str) -> tuple[str, dict[str, str]] | None:
     return match.group(1), entities
 
 
+TITLE_LIMIT = 160
+
+
+def title(procedure: Procedure, limit: int = TITLE_LIMIT) -> str:
+    """The name as an answer's heading: whole when it is short enough; a long portal name (some run to 400
+    characters, listing every case) is cut after its first clause, or at a word boundary."""
+    name = " ".join(procedure.name.split())
+    if len(name) <= limit:
+        return name
+    head = name.split(";", 1)[0].rstrip(" ,")
+    return head + "…" if len(head) < limit else shorten(name, limit)
+
+
 def short_name(procedure: Procedure, limit: int = 50) -> str:
     """A button title: the name without a trailing explanation in brackets; a long name is cut at its first
     comma when that leaves a meaningful title, else at a word boundary."""
@@ -153,6 +222,11 @@ def shorten(text: str, limit: int) -> str:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:—-(")
     return cut + "…"
+
+
+def _first_sentence(text: str) -> str:
+    """The first sentence (the rest is in the detailed answer)."""
+    return re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", text.strip(), maxsplit=1)[0]
 
 
 def _sentence(text: str) -> str:
@@ -192,7 +266,9 @@ def _fit(lines: Iterable[str], limit: int = MAX_CHARS) -> str:
     lines = [line for line in lines if line]
     text = "\n".join(lines)
     while len(text) > limit:
-        longest = max(range(len(lines)), key=lambda i: len(lines[i]))
+        # the heading (the procedure's name) is shortened last: it says what the answer is about
+        body = range(1, len(lines)) if len(lines) > 1 and max(len(x) for x in lines[1:]) > 40 else range(len(lines))
+        longest = max(body, key=lambda i: len(lines[i]))
         excess = len(text) - limit
         lines[longest] = shorten(lines[longest], max(40, len(lines[longest]) - excess - 1))
         new_text = "\n".join(lines)
@@ -226,8 +302,10 @@ def document_line(doc: Document) -> str:
 
 
 def documents_text(procedure: Procedure) -> str:
-    header = f"Thủ tục {procedure.name} — giấy tờ cần chuẩn bị:"
-    footer = [UNVERIFIED] if not procedure.verified else []
+    header = f"Thủ tục {title(procedure)} — giấy tờ cần chuẩn bị:"
+    if not procedure.documents:
+        return _fit([header, NO_DOCUMENTS, caveat(procedure) or ""])
+    footer = [referral_line(procedure) or "", caveat(procedure) or ""]
     return _list_text(header, [document_line(d) for d in procedure.documents], footer=footer)
 
 
@@ -265,6 +343,31 @@ def fee_summary(procedure: Procedure, province_fees: Mapping[str, FeeRule] | Non
     return _by_channel(procedure, lambda ch: _rule_text(ch.fee, province_fees))
 
 
+def _case_lines(procedure: Procedure, province_fees: Mapping[str, FeeRule] | None) -> list[str] | None:
+    """A fee with several cases, one line per case under each channel ('• Cá nhân, hộ gia đình: 15.000 đồng/…');
+    None when no channel's fee has cases."""
+    if not any(isinstance(ch.fee, CasesFee) for ch in procedure.channels):
+        return None
+    groups: dict[str, list[Channel]] = {}
+    for ch in procedure.channels:
+        groups.setdefault(_rule_text(ch.fee, province_fees), []).append(ch)
+    lines: list[str] = []
+    heads = [tuple(dict.fromkeys(CHANNEL_PHRASES[ch.kind] for ch in chs)) for chs in groups.values()]
+    names = EXACT_CHANNEL_PHRASES if len(set(heads)) < len(heads) else CHANNEL_PHRASES
+    for channels in groups.values():
+        phrases = list(dict.fromkeys(names[ch.kind] for ch in channels))
+        head = " hoặc ".join(phrases)
+        head = head[0].upper() + head[1:] + ":" if len(groups) > 1 else ""
+        rule = channels[0].fee
+        if isinstance(rule, CasesFee):
+            if head:
+                lines.append(head)
+            lines += [f"• {c.label[0].upper() + c.label[1:]}: {_rule_text(c.fee, province_fees)}." for c in rule.cases]
+        else:
+            lines.append(_sentence(f"{head} {_rule_text(rule, province_fees)}".strip()))
+    return lines
+
+
 def _uses_quantities(rule: FeeRule) -> bool:
     return isinstance(rule, TieredPerPageFee) or (isinstance(rule, FixedFee) and rule.per in ("copy", "page"))
 
@@ -299,12 +402,13 @@ def fee_text(
     pages: int | None = None,
     copies: int | None = None,
 ) -> str:
-    lines = [f"Thủ tục {procedure.name} — lệ phí:", _sentence(fee_summary(procedure, province_fees))]
+    lines = [f"Thủ tục {title(procedure)} — lệ phí:"]
+    lines += _case_lines(procedure, province_fees) or [_sentence(fee_summary(procedure, province_fees))]
     lines += _fee_notes(procedure, province_fees)
     default = procedure.default_channel
     resolved = resolve_province(default.fee, province_fees)
     if isinstance(resolved, ProvinceFee):
-        lines.append("Mức thu cụ thể do tỉnh quy định: ông/bà vui lòng hỏi cán bộ tại Bộ phận Một cửa.")
+        lines.append("Mức thu cụ thể do tỉnh quy định: ông/bà vui lòng hỏi cán bộ tại quầy tiếp nhận hồ sơ.")
     elif _uses_quantities(resolved):
         per_page = isinstance(resolved, TieredPerPageFee) or (isinstance(resolved, FixedFee) and resolved.per == "page")
         if per_page and pages is None:
@@ -324,8 +428,8 @@ def fee_text(
                 lines.append(f"Với {asked}{channel}: tổng cộng {quote.formatted}.")
                 lines.append("Cách tính: " + quote.explanation)
     lines.append(exemption_line(procedure) or "")
-    if not procedure.verified:
-        lines.append(UNVERIFIED)
+    lines.append(province_caveat(procedure, province_fees) or "")
+    lines.append(caveat(procedure) or "")
     return _fit(lines)
 
 
@@ -339,13 +443,12 @@ def time_summary(procedure: Procedure) -> str:
 def time_text(procedure: Procedure, today: str | None = None) -> str:
     """The time limit; `today` is what handing the file in today gives (see domain.appointments)."""
     lines = [
-        f"Thủ tục {procedure.name} — thời hạn giải quyết:",
+        f"Thủ tục {title(procedure)} — thời hạn giải quyết:",
         _sentence(time_summary(procedure)),
         *([today] if today else []),
-        "Thời hạn tính từ khi Bộ phận Một cửa nhận đủ hồ sơ hợp lệ.",
+        "Thời hạn tính từ ngày hồ sơ hợp lệ được tiếp nhận.",
     ]
-    if not procedure.verified:
-        lines.append(UNVERIFIED)
+    lines.append(caveat(procedure) or "")
     return _fit(lines)
 
 
@@ -359,42 +462,57 @@ def channels_phrase(procedure: Procedure) -> str:
 
 
 def where_text(procedure: Procedure) -> str:
-    lines = [
-        f"Thủ tục {procedure.name} — nơi nộp hồ sơ:",
-        _sentence(procedure.submit_at),
-        f"Cách nộp: {channels_phrase(procedure)}.",
-        f"Cơ quan giải quyết: {procedure.agency}.",
-    ]
+    lines = [f"Thủ tục {title(procedure)} — nơi nộp hồ sơ:"]
+    referral = referral_line(procedure)
+    if referral:
+        lines.append(referral)
+    else:
+        lines += [
+            _sentence(procedure.submit_at),
+            f"Cách nộp: {channels_phrase(procedure)}.",
+            f"Cơ quan giải quyết: {procedure.agency}.",
+        ]
+    lines.append(caveat(procedure) or "")
     return _fit(lines)
 
 
 def conditions_text(procedure: Procedure) -> str:
-    header = f"Thủ tục {procedure.name} — điều kiện:"
+    header = f"Thủ tục {title(procedure)} — điều kiện:"
     if not procedure.conditions:
         return _fit([header, "Thủ tục này không có điều kiện riêng; ông/bà chỉ cần chuẩn bị đủ giấy tờ theo quy định."])
-    footer = [UNVERIFIED] if not procedure.verified else []
+    footer = [caveat(procedure) or ""]
     return _list_text(header, [_sentence(shorten(c, 220)) for c in procedure.conditions], footer=footer)
 
 
 def legal_text(procedure: Procedure) -> str:
-    header = f"Thủ tục {procedure.name} — căn cứ pháp lý:"
+    header = f"Thủ tục {title(procedure)} — căn cứ pháp lý:"
     return _list_text(header, list(procedure.legal_basis))
 
 
 # ---- overview and buttons -----------------------------------------------------------------------
 
 
+def key_documents(procedure: Procedure, n: int = 3) -> str:
+    """The first papers by name ('Tờ khai …; Giấy chứng sinh; … và 2 giấy tờ khác'), the optional ones last."""
+    if not procedure.documents:
+        return "chưa có danh sách (hỏi cán bộ)"
+    required = [d for d in procedure.documents if not d.condition] or procedure.documents
+    names = [shorten(re.sub(r"\s*\([^()]*\)", "", d.name), 70) for d in required[:n]]
+    rest = len(procedure.documents) - len(names)
+    return "; ".join(names) + (f" và {rest} giấy tờ khác tùy trường hợp" if rest > 0 else "")
+
+
 def overview_text(procedure: Procedure, province_fees: Mapping[str, FeeRule] | None = None) -> str:
-    count = len(procedure.documents)
+    referral = referral_line(procedure)
     lines = [
-        f"Thủ tục {procedure.name} (lĩnh vực {procedure.field}):",
-        f"1. Thời hạn: {_lower_first(shorten(time_summary(procedure), 220))}.",
+        f"Thủ tục {title(procedure)} (lĩnh vực {procedure.field}):",
+        f"1. Giấy tờ: {key_documents(procedure)}.",
         f"2. Lệ phí: {shorten(fee_summary(procedure, province_fees), 220)}.",
-        f"3. Giấy tờ: {count} loại (chọn «{Aspect.DOCUMENTS.title}» để xem chi tiết).",
-        f"4. Nơi nộp: {shorten(procedure.submit_at, 200).rstrip('.')}.",
+        f"3. Thời hạn: {_lower_first(shorten(time_summary(procedure), 220))}.",
+        f"4. Nơi nộp: {shorten(referral or _first_sentence(procedure.submit_at), 220).rstrip('.')}.",
+        province_caveat(procedure, province_fees) or "",
+        caveat(procedure) or "",
     ]
-    if not procedure.verified:
-        lines.append(UNVERIFIED)
     return _fit(lines)
 
 
@@ -414,18 +532,22 @@ def answer(
     copies: int | None = None,
     now: datetime | None = None,
     calendar: WorkingCalendar | None = None,
+    offered: bool = True,
+    commune: str = "xã",
 ) -> Answer:
     """The reply about one aspect of a procedure, with buttons for the other aspects. With `now` and the working-day
-    `calendar`, the time-limit answer also says when a file handed in today would be ready."""
+    `calendar`, the time-limit answer also says when a file handed in today would be ready. A procedure the
+    commune's desk does not handle (`offered` false) is answered "not done here" and who does it."""
     aspect = Aspect(aspect)
+    if not offered:
+        return Answer(not_offered_text(procedure, commune), [])
     match aspect:
         case Aspect.DOCUMENTS:
             text = documents_text(procedure)
         case Aspect.FEE:
             text = fee_text(procedure, province_fees, pages=pages, copies=copies)
         case Aspect.TIME:
-            today = plan_for(procedure, now, calendar, now=now).text if now and calendar else None
-            text = time_text(procedure, today)
+            text = time_text(procedure, today_text(procedure, now, calendar))
         case Aspect.WHERE:
             text = where_text(procedure)
         case Aspect.CONDITIONS:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from procedures_kb.schema import Channel, ChannelKind, Procedure
-from procedures_kb.timelimits import Appointment, describe_appointment, plan_appointment
+from procedures_kb.timelimits import Appointment, NoTimeLimit, describe_appointment, plan_appointment
 from procedures_kb.workdays import WorkingCalendar
 
 from ..clock import VN_TZ
@@ -50,3 +50,14 @@ def plan_for(
     plan = plan_appointment(channel.time_limit, local, calendar)
     today = now.astimezone(VN_TZ).date() if now is not None else None
     return PlannedAppointment(channel, plan, describe_appointment(plan, channel.time_limit, today=today))
+
+
+def today_text(procedure: Procedure, now: datetime | None, calendar: WorkingCalendar | None) -> str | None:
+    """ "Nộp hôm nay (…) thì hẹn trả …" for the in-person channel, or None (no clock or calendar given, or the time
+    limit is not known)."""
+    if now is None or calendar is None:
+        return None
+    try:
+        return plan_for(procedure, now, calendar, now=now).text
+    except NoTimeLimit:
+        return None

@@ -164,14 +164,14 @@ NEEDS_TOKEN = (
 )
 TOKEN_INVALID = (
     "Mã đánh giá không đúng hoặc không đầy đủ. Ông/bà vui lòng quét lại mã QR trên phiếu, hoặc hỏi cán bộ tại "
-    "Bộ phận Một cửa để được hỗ trợ."
+    "quầy tiếp nhận hồ sơ để được hỗ trợ."
 )
 TOKEN_EXPIRED = (
     "Mã đánh giá đã hết hạn (mã chỉ dùng được đến ngày {expires}). Ông/bà vẫn có thể đánh giá tại máy tra cứu "
-    "ở Bộ phận Một cửa hoặc gửi phản ánh, kiến nghị."
+    "ở quầy tiếp nhận hồ sơ hoặc gửi phản ánh, kiến nghị."
 )
 DOSSIER_GONE = (
-    "Không tìm thấy hồ sơ của mã đánh giá này. Ông/bà vui lòng hỏi cán bộ tại Bộ phận Một cửa để được hỗ trợ."
+    "Không tìm thấy hồ sơ của mã đánh giá này. Ông/bà vui lòng hỏi cán bộ tại quầy tiếp nhận hồ sơ để được hỗ trợ."
 )
 UNKNOWN_COUNTER = "Không có quầy này. Ông/bà vui lòng quét lại mã QR dán tại quầy."
 SLIP_INSTRUCTION_DOSSIER = (

@@ -236,7 +236,8 @@ def _parse_row(
         computed = due is not None
         if due is None:
             problems.append(
-                f"ngay_hen_tra is empty and cannot be computed: procedure {procedure_code} is not in the catalogue"
+                f"ngay_hen_tra is empty and cannot be computed: procedure {procedure_code} is not in the catalogue "
+                "or its time limit is not known"
             )
     if problems:
         return None, problems, warnings

@@ -22,15 +22,15 @@ def _minutes(seconds: int) -> int:
 def too_many_attempts(seconds: int) -> str:
     return (
         "Ông/bà đã nhập sai quá nhiều lần. Vui lòng thử lại sau khoảng "
-        f"{_minutes(seconds)} phút, hoặc hỏi cán bộ tại Bộ phận Một cửa để được hỗ trợ."
+        f"{_minutes(seconds)} phút, hoặc hỏi cán bộ tại quầy tiếp nhận hồ sơ để được hỗ trợ."
     )
 
 
 def code_locked(seconds: int) -> str:
     return (
         "Mã hồ sơ này đã bị nhập sai số điện thoại nhiều lần nên tạm khóa tra cứu để bảo vệ thông tin của người nộp. "
-        f"Ông/bà vui lòng thử lại sau khoảng {_minutes(seconds)} phút, hoặc mang Giấy tiếp nhận hồ sơ đến Bộ phận "
-        "Một cửa để cán bộ tra cứu giúp."
+        f"Ông/bà vui lòng thử lại sau khoảng {_minutes(seconds)} phút, hoặc mang Giấy tiếp nhận hồ sơ đến quầy "
+        "tiếp nhận hồ sơ để cán bộ tra cứu giúp."
     )
 
 

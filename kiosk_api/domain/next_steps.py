@@ -22,7 +22,7 @@ def next_steps(
     commune_name: str = "UBND xã",
 ) -> list[str]:
     """Short Vietnamese sentences telling the citizen what happens next and what to bring."""
-    desk = f"Bộ phận Một cửa {commune_name}"
+    desk = f"quầy tiếp nhận hồ sơ của {commune_name}"
     due = format_date(appointment_date) if appointment_date else None
     steps: list[str] = []
 

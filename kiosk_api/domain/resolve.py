@@ -48,7 +48,7 @@ class Band(StrEnum):
 @dataclass(frozen=True)
 class Thresholds:
     confident_score: float = 0.50
-    confident_margin: float = 0.03
+    confident_margin: float = 0.05
     min_evidence: float = 0.5
     plausible_score: float = 0.35
     candidate_window: float = 0.15

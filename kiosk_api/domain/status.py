@@ -34,7 +34,7 @@ STATUS_LABELS: dict[DossierStatus, str] = {
 }
 
 STATUS_DESCRIPTIONS: dict[DossierStatus, str] = {
-    DossierStatus.RECEIVED: "Hồ sơ đã được Bộ phận Một cửa tiếp nhận và đang chuyển đến cán bộ giải quyết.",
+    DossierStatus.RECEIVED: "Hồ sơ đã được tiếp nhận và đang chuyển đến cán bộ giải quyết.",
     DossierStatus.IN_PROGRESS: "Hồ sơ đang được cán bộ giải quyết.",
     DossierStatus.WAITING_SUPPLEMENT: "Hồ sơ đang chờ ông/bà bổ sung, hoàn thiện giấy tờ.",
     DossierStatus.RESULT_READY: "Hồ sơ đã có kết quả và đang chờ ông/bà đến nhận.",

@@ -82,6 +82,7 @@ def resolve_question(
 @router.get("/answer", response_model=AnswerResponse, responses=error_responses(404, 422))
 def answer_question(
     catalogue: CatalogueDep,
+    settings: SettingsDep,
     now: NowDep,
     calendar: CalendarDep,
     code: Annotated[str, Query(min_length=1, max_length=64, description="Procedure code")],
@@ -92,7 +93,15 @@ def answer_question(
     """A short Vietnamese answer about one aspect of a procedure, with buttons for the other aspects."""
     procedure = procedure_or_404(catalogue, code)
     reply = answers.answer(
-        procedure, aspect, catalogue.province_fees, pages=pages, copies=copies, now=now, calendar=calendar
+        procedure,
+        aspect,
+        catalogue.province_fees,
+        pages=pages,
+        copies=copies,
+        now=now,
+        calendar=calendar,
+        offered=catalogue.offers(procedure),
+        commune=settings.commune_name,
     )
     return AnswerResponse(
         text=reply.text,
@@ -104,7 +113,7 @@ def answer_question(
 @router.get("/menu", response_model=MenuResponse)
 def menu(catalogue: CatalogueDep, settings: SettingsDep) -> MenuResponse:
     """Help text with the most common procedures and the other services as buttons."""
-    reply = answers.menu(catalogue.procedures, settings.commune_name)
+    reply = answers.menu(catalogue.offered_procedures, settings.commune_name)
     return MenuResponse(text=reply.text, buttons=buttons_out(reply.buttons))
 
 

@@ -49,13 +49,13 @@ def received_text(kind: str, number: int, deadline_text: str, working_days: int,
         return text + " Câu trả lời sẽ được gửi theo thông tin liên hệ ông/bà đã để lại."
     return (
         text + f" Ông/bà chưa để lại thông tin liên hệ: vui lòng ghi nhớ số {number} để hỏi kết quả tại "
-        "Bộ phận Một cửa."
+        "quầy tiếp nhận hồ sơ."
     )
 
 
 TOO_MANY_PETITIONS = (
-    "Thiết bị này vừa gửi nhiều phản ánh, kiến nghị. Ông/bà vui lòng thử lại sau, hoặc gửi trực tiếp tại Bộ phận "
-    "Một cửa."
+    "Thiết bị này vừa gửi nhiều phản ánh, kiến nghị. Ông/bà vui lòng thử lại sau, hoặc gửi trực tiếp tại quầy "
+    "tiếp nhận hồ sơ."
 )
 
 

@@ -26,7 +26,7 @@ from procedures_kb.workdays import WorkingCalendar
 
 from ..deps import CalendarDep, CatalogueDep, NowDep, SettingsDep
 from ..domain import answers
-from ..domain.appointments import plan_for
+from ..domain.appointments import today_text
 from ..domain.qr import qr_svg
 from ..errors import ApiError
 from ..settings import Settings
@@ -89,8 +89,9 @@ def home_groups(
 
 def kiosk_data(catalogue: Catalogue, settings: Settings) -> dict[str, Any]:
     """Everything the home screen and the field lists need, inlined into the page as JSON."""
-    groups, others = home_groups(list(catalogue.procedures))
-    menu = answers.menu(catalogue.procedures, settings.commune_name)
+    offered = catalogue.offered_procedures
+    groups, others = home_groups(offered)
+    menu = answers.menu(catalogue.offered_procedures, settings.commune_name)
     return {
         "commune": settings.commune_name,
         "counter_id": settings.counter_id,
@@ -99,7 +100,7 @@ def kiosk_data(catalogue: Catalogue, settings: Settings) -> dict[str, Any]:
         "confirm_seconds": settings.kiosk_confirm_seconds,
         "procedures": {
             p.code: {"name": p.name, "short": answers.short_name(p, 60), "field": p.field, "popularity": p.popularity}
-            for p in sorted(catalogue.procedures, key=lambda p: (p.field, -p.popularity, p.name))
+            for p in sorted(offered, key=lambda p: (p.field, -p.popularity, p.name))
         },
         "groups": [{"field": g.field, "codes": g.codes, "total": g.total} for g in groups],
         "other_fields": [{"field": g.field, "total": g.total} for g in others],
@@ -133,6 +134,9 @@ class Card:
     calculator: Calculator | None
     phone_url: str
     today: str | None = None  # "Nộp hôm nay (…) thì hẹn trả …" on the working-day calendar (the kiosk card only)
+    caveat: str | None = None  # imported from the portal / not fully checked / province amounts unverified
+    referral: str | None = None  # who handles it when the commune desk does not
+    not_offered: str | None = None  # the commune's desk does not handle it (its province's list)
 
 
 def document_row(doc: Document) -> DocumentRow:
@@ -154,9 +158,9 @@ def calculator_for(procedure: Procedure, catalogue: Catalogue) -> Calculator | N
             return Calculator([("pages", "Số trang")])
         if rule.per == "copy":
             return Calculator([("copies", "Số bản")])
-        if rule.per in ("document", "transaction"):
-            label = "Số văn bản" if rule.per == "document" else "Số giao dịch"
-            return Calculator([("quantity", label)])
+        counted = {"document": "Số văn bản", "transaction": "Số giao dịch", "person": "Số người"}
+        if rule.per in counted:
+            return Calculator([("quantity", counted[rule.per])])
     return None
 
 
@@ -185,7 +189,11 @@ def card_for(
         channels_phrase=answers.channels_phrase(procedure),
         calculator=calculator_for(procedure, catalogue),
         phone_url=phone_url(settings, procedure.code),
-        today=plan_for(procedure, now, calendar, now=now).text if now and calendar else None,
+        today=today_text(procedure, now, calendar),
+        caveat=" ".join(c for c in (answers.caveat(procedure), answers.province_caveat(procedure, province_fees)) if c)
+        or None,
+        referral=answers.referral_line(procedure),
+        not_offered=None if catalogue.offers(procedure) else answers.not_offered_text(procedure, settings.commune_name),
     )
 
 
@@ -208,7 +216,10 @@ def procedure_or_404(catalogue: Catalogue, code: str) -> Procedure:
 def not_found_page(request: Request, code: str, settings: Settings) -> HTMLResponse:
     """A plain Vietnamese 404 page (these addresses are opened by citizens, not by API clients)."""
     return templates.TemplateResponse(
-        request, "phone/not_found.html", {"code": code[:32], "commune": settings.commune_name}, status_code=404
+        request,
+        "phone/not_found.html",
+        {"code": code[:32], "commune": settings.commune_name, "desk": settings.desk_name},
+        status_code=404,
     )
 
 
@@ -279,7 +290,7 @@ def phone_checklist(request: Request, code: str, catalogue: CatalogueDep, settin
     return templates.TemplateResponse(
         request,
         "phone/checklist.html",
-        {"card": card, "commune": settings.commune_name, "script": script},
+        {"card": card, "commune": settings.commune_name, "desk": settings.desk_name, "script": script},
         headers={"Cache-Control": "public, max-age=3600", "Content-Security-Policy": policy},
     )
 

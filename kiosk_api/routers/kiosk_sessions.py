@@ -19,7 +19,7 @@ def new_session(request: Request, session: SessionDep, settings: SettingsDep, se
     X-Kiosk-Session are throttled per session, so one citizen's mistakes do not lock the kiosk for the next.
     Only KIOSK_KIOSK_ADDRESSES get sessions, KIOSK_KIOSK_SESSIONS_PER_HOUR per kiosk per hour."""
     if not from_kiosk(request):
-        raise ApiError(403, "not_a_kiosk", "Chỉ máy kiosk tại Bộ phận Một cửa mới dùng được chức năng này.")
+        raise ApiError(403, "not_a_kiosk", "Chỉ máy kiosk đặt tại nơi tiếp nhận hồ sơ mới dùng được chức năng này.")
     try:
         issued = kiosk_sessions.issue(session, settings=settings, secret=secret, address=client_address(request))
     except kiosk_sessions.TooManySessions:

@@ -10,11 +10,12 @@ from fastapi import APIRouter, Query
 
 from procedures_kb.fees import FeeInputError, describe_rule
 from procedures_kb.schema import ChannelKind, Procedure
-from procedures_kb.timelimits import describe_time_limit
+from procedures_kb.timelimits import UNKNOWN_TIME, NoTimeLimit, describe_time_limit
 from procedures_kb.workdays import MAX_YEAR, MIN_YEAR, describe_break
 
 from ..clock import VN_TZ
 from ..deps import CalendarDep, CatalogueDep, NowDep
+from ..domain import answers
 from ..domain.appointments import ChannelNotOffered, pick_channel, plan_for
 from ..errors import ApiError
 from ..schemas.common import PageNumber, error_responses
@@ -87,7 +88,14 @@ def get_procedure(code: str, catalogue: CatalogueDep) -> ProcedureDetail:
         for ch in procedure.channels
     ]
     province = catalogue.province.name if catalogue.province else None
-    return ProcedureDetail(procedure=procedure, channels=channels, province=province)
+    notices = [answers.caveat(procedure), answers.province_caveat(procedure, catalogue.province_fees)]
+    return ProcedureDetail(
+        procedure=procedure,
+        channels=channels,
+        province=province,
+        notice=" ".join(n for n in notices if n) or None,
+        offered=catalogue.offers(procedure),
+    )
 
 
 @router.get("/procedures/{code}/fee", response_model=FeeResponse, responses=error_responses(404, 422))
@@ -143,6 +151,8 @@ def get_appointment(
         planned = plan_for(procedure, received_at, calendar, kind=channel, now=now)
     except ChannelNotOffered as exc:
         raise ApiError(422, "channel_not_offered", str(exc)) from None
+    except NoTimeLimit:
+        raise ApiError(422, "no_time_limit", UNKNOWN_TIME + ".") from None
     plan = planned.plan
     return AppointmentResponse(
         code=procedure.code,

@@ -39,6 +39,12 @@ class ProcedureDetail(BaseModel):
     procedure: Procedure
     channels: list[ChannelText]
     province: str | None = Field(default=None, description="Province whose fee overrides apply")
+    notice: str | None = Field(
+        default=None,
+        description="What the citizen must be told with this entry: imported from the national portal on a date, "
+        "or not fully checked yet, or the province's amounts under review; none for a checked entry",
+    )
+    offered: bool = Field(default=True, description="Whether this commune's desk handles the procedure")
 
 
 class FeeResponse(BaseModel):

@@ -40,19 +40,19 @@ log = logging.getLogger(__name__)
 
 NOTICE = (
     "Trợ lý đang tạm gián đoạn, thông tin dưới đây được tra từ danh mục thủ tục của {commune}. "
-    "Nếu cần hỗ trợ thêm, ông/bà vui lòng hỏi cán bộ tại Bộ phận Một cửa."
+    "Nếu cần hỗ trợ thêm, ông/bà vui lòng hỏi cán bộ tại quầy tiếp nhận hồ sơ."
 )
 LOOKUP_OFFLINE = (
     "Trong lúc trợ lý tạm gián đoạn, ông/bà có thể tra cứu hồ sơ ở mục «Tra cứu hồ sơ» trên màn hình kiosk "
-    "(nhập mã hồ sơ và 4 số cuối số điện thoại đã đăng ký) hoặc hỏi cán bộ tại Bộ phận Một cửa."
+    "(nhập mã hồ sơ và 4 số cuối số điện thoại đã đăng ký) hoặc hỏi cán bộ tại quầy tiếp nhận hồ sơ."
 )
 RATE_OFFLINE = (
     "Cảm ơn ông/bà muốn đánh giá! Trong lúc trợ lý tạm gián đoạn, ông/bà vui lòng đánh giá trên màn hình kiosk "
-    "hoặc báo cán bộ tại Bộ phận Một cửa."
+    "hoặc báo cán bộ tại quầy tiếp nhận hồ sơ."
 )
 NOT_UNDERSTOOD = "Xin lỗi, tôi chưa tìm được thủ tục phù hợp với câu hỏi của ông/bà."
 OFFICER_TOPIC = "Yêu cầu gặp cán bộ khi trợ lý gián đoạn"
-OFFICER_UNRECORDED = "Ông/bà vui lòng đến quầy Bộ phận Một cửa, cán bộ sẽ hỗ trợ trực tiếp."
+OFFICER_UNRECORDED = "Ông/bà vui lòng đến quầy tiếp nhận hồ sơ, cán bộ sẽ hỗ trợ trực tiếp."
 INTENT_ASPECTS = {a.intent: a for a in answers.Aspect}
 DOSSIER_MARKER = "dossier_code"
 
@@ -93,7 +93,7 @@ def fallback_answer(
 ) -> Fallback:
     """Answer a message or a button payload without Rasa (requests for an officer are handled by the caller); with
     `now` and the working-day `calendar`, time-limit answers say when a file handed in today would be ready."""
-    menu = answers.menu(catalogue.procedures, commune)
+    menu = answers.menu(catalogue.offered_procedures, commune)
     lookup = Fallback(
         answers.Answer(LOOKUP_OFFLINE, [b for b in menu.buttons if b.payload != "/lookup_dossier"]), "lookup_dossier"
     )
@@ -108,7 +108,15 @@ def fallback_answer(
         procedure = catalogue.get(entities.get("procedure_code", "")) if aspect else None
         if aspect is None or procedure is None:
             return Fallback(menu, intent)
-        reply = answers.answer(procedure, aspect, catalogue.province_fees, now=now, calendar=calendar)
+        reply = answers.answer(
+            procedure,
+            aspect,
+            catalogue.province_fees,
+            now=now,
+            calendar=calendar,
+            offered=catalogue.offers(procedure),
+            commune=commune,
+        )
         return Fallback(reply, intent, procedure.code, 1.0)
 
     if mentions_dossier(message):
@@ -126,6 +134,8 @@ def fallback_answer(
             copies=resolution.copies,
             now=now,
             calendar=calendar,
+            offered=catalogue.offers(procedure),
+            commune=commune,
         )
         return Fallback(reply, aspect.intent, procedure.code, resolution.procedure.score)
     if resolution.band is Band.UNSURE:

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from procedures_kb.catalogue import Catalogue
-from procedures_kb.schema import ChannelKind, Procedure
+from procedures_kb.schema import ChannelKind, EntryStatus, Procedure, TimeUnit
 from procedures_kb.timelimits import appointment_date
 from procedures_kb.workdays import WorkingCalendar
 
@@ -232,10 +232,18 @@ def _between(rng: random.Random, start: date, end: date, calendar: WorkingCalend
     return rng.choice(days)
 
 
+def _filed_here(procedure: Procedure) -> bool:
+    """A procedure whose files the commune desk receives, with a time limit to date them by."""
+    return procedure.status is not EntryStatus.REFERRAL and all(
+        ch.time_limit.unit is not TimeUnit.UNKNOWN and ch.time_limit.max_unit is not TimeUnit.UNKNOWN
+        for ch in procedure.channels
+    )
+
+
 def generate(catalogue: Catalogue, *, seed: int, count: int, today: date, calendar: WorkingCalendar) -> DemoData:
     """Deterministic demo dossiers (and ratings, feedback) received between period_start(today) and today."""
     rng = random.Random(seed)
-    procedures = sorted(catalogue.procedures, key=lambda p: p.code)
+    procedures = sorted((p for p in catalogue.offered_procedures if _filed_here(p)), key=lambda p: p.code)
     weights = [max(p.popularity, 1) for p in procedures]
     first = period_start(today)
     working = _working_days(first, today, calendar)

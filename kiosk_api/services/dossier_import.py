@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from procedures_kb.catalogue import Catalogue
-from procedures_kb.timelimits import OFFICE_OPENS, appointment_date
+from procedures_kb.timelimits import OFFICE_OPENS, NoTimeLimit, appointment_date
 from procedures_kb.workdays import WorkingCalendar
 
 from ..clock import VN_TZ
@@ -90,7 +90,10 @@ def appointment_rule(catalogue: Catalogue, calendar: WorkingCalendar) -> Appoint
             return None
         kind = next((k for k in channel.catalogue_kinds if procedure.channel(k) is not None), None)
         limit = (procedure.channel(kind) if kind else procedure.default_channel).time_limit  # type: ignore[union-attr]
-        return appointment_date(limit, datetime.combine(received, OFFICE_OPENS, VN_TZ), calendar)
+        try:
+            return appointment_date(limit, datetime.combine(received, OFFICE_OPENS, VN_TZ), calendar)
+        except NoTimeLimit:
+            return None
 
     return appointment_for
 

@@ -78,8 +78,10 @@ def submit(
         if existing is not None:
             return existing
     now = session_now(session)
-    if client_key is not None and per_hour is not None and not throttle.take(
-        session, client_key, limit=per_hour, window_seconds=3600, now=now
+    if (
+        client_key is not None
+        and per_hour is not None
+        and not throttle.take(session, client_key, limit=per_hour, window_seconds=3600, now=now)
     ):
         raise TooManyPetitions(client_key)
     row = Feedback(

@@ -216,7 +216,7 @@ class ZaloWorker:
             body: ChatRequest | None = None
             result: chat_service.ChatResult | None = None
             if job.kind is EventKind.FOLLOW:
-                menu = answers.menu(state.catalogue.procedures, state.settings.commune_name)
+                menu = answers.menu(state.catalogue.offered_procedures, state.settings.commune_name)
                 parts = [ReplyPart(menu.text, [Choice(b.title, b.payload) for b in menu.buttons])]
                 rating_url = None
             else:

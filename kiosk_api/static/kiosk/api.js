@@ -4,8 +4,8 @@
 
 const SESSION_KEY = "kiosk.session";
 export const NETWORK_MESSAGE =
-  "Không kết nối được với máy chủ. Ông/bà vui lòng thử lại sau ít phút hoặc hỏi cán bộ tại Bộ phận Một cửa.";
-const GENERIC_MESSAGE = "Có lỗi khi xử lý yêu cầu. Ông/bà vui lòng thử lại hoặc hỏi cán bộ tại Bộ phận Một cửa.";
+  "Không kết nối được với máy chủ. Ông/bà vui lòng thử lại sau ít phút hoặc hỏi cán bộ tại quầy tiếp nhận hồ sơ.";
+const GENERIC_MESSAGE = "Có lỗi khi xử lý yêu cầu. Ông/bà vui lòng thử lại hoặc hỏi cán bộ tại quầy tiếp nhận hồ sơ.";
 
 export function randomId(bytes = 16) {
   const a = new Uint8Array(bytes);

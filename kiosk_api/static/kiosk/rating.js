@@ -152,7 +152,7 @@ export function createRating({ counterId, onHome }) {
       dossierToken = dossierCode ? dossier.token : null;
       about.textContent = dossierCode
         ? `Đánh giá việc giải quyết hồ sơ ${dossierCode}.`
-        : "Đánh giá chung về sự phục vụ của Bộ phận Một cửa. Ông/bà chạm vào một ô dưới đây.";
+        : "Đánh giá chung về sự phục vụ của nơi tiếp nhận hồ sơ. Ông/bà chạm vào một ô dưới đây.";
       if (dossierCode) await loadQuestions();
     },
     reset,
