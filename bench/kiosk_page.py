@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import CHROMIUM_FLAGS, LiveServer, chromium_path  # noqa: E402
+from browser import CHROMIUM_FLAGS, LiveServer, chromium_path, wait_for  # noqa: E402
 
 from kiosk_api import migrate  # noqa: E402
 from kiosk_api.app import create_app  # noqa: E402
@@ -90,12 +90,13 @@ def main() -> None:
                 loaded: list = []
                 page.on("response", lambda response: loaded.append(response))
                 page.goto(f"{base}/kiosk")
-                page.wait_for_function(READY_JS + " > 0")
+                wait_for(page, READY_JS + " > 0")
                 page.wait_for_load_state("networkidle")
                 home_raw, home_gzip, home_lines = weigh([r for r in loaded if r is not None])
                 loaded.clear()
                 page.click('button[data-code="1.001193"]')
-                page.wait_for_function(
+                wait_for(
+                    page,
                     "(() => { const i = document.querySelector('#view-card .qr-row img');"
                     " return i && i.complete && i.naturalWidth > 0; })()"
                 )
@@ -109,10 +110,10 @@ def main() -> None:
                     context = browser.new_context(viewport=viewport, locale="vi-VN")
                     page = context.new_page()
                     page.goto(f"{base}/kiosk")
-                    page.wait_for_function(READY_JS + " > 0")
+                    wait_for(page, READY_JS + " > 0")
                     cold.append(page.evaluate(READY_JS))
                     page.reload()
-                    page.wait_for_function(READY_JS + " > 0")
+                    wait_for(page, READY_JS + " > 0")
                     warm.append(page.evaluate(READY_JS))
                     taps.append(page.evaluate(TAP_TO_CARD_JS))
                     context.close()

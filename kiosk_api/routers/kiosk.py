@@ -99,7 +99,12 @@ def kiosk_data(catalogue: Catalogue, settings: Settings) -> dict[str, Any]:
         "idle_seconds": settings.kiosk_idle_seconds,
         "confirm_seconds": settings.kiosk_confirm_seconds,
         "procedures": {
-            p.code: {"name": p.name, "short": answers.short_name(p, 60), "field": p.field, "popularity": p.popularity}
+            p.code: {
+                "name": answers.title(p),
+                "short": answers.short_name(p, 60),
+                "field": p.field,
+                "popularity": p.popularity,
+            }
             for p in sorted(offered, key=lambda p: (p.field, -p.popularity, p.name))
         },
         "groups": [{"field": g.field, "codes": g.codes, "total": g.total} for g in groups],
