@@ -98,7 +98,7 @@ def main() -> None:
                 wait_for(
                     page,
                     "(() => { const i = document.querySelector('#view-card .qr-row img');"
-                    " return i && i.complete && i.naturalWidth > 0; })()"
+                    " return i && i.complete && i.naturalWidth > 0; })()",
                 )
                 page.wait_for_timeout(200)  # let the response event of the image reach us
                 card_raw, card_gzip, card_lines = weigh([r for r in loaded if r is not None])

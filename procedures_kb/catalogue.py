@@ -14,13 +14,16 @@ from pydantic import TypeAdapter, ValidationError
 from .fees import FeeQuote, compute_fee
 from .fields import FIELDS_FILE, load_fields
 from .quality import garbled
-from .schema import CasesFee, ChannelKind, FeeRule, Procedure, ProvinceFee
+from .schema import CasesFee, ChannelKind, Fact, FeeRule, Procedure, ProvinceFee, ReferralTopic
 from .text import fold
 
 DATA_DIR = Path(__file__).parent / "data"
 PROCEDURES_DIR = DATA_DIR / "procedures"  # curated and referral entries, written by the team
 IMPORTED_DIR = DATA_DIR / "imported"  # facts parsed from the national portal (`kiosk catalogue import`)
 PROVINCES_DIR = DATA_DIR / "provinces"
+FACTS_DIR = DATA_DIR / "facts"  # short facts with the questions they answer, one file per field
+REFERRALS_FILE = DATA_DIR / "referrals.yaml"  # what the commune does not do: who does, where
+PACKAGED = Path("<packaged>")  # "the packaged facts / referrals when the catalogue directory is the packaged one"
 
 _FEE_ADAPTER: TypeAdapter[FeeRule] = TypeAdapter(FeeRule)
 # Where the catalogue says "{desk}", the commune's one-stop desk is meant; its name differs between provinces.
@@ -83,6 +86,7 @@ class Catalogue:
     fingerprint: str = ""
     # National codes the commune's desk handles (its province's list); None: every procedure.
     offered: frozenset[str] | None = None
+    referrals: list[ReferralTopic] = field(default_factory=list)
 
     def offers(self, procedure: Procedure) -> bool:
         return self.offered is None or procedure.national_code in self.offered
@@ -224,11 +228,15 @@ def _read_entries(directory: Path, problems: list[Problem], digest) -> list[tupl
 
 
 def load_procedures(
-    directory: Path = PROCEDURES_DIR, imported_dir: Path | None = IMPORTED_DIR, fields_file: Path = FIELDS_FILE
+    directory: Path = PROCEDURES_DIR,
+    imported_dir: Path | None = IMPORTED_DIR,
+    fields_file: Path = FIELDS_FILE,
+    facts_dir: Path | None = PACKAGED,
 ) -> tuple[list[Procedure], list[Problem], str]:
     """The curated entries of `directory` and the imported ones of `imported_dir`. A procedure curated by the team
     replaces its imported entry (same national code); imported entries must hold facts only, readable ones; every
-    procedure's field is one of the catalogue's fields (`fields_file`)."""
+    procedure's field is one of the catalogue's fields (`fields_file`). The facts of `facts_dir` (default: the
+    packaged ones, for the packaged catalogue) are attached to their procedures."""
     problems: list[Problem] = []
     digest = hashlib.sha256()
     entries = _read_entries(directory, problems, digest)
@@ -256,7 +264,81 @@ def load_procedures(
         for p in procedures
         if p.field not in fields
     )
+    facts_dir = _packaged(facts_dir, directory, FACTS_DIR)
+    if facts_dir is not None and facts_dir.is_dir():
+        digest.update(b"\x00facts\x00")
+        facts, more = _read_facts(facts_dir, digest)
+        problems += more
+        by_code = {p.national_code: i for i, p in enumerate(procedures)}
+        for code, (where, items) in facts.items():
+            if code not in by_code:
+                problems.append(Problem(where, f"facts for {code}, which is not in the catalogue"))
+                continue
+            i = by_code[code]
+            procedures[i] = procedures[i].model_copy(update={"facts": items})
     return procedures, problems, digest.hexdigest()
+
+
+def _packaged(path: Path | None, directory: Path, packaged: Path) -> Path | None:
+    if path is PACKAGED:
+        return packaged if directory == PROCEDURES_DIR else None
+    return path
+
+
+_FACTS_ADAPTER: TypeAdapter[list[Fact]] = TypeAdapter(list[Fact])
+
+
+def _read_facts(directory: Path, digest) -> tuple[dict[str, tuple[str, list[Fact]]], list[Problem]]:
+    """code → (where, facts) from every facts file: a list of {code, facts: [...]}."""
+    problems: list[Problem] = []
+    out: dict[str, tuple[str, list[Fact]]] = {}
+    for path in _yaml_files(directory):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+        data = _read_yaml(path, problems)
+        if data is None:
+            continue
+        if not isinstance(data, list):
+            problems.append(Problem(path.name, "a facts file is a YAML list of {code, facts}"))
+            continue
+        for i, item in enumerate(data, 1):
+            where = f"{path.name}#{i}"
+            if not isinstance(item, dict) or set(item) != {"code", "facts"}:
+                problems.append(Problem(where, "expected exactly the keys code and facts"))
+                continue
+            code = ".".join(str(item["code"]).split(".")[:2])
+            try:
+                facts = _FACTS_ADAPTER.validate_python(item["facts"])
+            except ValidationError as exc:
+                problems.append(Problem(f"{where} [{code}]", _format_validation_error(exc)))
+                continue
+            if code in out:
+                problems.append(Problem(where, f"facts for {code} are also in {out[code][0]}"))
+                continue
+            out[code] = (where, facts)
+    return out, problems
+
+
+_REFERRALS_ADAPTER: TypeAdapter[list[ReferralTopic]] = TypeAdapter(list[ReferralTopic])
+
+
+def load_referrals(path: Path = REFERRALS_FILE) -> tuple[list[ReferralTopic], list[Problem]]:
+    """The referral table: what citizens ask the commune that it does not do."""
+    problems: list[Problem] = []
+    if not path.exists():
+        return [], problems
+    data = _read_yaml(path, problems)
+    if data is None:
+        return [], problems
+    try:
+        topics = _REFERRALS_ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        return [], [Problem(path.name, _format_validation_error(exc))]
+    ids = [t.id for t in topics]
+    problems += [
+        Problem(path.name, f"referral id {i!r} is listed twice") for i in sorted({i for i in ids if ids.count(i) > 1})
+    ]
+    return topics, problems
 
 
 def load_province(province_id: str, directory: Path = PROVINCES_DIR) -> Province:
@@ -306,6 +388,9 @@ def validate(
 ) -> list[Problem]:
     """Every problem in the catalogue (curated and imported entries) and province files (empty list = valid)."""
     procedures, problems, _ = load_procedures(directory, imported_dir, fields_file)
+    referrals_file = _packaged(PACKAGED, directory, REFERRALS_FILE)
+    if referrals_file is not None:
+        problems += load_referrals(referrals_file)[1]
     keys_used = {key for p in procedures for ch in p.channels for key in province_keys(ch.fee)}
     for path in _yaml_files(provinces_dir):
         try:
@@ -334,4 +419,8 @@ def load_catalogue(
         raise CatalogueError(problems)
     procedures = [with_desk(p, desk_name) for p in procedures]
     prov = load_province(province, provinces_dir) if province else None
-    return Catalogue(procedures=procedures, province=prov, fingerprint=digest)
+    referrals_file = _packaged(PACKAGED, directory, REFERRALS_FILE)
+    referrals, more = load_referrals(referrals_file) if referrals_file else ([], [])
+    if more:
+        raise CatalogueError(more)
+    return Catalogue(procedures=procedures, province=prov, fingerprint=digest, referrals=referrals)

@@ -215,6 +215,55 @@ class Referral(Strict):
     note: str | None = None
 
 
+class FactKind(StrEnum):
+    """What a fact answers, beyond the card's aspects (documents, fee, time, where, conditions, legal basis)."""
+
+    DEADLINE = "deadline"  # by when it must be done ("trong 60 ngày kể từ ngày sinh")
+    PENALTY = "penalty"  # what happens when it is late or not done (fines)
+    VALIDITY = "validity"  # how long the result stays valid
+    ELIGIBILITY = "eligibility"  # who may ask, and when it is refused by law
+    SPECIAL_CASE = "special_case"  # a missing paper, someone abroad, a child born at home …
+    PROXY = "proxy"  # asking someone else to file or collect
+    ONLINE = "online"  # VNeID, the national portal, what still needs a visit
+    RESULT = "result"  # what the citizen receives, and in what form
+    NEXT = "next"  # what to do after, what it leads to
+    REFUSED = "refused"  # when the file is refused or late, what the citizen can do
+    COST = "cost"  # money other than the fee (taxes, land use money, deposits)
+    WHERE = "where"  # which office now that districts are gone, another commune
+    OTHER = "other"
+
+
+class Fact(Strict):
+    """A short fact about a procedure with the questions it answers; written in the team's words, with its legal
+    basis. Facts live in data/facts/ (one file per field), keyed by procedure code."""
+
+    kind: FactKind
+    questions: list[str] = Field(min_length=1, max_length=6)  # how citizens ask it (our wording)
+    answer: str = Field(min_length=20, max_length=420)  # one or two sentences, the direct answer
+    basis: str = Field(min_length=5, max_length=200)  # "Điều 16 Luật Hộ tịch 2014"
+
+    @field_validator("questions")
+    @classmethod
+    def _questions(cls, v: list[str]) -> list[str]:
+        cleaned = [q.strip() for q in v]
+        if any(len(q) < 8 or len(q) > 200 for q in cleaned):
+            raise ValueError("a fact's question is 8 to 200 characters")
+        return cleaned
+
+
+class ReferralTopic(Strict):
+    """Something citizens ask the commune desk that the commune does not do: who does, where, online or not."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    topic: str = Field(min_length=5, max_length=120)  # "Cấp hộ chiếu phổ thông"
+    aliases: list[str] = Field(min_length=2)  # how citizens name it
+    agency: str = Field(min_length=5)
+    where: str = Field(min_length=5)
+    online: str | None = None
+    answer: str = Field(min_length=20, max_length=500)  # the direct answer, our words
+    basis: str = Field(min_length=5, max_length=200)
+
+
 class Procedure(Strict):
     code: str
     name: str = Field(min_length=5)
@@ -238,6 +287,7 @@ class Procedure(Strict):
     status: EntryStatus = EntryStatus.CURATED
     imported_on: date | None = None  # the day the portal record was read (imported entries)
     referral: Referral | None = None  # who handles it (referral entries)
+    facts: list[Fact] = Field(default_factory=list)  # from data/facts/, attached when the catalogue is loaded
 
     @field_validator("code")
     @classmethod

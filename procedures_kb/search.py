@@ -120,6 +120,34 @@ def _drop_cost_verb(tokens: list[str]) -> list[str]:
     ]
 
 
+# "mất" has two readings, told apart by its object: a paper was lost ("mất giấy khai sinh", "bị mất sổ đỏ") → the
+# question is about getting it again (cấp lại, bản sao); a person died ("bố tôi mất", "ông nội mất ở quê") → khai
+# tử and what follows a death: the word is dropped, so that aliases about lost papers do not match it.
+_PAPER_WORDS = frozenset(
+    "giay so the bang ban ho chieu can cuoc cmnd cccd chung minh dang ky bien cavet vet trich luc hop dong "
+    "quyet dinh phieu bia".split()
+)
+_PERSON_WORDS = frozenset("bo me ong ba chong vo con chau anh chi em cu cha nguoi noi ngoai cau di chu bac".split())
+_LOST = ["cap", "lai"]
+
+
+def _read_mat(tokens: list[str]) -> list[str]:
+    if "mat" not in tokens:
+        return tokens
+    out = list(tokens)
+    extra: list[str] = []
+    for i, t in enumerate(tokens):
+        if t != "mat":
+            continue
+        after = [w for w in tokens[i + 1 : i + 5] if w not in ("bi", "cai", "het", "roi", "mot", "cua")][:3]
+        before = tokens[max(0, i - 3) : i]
+        if any(w in _PAPER_WORDS for w in after):
+            extra = _LOST
+        elif any(w in _PERSON_WORDS for w in before + after[:1]) or (before[-1:] == ["da"] and not after):
+            out[i] = ""  # a death, not a lost paper: "mất sổ …" aliases must not match it
+    return [w for w in out if w] + [w for w in extra if w not in out]
+
+
 def _mark_foreign(tokens: list[str]) -> list[str]:
     """Insert "nuoc ngoai" before a foreign country or nationality ("nguoi han quoc" → "nguoi nuoc ngoai han quoc")."""
     out: list[str] = []
@@ -228,7 +256,7 @@ class SearchIndex:
         out: list[str] = []
         for t in toks:
             out.extend(self._correct(t))
-        return _mark_foreign(_drop_cost_verb(out))
+        return _mark_foreign(_read_mat(_drop_cost_verb(out)))
 
     # ---- scoring ----------------------------------------------------------------------------
 

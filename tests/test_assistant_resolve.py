@@ -372,6 +372,8 @@ def test_resolve_endpoint(client):
         "copies": 1,
         "from_context": False,
         "aspect": "fee",
+        "also": None,
+        "referral": None,
     }
     assert body["candidates"][0]["code"] == "2.000815" and 0 < body["candidates"][0]["score"] <= 1
 
@@ -388,7 +390,12 @@ def test_resolve_endpoint(client):
         "copies": None,
         "from_context": False,
         "aspect": None,
+        "also": None,
+        "referral": None,
     }
+    passport = client.get("/api/assistant/resolve", params={"q": "cho hỏi làm hộ chiếu ở đâu"}).json()
+    assert passport["band"] != "confident" and passport["referral"]["id"] == "ho_chieu"
+    assert "Phòng Quản lý xuất nhập cảnh" in passport["referral"]["text"]
 
     hinted = client.get("/api/assistant/resolve", params={"q": "cần giấy tờ gì", "hint": "1.000656"}).json()
     assert hinted["procedure"]["code"] == "1.000656"

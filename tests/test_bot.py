@@ -135,6 +135,53 @@ def test_dev_chat_evaluation_set(stack):
     assert score >= 0.95, "\n".join(failures)
 
 
+# Floors for the team's own set through /api/chat (measured numbers: README, "The assistant's own evaluation").
+CITIZEN_OVERALL_FLOOR = 0.90
+CITIZEN_CATEGORY_FLOOR = 0.85
+
+
+def citizen_rows(stack) -> dict[str, int]:
+    """Rows stored in a citizen's name: petitions, ratings, requests for an officer."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(stack.env["DATABASE_URL"])
+    with engine.connect() as conn:
+        counts = {t: conn.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar_one() for t in CITIZEN_TABLES}
+    engine.dispose()
+    return counts
+
+
+CITIZEN_TABLES = ("feedback", "ratings", "handoff_requests")
+
+
+def test_citizen_evaluation_set(stack):
+    """The team's own set (tests/eval/): every question through POST /api/chat in a conversation of its own.
+    Prints accuracy per category and question type (held-out questions counted apart, never printed); no question
+    may store anything in a citizen's name or be answered with another procedure's facts."""
+    from citizen_eval import Report, load_questions, score
+
+    questions = load_questions()
+    assert len(questions) >= 300
+    before = citizen_rows(stack)
+    report = Report()
+    for q in questions:
+        body = stack.chat(new_sender(), q.text)
+        report.outcomes.append(score(q, reply_text(body), [b["payload"] for b in reply_buttons(body)]))
+    after = citizen_rows(stack)
+    report.actions.update({t: after[t] - before[t] for t in CITIZEN_TABLES if after[t] != before[t]})
+    lines = report.lines()
+    print("\ncitizen evaluation set through /api/chat:\n  " + "\n  ".join(lines))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "citizen_eval.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert not report.actions, lines
+    assert sum(o.wrong_procedure for o in report.outcomes) == 0, [
+        o.question.id for o in report.outcomes if o.wrong_procedure and not o.question.heldout
+    ]
+    assert report.overall >= CITIZEN_OVERALL_FLOOR, lines
+    for category in ("classic", "moved_2025", "messy"):
+        assert report.category_share(category) >= CITIZEN_CATEGORY_FLOOR, lines
+
+
 # ---- conversations --------------------------------------------------------------------------------------
 
 

@@ -147,21 +147,31 @@ async def give_answer(
     aspect: str,
     pages: int | None = None,
     copies: int | None = None,
+    question: str | None = None,
+    also: str | None = None,
 ) -> list[EventType]:
-    """Relay kiosk_api's answer about one procedure and remember it for follow-ups."""
-    reply = await client.answer(client_key(tracker), code, aspect, pages=pages, copies=copies)
+    """Relay kiosk_api's answer about one procedure (the fact the `question` asks about first) and remember it for
+    follow-ups; `also`: a second procedure the message named, answered after it."""
+    reply = await client.answer(client_key(tracker), code, aspect, pages=pages, copies=copies, question=question)
     utter_reply(dispatcher, reply)
+    if also:
+        second = await client.answer(client_key(tracker), also, aspect, question=question)
+        utter_reply(dispatcher, second)
     procedure = reply.data.get("procedure") or {}
     return [
         SlotSet("procedure_code", procedure.get("code") or code),
         SlotSet("candidate_codes", None),
         SlotSet("candidate_names", None),
         SlotSet("pending_aspect", None),
+        SlotSet("pending_question", None),
     ]
 
 
-def ask_candidates(dispatcher: CollectingDispatcher, candidates: list[dict[str, Any]], aspect: str) -> list[EventType]:
-    """'Có phải ông/bà hỏi về …?' with one button per candidate; no procedure facts."""
+def ask_candidates(
+    dispatcher: CollectingDispatcher, candidates: list[dict[str, Any]], aspect: str, question: str | None = None
+) -> list[EventType]:
+    """'Có phải ông/bà hỏi về …?' with one button per candidate; no procedure facts. The question is kept so that
+    the chosen procedure's answer is the fact it asked about."""
     candidates = candidates[:MAX_CANDIDATES]
     intent = INTENT_BY_ASPECT.get(aspect, "ask_procedure")
     text = msg.ONE_CANDIDATE.format(name=candidates[0]["name"]) if len(candidates) == 1 else msg.SEVERAL_CANDIDATES
@@ -172,16 +182,23 @@ def ask_candidates(dispatcher: CollectingDispatcher, candidates: list[dict[str, 
         SlotSet("candidate_codes", [str(c["code"]) for c in candidates]),
         SlotSet("candidate_names", [str(c["name"]) for c in candidates]),
         SlotSet("pending_aspect", aspect),
+        SlotSet("pending_question", question[:1000] if question else None),
     ]
 
 
-def lost(dispatcher: CollectingDispatcher) -> list[EventType]:
-    dispatcher.utter_message(text=msg.LOST, buttons=msg.LOST_BUTTONS)
+def lost(dispatcher: CollectingDispatcher, text: str | None = None) -> list[EventType]:
+    dispatcher.utter_message(text=text or msg.LOST, buttons=msg.LOST_BUTTONS)
     return [SlotSet("candidate_codes", None), SlotSet("candidate_names", None), SlotSet("pending_aspect", None)]
 
 
 async def answer_question(
-    dispatcher: CollectingDispatcher, tracker: Tracker, aspect: str, *, fallback: bool = False
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    aspect: str,
+    *,
+    fallback: bool = False,
+    text: str | None = None,
+    when_lost: str | None = None,
 ) -> list[EventType]:
     """Resolve the procedure the citizen asks about, then answer, ask which one, or say we are lost.
 
@@ -192,12 +209,13 @@ async def answer_question(
     chosen = latest_entity(tracker, "procedure_code")
     hint = procedure_hint(tracker)
     current = tracker.get_slot("procedure_code")
-    text = user_text(tracker)
+    text = text if text is not None else user_text(tracker)
     pending = [] if fallback else pending_candidate_refs(tracker)
     try:
         if chosen and CODE_RE.match(chosen):
-            # The citizen pressed a button naming the procedure.
-            return await give_answer(dispatcher, tracker, chosen, aspect)
+            # The citizen pressed a button naming the procedure (after "Có phải …?": the question asked then).
+            asked = tracker.get_slot("pending_question") if pending else None
+            return await give_answer(dispatcher, tracker, chosen, aspect, question=asked)
         if not text:
             return lost(dispatcher)
         res = await client.resolve(key, text, current=None if fallback else current, hint=hint)
@@ -214,23 +232,30 @@ async def answer_question(
                 aspect,
                 pages=as_int(res.data.get("pages")),
                 copies=as_int(res.data.get("copies")),
+                question=text,
+                also=(res.data.get("also") or {}).get("code"),
             )
+        referral = res.data.get("referral") or {}
+        if referral.get("text"):
+            # Something the commune does not do: who does it, where (never another procedure's facts).
+            dispatcher.utter_message(text=str(referral["text"]), buttons=[msg.MENU_BUTTON, msg.OFFICER_BUTTON])
+            return [SlotSet("candidate_codes", None), SlotSet("candidate_names", None), SlotSet("pending_aspect", None)]
         if fallback:
-            return lost(dispatcher)
+            return lost(dispatcher, when_lost)
         if band != "unsure" and pending:
             # "bao nhiêu tiền?" right after "Có phải ông/bà hỏi về …?": the same choice, for the new question.
-            return ask_candidates(dispatcher, pending, aspect)
+            return ask_candidates(dispatcher, pending, aspect, text)
         if band == "unsure" and candidates:
             if hint:
                 # The NLU recognised a catalogue name: put that procedure first.
                 candidates.sort(key=lambda c: c["code"] != hint)
-            return ask_candidates(dispatcher, candidates, aspect)
+            return ask_candidates(dispatcher, candidates, aspect, text)
         if hint:
             # The resolver found nothing, but the text contains a catalogue name: ask, do not answer.
             named = await client.answer(key, hint, "overview")
             name = (named.data.get("procedure") or {}).get("name")
             if name:
-                return ask_candidates(dispatcher, [{"code": hint, "name": name}], aspect)
+                return ask_candidates(dispatcher, [{"code": hint, "name": name}], aspect, text)
         return lost(dispatcher)
     except KioskUnavailable:
         dispatcher.utter_message(text=msg.SERVICE_UNAVAILABLE, buttons=[msg.OFFICER_BUTTON])
@@ -244,6 +269,17 @@ class ActionAnswerProcedure(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         aspect = ASPECT_BY_INTENT.get(latest_intent(tracker) or "", "overview")
         return await answer_question(dispatcher, tracker, aspect)
+
+
+class ActionOutOfScope(Action):
+    """out_of_scope: something the commune does not do (the referral table says who does), or a procedure question
+    in unusual words; otherwise say what the assistant helps with."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        return await answer_question(dispatcher, tracker, "overview", fallback=True, when_lost=msg.OUT_OF_SCOPE)
 
 
 class ActionFallbackProcedure(Action):
@@ -283,7 +319,9 @@ class ActionHandleAffirm(Action):
         if len(candidates) == 1:
             aspect = tracker.get_slot("pending_aspect") or "overview"
             try:
-                return await give_answer(dispatcher, tracker, candidates[0], aspect)
+                return await give_answer(
+                    dispatcher, tracker, candidates[0], aspect, question=tracker.get_slot("pending_question")
+                )
             except KioskUnavailable:
                 dispatcher.utter_message(text=msg.SERVICE_UNAVAILABLE, buttons=[msg.OFFICER_BUTTON])
                 return []
@@ -380,6 +418,10 @@ class ActionRequestOfficer(Action):
         return "action_request_officer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        text = user_text(tracker)
+        if text and not text.startswith("/") and not OFFICER_REQUEST_RE.search(fold(text)):
+            # The NLU took a question ("cán bộ có đến tận nhà không?") for a request: answer it, record nothing.
+            return await answer_question(dispatcher, tracker, "overview")
         topic = tracker.get_slot("procedure_code")
         try:
             reply = await client.handoff(client_key(tracker), channel_of(tracker), topic, tracker.sender_id)
@@ -389,6 +431,13 @@ class ActionRequestOfficer(Action):
         utter_reply(dispatcher, reply)
         return []
 
+
+# A request for an officer says so: meet / talk to / call a person. Anything else is a question to answer.
+OFFICER_REQUEST_RE = re.compile(
+    r"\b(gap|noi chuyen|goi|ket noi|lien he|lien lac|chuyen|tro chuyen|can|muon|cho)\b.*"
+    r"\b(can bo|nhan vien|cong chuc|nguoi that|nguoi truc|tong dai|nguoi ho tro)\b"
+    r"|\b(can bo|nhan vien|nguoi that)\b.*\b(ho tro|giup|tu van)\b"
+)
 
 NO_COMMENT_WORDS = {
     "khong co gop y", "khong gop y", "khong co", "khong", "ko", "k", "ko co", "khong a", "khong co gi",
@@ -491,6 +540,9 @@ FEEDBACK_TRIGGER_RE = re.compile(
     r"(?:phan anh|kien nghi|gop y|khieu nai|phan nan|to cao|de nghi)(?:\s+(?:ve|la|viec|rang))?\s*"
 )
 MIN_FEEDBACK_WORDS = 8
+# A petition is filed only when the citizen says so in these words; anything else is a question to answer.
+PETITION_WORDS_RE = re.compile(r"\b(phan anh|kien nghi|gop y|khieu nai|phan nan|to cao|de nghi|y kien dong gop)\b")
+NOT_A_PETITION = "__question__"
 
 
 def feedback_kind(text: str) -> str:
@@ -505,13 +557,16 @@ class ValidateFeedbackForm(FormValidationAction):
     async def extract_feedback_content(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        # A first message that already says what happened ("phản ánh đèn đường thôn 3 hỏng cả tháng nay …")
-        # is the content itself: do not make the citizen type it again.
+        # The message that opened the form: a question that names no petition ("tranh chấp đất với hàng xóm thì
+        # làm sao?") is answered, not filed; one that already says what happened after "phản ánh …" is the
+        # content itself (still shown back for confirmation before anything is stored).
         if tracker.get_slot("requested_slot") or latest_intent(tracker) != "give_feedback":
             return {}
         text = user_text(tracker)
+        if not PETITION_WORDS_RE.search(fold(text)):
+            return {"feedback_content": NOT_A_PETITION, "feedback_confirmed": False}
         rest = FEEDBACK_TRIGGER_RE.sub("", fold(text), count=1)
-        if len(rest.split()) >= MIN_FEEDBACK_WORDS:
+        if FEEDBACK_TRIGGER_RE.match(fold(text)) and len(rest.split()) >= MIN_FEEDBACK_WORDS:
             return {"feedback_content": text}
         return {}
 
@@ -522,7 +577,9 @@ class ValidateFeedbackForm(FormValidationAction):
         if text.startswith("/"):
             return {"feedback_content": None}  # a button, not content: ask again
         if fold(text) in CANCEL_WORDS:
-            return {"feedback_content": CANCELLED}
+            return {"feedback_content": CANCELLED, "feedback_confirmed": False}
+        if text == NOT_A_PETITION:
+            return {"feedback_content": NOT_A_PETITION}
         if len(fold(text)) < 3:
             return {"feedback_content": None}
         return {"feedback_content": text[:2000]}
@@ -544,8 +601,12 @@ class ActionSubmitFeedback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         content = tracker.get_slot("feedback_content")
-        reset: list[EventType] = [SlotSet("feedback_content", None)]
-        if not content or content == CANCELLED:
+        confirmed = tracker.get_slot("feedback_confirmed") is True
+        reset: list[EventType] = [SlotSet("feedback_content", None), SlotSet("feedback_confirmed", None)]
+        if content == NOT_A_PETITION:
+            # The message was a question the NLU took for a petition: answer it; nothing is stored.
+            return reset + await answer_question(dispatcher, tracker, "overview", text=feedback_trigger_text(tracker))
+        if not content or content == CANCELLED or not confirmed:
             dispatcher.utter_message(text=msg.FEEDBACK_CANCELLED)
             return reset
         kind = feedback_kind(f"{feedback_trigger_text(tracker)} {content}")
@@ -587,6 +648,24 @@ class ActionAskFeedbackContent(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         dispatcher.utter_message(text=msg.ASK_FEEDBACK_CONTENT)
+        return []
+
+
+class ActionAskFeedbackConfirmed(Action):
+    """Show the petition's text back and ask for an explicit «Gửi» before anything is stored."""
+
+    def name(self) -> str:
+        return "action_ask_feedback_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        content = str(tracker.get_slot("feedback_content") or "")
+        kind = (
+            "kiến nghị" if feedback_kind(f"{feedback_trigger_text(tracker)} {content}") == "kien_nghi" else "phản ánh"
+        )
+        shown = content if len(content) <= 300 else content[:299] + "…"
+        dispatcher.utter_message(
+            text=msg.CONFIRM_FEEDBACK.format(kind=kind, content=shown), buttons=msg.CONFIRM_FEEDBACK_BUTTONS
+        )
         return []
 
 

@@ -118,12 +118,14 @@ class KioskClient:
         aspect: str,
         pages: int | None = None,
         copies: int | None = None,
+        question: str | None = None,
     ) -> Reply:
+        """`question`: the citizen's message; kiosk_api answers the fact it asks about first, if any."""
         return await self._call(
             "GET",
             "/api/assistant/answer",
             client_key,
-            params={"code": code, "aspect": aspect, "pages": pages, "copies": copies},
+            params={"code": code, "aspect": aspect, "pages": pages, "copies": copies, "q": question},
         )
 
     async def menu(self, client_key: str) -> Reply:

@@ -66,6 +66,19 @@ ASK_FEEDBACK_CONTENT = (
     "Xin ông/bà cho biết nội dung phản ánh, kiến nghị: việc gì, ở đâu, từ khi nào. Nếu không muốn gửi nữa, "
     "ông/bà gõ «thôi»."
 )
+OUT_OF_SCOPE = (
+    "Xin lỗi, tôi chỉ hỗ trợ các việc tại nơi tiếp nhận hồ sơ của xã: thủ tục hành chính (giấy tờ, lệ phí, thời "
+    "gian, nơi nộp), tra cứu hồ sơ, đánh giá và góp ý. Câu hỏi này nằm ngoài phạm vi tôi hỗ trợ; nếu cần, ông/bà có "
+    "thể gặp cán bộ tại quầy."
+)
+CONFIRM_FEEDBACK = (
+    "Ông/bà xác nhận gửi {kind} với nội dung sau không?\n«{content}»\nChỉ khi ông/bà chọn «Gửi», nội dung mới được "
+    "ghi nhận và chuyển cán bộ xem xét."
+)
+CONFIRM_FEEDBACK_BUTTONS: list[Button] = [
+    {"title": "Gửi", "payload": "/affirm"},
+    {"title": "Không gửi", "payload": "/deny"},
+]
 FEEDBACK_CANCELLED = "Dạ, tôi chưa gửi phản ánh, kiến nghị nào. Khi cần, ông/bà cứ nhắn «phản ánh» hoặc «kiến nghị»."
 FEEDBACK_FAILED = (
     "Xin lỗi, hệ thống chưa nhận được phản ánh, kiến nghị của ông/bà. Ông/bà vui lòng thử lại sau ít phút, hoặc "

@@ -21,11 +21,13 @@ from procedures_kb.schema import (
     Channel,
     ChannelKind,
     Document,
+    Fact,
     FeeRule,
     FixedFee,
     FreeFee,
     Procedure,
     ProvinceFee,
+    ReferralTopic,
     TieredPerPageFee,
 )
 from procedures_kb.timelimits import describe_time_limit
@@ -502,6 +504,41 @@ def key_documents(procedure: Procedure, n: int = 3) -> str:
     return "; ".join(names) + (f" và {rest} giấy tờ khác tùy trường hợp" if rest > 0 else "")
 
 
+def card_lines(procedure: Procedure, province_fees: Mapping[str, FeeRule] | None = None) -> list[str]:
+    """The short card: papers by name, fee, time limit, where (one line each)."""
+    referral = referral_line(procedure)
+    return [
+        f"• Giấy tờ: {key_documents(procedure)}.",
+        f"• Lệ phí: {shorten(fee_summary(procedure, province_fees), 200)}.",
+        f"• Thời hạn: {_lower_first(shorten(time_summary(procedure), 200))}.",
+        f"• Nơi nộp: {shorten(referral or _first_sentence(procedure.submit_at), 200).rstrip('.')}.",
+    ]
+
+
+def fact_text(procedure: Procedure, fact: Fact, province_fees: Mapping[str, FeeRule] | None = None) -> str:
+    """The direct answer with its legal basis, then the procedure's short card and its notices."""
+    lines = [
+        f"{_sentence(fact.answer)} (Căn cứ: {fact.basis.rstrip('.')}.)",
+        f"Thủ tục {title(procedure, 120)}:",
+        *card_lines(procedure, province_fees),
+        province_caveat(procedure, province_fees) or "",
+        caveat(procedure) or "",
+    ]
+    return _fit(lines)
+
+
+def referral_topic_text(topic: ReferralTopic) -> str:
+    """What the commune does not do: who does it, where, online (the referral table)."""
+    lines = [
+        _sentence(topic.answer),
+        f"Cơ quan giải quyết: {topic.agency.rstrip('.')}.",
+        f"Nơi làm: {topic.where.rstrip('.')}.",
+        f"Trực tuyến: {topic.online.rstrip('.')}." if topic.online else "",
+        f"(Căn cứ: {topic.basis.rstrip('.')}.)",
+    ]
+    return _fit(lines)
+
+
 def overview_text(procedure: Procedure, province_fees: Mapping[str, FeeRule] | None = None) -> str:
     referral = referral_line(procedure)
     lines = [
@@ -534,13 +571,17 @@ def answer(
     calendar: WorkingCalendar | None = None,
     offered: bool = True,
     commune: str = "xã",
+    fact: Fact | None = None,
 ) -> Answer:
     """The reply about one aspect of a procedure, with buttons for the other aspects. With `now` and the working-day
     `calendar`, the time-limit answer also says when a file handed in today would be ready. A procedure the
-    commune's desk does not handle (`offered` false) is answered "not done here" and who does it."""
+    commune's desk does not handle (`offered` false) is answered "not done here" and who does it. With the `fact`
+    that answers the citizen's question (see domain.qa), the reply is that fact, then the short card."""
     aspect = Aspect(aspect)
     if not offered:
         return Answer(not_offered_text(procedure, commune), [])
+    if fact is not None:
+        return Answer(fact_text(procedure, fact, province_fees), aspect_buttons(procedure, Aspect.OVERVIEW))
     match aspect:
         case Aspect.DOCUMENTS:
             text = documents_text(procedure)

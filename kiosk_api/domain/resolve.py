@@ -90,6 +90,7 @@ class Resolution:
     pages: int | None = None
     copies: int | None = None
     from_context: bool = False
+    also: Candidate | None = None  # a second procedure the message names whole ("khai sinh và thường trú")
 
 
 # ---- evidence -----------------------------------------------------------------------------------
@@ -330,7 +331,49 @@ def resolve(
     band, chosen, candidates, from_context = decide(
         hits, current=known(current), hint=known(hint), pages=pages, thresholds=thresholds
     )
-    return Resolution(band, chosen, candidates, pages, copies, from_context)
+    also = None
+    if band is Band.CONFIDENT and chosen is not None and not from_context:
+        also = second_named(catalogue, text, chosen, hits, thresholds)
+    elif band is Band.UNSURE and len(candidates) >= 2 and named_whole(catalogue, text, candidates[0]):
+        # "khai tử cho bố và xóa thường trú": two procedures named whole, close in score: both are meant.
+        second = second_named(catalogue, text, candidates[0], hits, thresholds)
+        if second is not None:
+            band, chosen, candidates, also = Band.CONFIDENT, candidates[0], [candidates[0]], second
+    return Resolution(band, chosen, candidates, pages, copies, from_context, also)
+
+
+def named_whole(catalogue: Catalogue, text: str, candidate: Candidate) -> bool:
+    """The message contains the candidate's best-matching name or alias word for word."""
+    index = catalogue.search_index
+    matched = {h.procedure.code: h.matched for h in catalogue.search(text, limit=SEARCH_LIMIT)}
+    own = index.normalise_query(matched.get(candidate.code, candidate.name))
+    return len(own) >= 2 and _contains(index.normalise_query(text), own)
+
+
+def _contains(seq: Sequence[str], part: Sequence[str]) -> bool:
+    n = len(part)
+    return n > 0 and any(list(seq[i : i + n]) == list(part) for i in range(len(seq) - n + 1))
+
+
+def second_named(
+    catalogue: Catalogue, text: str, first: Candidate, hits: Sequence[Candidate], thresholds: Thresholds
+) -> Candidate | None:
+    """Another procedure whose name or alias the message contains whole, apart from the first one's ("làm khai
+    sinh và đăng ký thường trú cho con"): both are answered."""
+    index = catalogue.search_index
+    said = index.normalise_query(text)
+    matched = {h.procedure.code: h.matched for h in catalogue.search(text, limit=SEARCH_LIMIT)}
+    first_tokens = index.normalise_query(matched.get(first.code, first.name))
+    for hit in hits:
+        if hit.code == first.code or not is_plausible(hit, thresholds) or hit.code not in matched:
+            continue
+        own = index.normalise_query(matched[hit.code])
+        if len(own) >= 2 and _contains(said, own) and not set(own) <= set(first_tokens):
+            # its words stand apart from the first procedure's in the message
+            rest = [t for t in said if t not in set(first_tokens)]
+            if _contains(rest, own):
+                return hit
+    return None
 
 
 # ---- what the message asks about ----------------------------------------------------------------

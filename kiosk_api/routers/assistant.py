@@ -17,8 +17,8 @@ from procedures_kb.schema import Procedure
 
 from ..db import session_now
 from ..deps import CalendarDep, CatalogueDep, ClientDep, NowDep, SecretDep, SessionDep, SettingsDep, TodayDep
-from ..domain import answers, lookup_texts
-from ..domain.resolve import Resolution, aspect_cue, resolve
+from ..domain import answers, lookup_texts, qa, replies
+from ..domain.resolve import Band, Resolution, aspect_cue, resolve
 from ..errors import ApiError
 from ..schemas.assistant import (
     AnswerResponse,
@@ -27,6 +27,7 @@ from ..schemas.assistant import (
     DossierAnswer,
     MenuResponse,
     ProcedureRef,
+    ReferralOut,
     ResolveResponse,
 )
 from ..schemas.common import error_responses
@@ -52,8 +53,11 @@ def buttons_out(buttons: list[answers.Button]) -> list[ButtonOut]:
     return [ButtonOut(title=b.title, payload=b.payload) for b in buttons]
 
 
-def resolution_out(resolution: Resolution, aspect: str | None = None) -> ResolveResponse:
+def resolution_out(
+    resolution: Resolution, aspect: str | None = None, referral: ReferralOut | None = None
+) -> ResolveResponse:
     chosen = resolution.procedure
+    also = resolution.also
     return ResolveResponse(
         band=resolution.band.value,
         procedure=ProcedureRef(code=chosen.code, name=chosen.name) if chosen else None,
@@ -62,6 +66,8 @@ def resolution_out(resolution: Resolution, aspect: str | None = None) -> Resolve
         copies=resolution.copies,
         from_context=resolution.from_context,
         aspect=aspect,
+        also=ProcedureRef(code=also.code, name=also.name) if also else None,
+        referral=referral,
     )
 
 
@@ -76,7 +82,14 @@ def resolve_question(
 ) -> ResolveResponse:
     """Which procedure the message is about: confident (one), unsure (2–4 candidates) or lost; plus the
     pages and copies it names. Unknown `current` or `hint` codes are ignored."""
-    return resolution_out(resolve(catalogue, q, current=current, hint=hint), aspect_cue(q))
+    resolution = resolve(catalogue, q, current=current, hint=hint)
+    referral = None
+    if resolution.band is not Band.CONFIDENT and q.strip():
+        found = qa.index_for(catalogue).referral(q)
+        if found:
+            topic, _ = found
+            referral = ReferralOut(id=topic.id, topic=topic.topic, text=answers.referral_topic_text(topic))
+    return resolution_out(resolution, aspect_cue(q), referral)
 
 
 @router.get("/answer", response_model=AnswerResponse, responses=error_responses(404, 422))
@@ -89,24 +102,30 @@ def answer_question(
     aspect: Annotated[answers.Aspect, Query(description="What the citizen asks about")] = answers.Aspect.OVERVIEW,
     pages: Annotated[int | None, Query(ge=1, le=10_000, description="Pages of the original (fees per page)")] = None,
     copies: Annotated[int | None, Query(ge=1, le=1_000, description="Copies requested")] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=MAX_QUESTION, description="The citizen's message: a fact answering it comes first"),
+    ] = None,
 ) -> AnswerResponse:
-    """A short Vietnamese answer about one aspect of a procedure, with buttons for the other aspects."""
+    """A short Vietnamese answer about one aspect of a procedure, with buttons for the other aspects. With the
+    citizen's message `q`, the fact or aspect that answers it is chosen (domain.qa), the fact first."""
     procedure = procedure_or_404(catalogue, code)
-    reply = answers.answer(
+    reply = replies.reply_about(
+        catalogue,
         procedure,
         aspect,
-        catalogue.province_fees,
+        q,
+        commune=settings.commune_name,
         pages=pages,
         copies=copies,
         now=now,
         calendar=calendar,
-        offered=catalogue.offers(procedure),
-        commune=settings.commune_name,
     )
     return AnswerResponse(
-        text=reply.text,
-        buttons=buttons_out(reply.buttons),
+        text=reply.answer.text,
+        buttons=buttons_out(reply.answer.buttons),
         procedure=ProcedureRef(code=procedure.code, name=procedure.name),
+        answered="fact" if reply.fact else "aspect",
     )
 
 

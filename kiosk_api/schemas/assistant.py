@@ -28,6 +28,20 @@ class ResolveResponse(BaseModel):
     aspect: str | None = Field(
         default=None, description="The aspect the wording clearly asks about (time, fee, documents, where), if any"
     )
+    also: ProcedureRef | None = Field(
+        default=None, description="A second procedure the message names whole, to be answered too"
+    )
+    referral: ReferralOut | None = Field(
+        default=None,
+        description="When no procedure is confident and the message is about something the commune does not do: "
+        "who does it (the referral table)",
+    )
+
+
+class ReferralOut(BaseModel):
+    id: str
+    topic: str
+    text: str = Field(description="The answer: who does it, where, online")
 
 
 class ButtonOut(BaseModel):
@@ -39,6 +53,9 @@ class AnswerResponse(BaseModel):
     text: str
     buttons: list[ButtonOut]
     procedure: ProcedureRef
+    answered: str = Field(
+        default="aspect", description="What the reply answers: 'fact' (a fact matching the question) or 'aspect'"
+    )
 
 
 class MenuResponse(BaseModel):

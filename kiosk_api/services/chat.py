@@ -24,7 +24,7 @@ from procedures_kb.catalogue import Catalogue
 from procedures_kb.workdays import WorkingCalendar
 
 from ..clock import utc_now, vn_today
-from ..domain import answers, identity
+from ..domain import answers, identity, replies
 from ..domain.officer import TOO_MANY_REQUESTS, next_step_text
 from ..domain.resolve import Band, detect_aspect, is_greeting, mentions_dossier, resolve, wants_officer
 from ..models import Dossier
@@ -108,16 +108,8 @@ def fallback_answer(
         procedure = catalogue.get(entities.get("procedure_code", "")) if aspect else None
         if aspect is None or procedure is None:
             return Fallback(menu, intent)
-        reply = answers.answer(
-            procedure,
-            aspect,
-            catalogue.province_fees,
-            now=now,
-            calendar=calendar,
-            offered=catalogue.offers(procedure),
-            commune=commune,
-        )
-        return Fallback(reply, intent, procedure.code, 1.0)
+        reply = replies.reply_about(catalogue, procedure, aspect, commune=commune, now=now, calendar=calendar)
+        return Fallback(reply.answer, intent, procedure.code, 1.0)
 
     if mentions_dossier(message):
         return lookup
@@ -125,19 +117,22 @@ def fallback_answer(
     if resolution.band is Band.CONFIDENT and resolution.procedure is not None:
         procedure = catalogue.get(resolution.procedure.code)
         assert procedure is not None
-        aspect = answers.Aspect(detect_aspect(message))
-        reply = answers.answer(
+        reply = replies.reply_about(
+            catalogue,
             procedure,
-            aspect,
-            catalogue.province_fees,
+            detect_aspect(message),
+            message,
+            commune=commune,
             pages=resolution.pages,
             copies=resolution.copies,
             now=now,
             calendar=calendar,
-            offered=catalogue.offers(procedure),
-            commune=commune,
         )
-        return Fallback(reply, aspect.intent, procedure.code, resolution.procedure.score)
+        return Fallback(reply.answer, reply.aspect.intent, procedure.code, resolution.procedure.score)
+    referral = replies.referral_reply(catalogue, message)
+    if referral is not None:
+        officer = [b for b in menu.buttons if b.payload == "/request_officer"]
+        return Fallback(answers.Answer(referral.text, officer), "referral")
     if resolution.band is Band.UNSURE:
         procedures = [p for c in resolution.candidates if (p := catalogue.get(c.code)) is not None]
         top = resolution.candidates[0]

@@ -1,0 +1,126 @@
+"""Answering the question asked: the question inside a story, facts ranked with the card's aspects, referral
+topics, two procedures in one message, "mất" read by its object, and the replies built from them."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk_api.domain import answers, qa, replies
+from kiosk_api.domain.resolve import Band, resolve
+from procedures_kb.catalogue import Catalogue, load_catalogue
+from procedures_kb.schema import Fact, FactKind, ReferralTopic
+
+DEADLINE = Fact(
+    kind=FactKind.DEADLINE,
+    questions=["sinh con bao lâu thì phải đi khai sinh", "quá hạn khai sinh cho con có sao không"],
+    answer="Cha mẹ đăng ký khai sinh cho con trong 60 ngày kể từ ngày sinh.",
+    basis="Điều 15 Luật Hộ tịch 2014",
+)
+PROXY = Fact(
+    kind=FactKind.PROXY,
+    questions=["ông bà đi khai sinh cho cháu được không", "nhờ người khác đi làm khai sinh hộ được không"],
+    answer="Được, ông bà hoặc người thân khác có thể đi đăng ký khai sinh cho cháu.",
+    basis="Điều 2 Thông tư 04/2020/TT-BTP",
+)
+PASSPORT = ReferralTopic(
+    id="ho_chieu",
+    topic="Cấp hộ chiếu phổ thông",
+    aliases=["làm hộ chiếu", "xin hộ chiếu", "passport"],
+    agency="Công an tỉnh (Phòng Quản lý xuất nhập cảnh)",
+    where="Phòng Quản lý xuất nhập cảnh Công an tỉnh",
+    online="Cổng Dịch vụ công Bộ Công an",
+    answer="Xã không cấp hộ chiếu; ông/bà làm tại Phòng Quản lý xuất nhập cảnh Công an tỉnh hoặc trực tuyến.",
+    basis="Luật Xuất cảnh, nhập cảnh của công dân Việt Nam 2019",
+)
+
+
+@pytest.fixture(scope="module")
+def small() -> Catalogue:
+    base = load_catalogue()
+    procedures = [
+        p.model_copy(update={"facts": [DEADLINE, PROXY]}) if p.code == "1.001193" else p.model_copy()
+        for p in base.procedures
+        if p.field in ("Hộ tịch", "Cư trú")
+    ]
+    return Catalogue(procedures=procedures, referrals=[PASSPORT])
+
+
+@pytest.mark.parametrize("ranker", ["bm25", "rapidfuzz"])
+def test_a_fact_beats_the_aspects_when_it_is_what_is_asked(small, ranker):
+    index = qa.QuestionIndex(small, ranker)
+    birth = small.get("1.001193")
+    chosen = index.choose(birth, "con em sinh được 2 tháng rồi, quá hạn khai sinh có sao không ạ")
+    assert chosen is not None and chosen.fact == DEADLINE
+    chosen = index.choose(birth, "ông bà nội đi khai sinh cho cháu được không")
+    assert chosen is not None and chosen.fact == PROXY
+    chosen = index.choose(birth, "làm khai sinh cần giấy tờ gì")
+    assert chosen is not None and chosen.aspect == "documents"
+
+
+def test_nothing_clearly_asked_gives_no_choice(small):
+    assert qa.index_for(small).choose(small.get("1.001193"), "khai sinh") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Năm ngoái tôi đi làm ăn xa. Vợ tôi sinh cháu ở quê. Giờ về thì đi khai sinh ở đâu?", "giờ về thì"),
+        ("đăng ký khai sinh cần gì", "đăng ký khai sinh cần gì"),
+        ("Cháu bị ốm. Mẹ cháu đi vắng. Ông bà làm giấy khai sinh cho cháu được không", "ông bà làm"),
+    ],
+)
+def test_focus_finds_the_question_in_a_story(text, expected):
+    assert expected.lower() in qa.focus(text).lower()
+    assert len(qa.focus(text)) <= len(text)
+
+
+def test_referral_topics_are_found_by_their_names(small):
+    found = qa.index_for(small).referral("cho hỏi làm hộ chiếu ở đâu ạ")
+    assert found is not None and found[0].id == "ho_chieu"
+    assert qa.index_for(small).referral("đăng ký khai sinh cần gì") is None
+    text = answers.referral_topic_text(PASSPORT)
+    assert text.startswith("Xã không cấp hộ chiếu") and "Phòng Quản lý xuất nhập cảnh" in text
+
+
+def test_a_fact_reply_starts_with_the_answer_then_the_card(small):
+    reply = replies.reply_about(small, small.get("1.001193"), "overview", "sinh con bao lâu phải đi khai sinh")
+    assert reply.fact
+    lines = reply.answer.text.splitlines()
+    assert lines[0].startswith("Cha mẹ đăng ký khai sinh cho con trong 60 ngày")
+    assert "(Căn cứ: Điều 15 Luật Hộ tịch 2014.)" in lines[0]
+    assert lines[1] == "Thủ tục Đăng ký khai sinh:"
+    assert [line.split(":")[0] for line in lines[2:6]] == ["• Giấy tờ", "• Lệ phí", "• Thời hạn", "• Nơi nộp"]
+    assert reply.answer.buttons  # the card's aspects
+
+
+def test_the_wording_of_an_aspect_overrides_the_nlu_guess(small):
+    reply = replies.reply_about(small, small.get("1.001193"), "documents", "khai sinh mất bao lâu thì có")
+    assert not reply.fact and reply.aspect is answers.Aspect.TIME
+
+
+def test_two_procedures_named_in_one_message():
+    catalogue = load_catalogue()
+    r = resolve(catalogue, "khai tử cho bố và xóa thường trú thì làm thế nào")
+    assert r.band is Band.CONFIDENT
+    assert {r.procedure.code, r.also.code} == {"1.000656", "1.003197"}
+    assert resolve(catalogue, "đăng ký kết hôn cần gì").also is None
+
+
+@pytest.mark.parametrize(
+    ("text", "not_code"),
+    [
+        ("ông nội mất ở quê", "1.002759"),  # a death, not a lost social-insurance book
+        ("mất sổ bảo hiểm xã hội làm lại ở đâu", "1.000656"),  # a lost paper, not a death
+    ],
+)
+def test_mat_is_read_by_its_object(text, not_code):
+    catalogue = load_catalogue()
+    hits = catalogue.search(text, limit=1)
+    assert not hits or hits[0].procedure.code != not_code
+
+
+def test_a_lost_paper_is_about_getting_it_again():
+    catalogue = load_catalogue()
+    assert catalogue.search_index.normalise_query("bị mất giấy khai sinh")[-2:] == ["cap", "lai"]
+    assert "mat" not in catalogue.search_index.normalise_query("bố tôi mất rồi")
+    assert "mat" not in catalogue.search_index.normalise_query("mất bao lâu")  # "it takes"
