@@ -515,16 +515,18 @@ def card_lines(procedure: Procedure, province_fees: Mapping[str, FeeRule] | None
     ]
 
 
-def fact_text(procedure: Procedure, fact: Fact, province_fees: Mapping[str, FeeRule] | None = None) -> str:
-    """The direct answer with its legal basis, then the procedure's short card and its notices."""
-    lines = [
-        f"{_sentence(fact.answer)} (Căn cứ: {fact.basis.rstrip('.')}.)",
-        f"Thủ tục {title(procedure, 120)}:",
-        *card_lines(procedure, province_fees),
-        province_caveat(procedure, province_fees) or "",
-        caveat(procedure) or "",
-    ]
-    return _fit(lines)
+def fact_text(
+    procedure: Procedure, facts: Fact | Sequence[Fact], province_fees: Mapping[str, FeeRule] | None = None
+) -> str:
+    """The direct answer(s) with their legal basis, then the procedure's short card (each line cut to the room
+    left, so the answers are never cut), then its notices."""
+    facts = [facts] if isinstance(facts, Fact) else list(facts)
+    head = [f"{_sentence(f.answer)} (Căn cứ: {f.basis.rstrip('.')}.)" for f in facts]
+    notices = [province_caveat(procedure, province_fees) or "", caveat(procedure) or ""]
+    heading = f"Thủ tục {title(procedure, 120)}:"
+    room = MAX_CHARS - sum(len(x) + 1 for x in [*head, *notices, heading] if x)
+    card = [shorten(line, room // 4) for line in card_lines(procedure, province_fees)] if room >= 4 * 50 else []
+    return _fit([*head, *([heading, *card] if card else []), *notices])
 
 
 def referral_topic_text(topic: ReferralTopic) -> str:
@@ -571,7 +573,7 @@ def answer(
     calendar: WorkingCalendar | None = None,
     offered: bool = True,
     commune: str = "xã",
-    fact: Fact | None = None,
+    fact: Fact | Sequence[Fact] | None = None,
 ) -> Answer:
     """The reply about one aspect of a procedure, with buttons for the other aspects. With `now` and the working-day
     `calendar`, the time-limit answer also says when a file handed in today would be ready. A procedure the
@@ -580,8 +582,9 @@ def answer(
     aspect = Aspect(aspect)
     if not offered:
         return Answer(not_offered_text(procedure, commune), [])
-    if fact is not None:
-        return Answer(fact_text(procedure, fact, province_fees), aspect_buttons(procedure, Aspect.OVERVIEW))
+    facts = [fact] if isinstance(fact, Fact) else list(fact or [])
+    if facts:
+        return Answer(fact_text(procedure, facts, province_fees), aspect_buttons(procedure, Aspect.OVERVIEW))
     match aspect:
         case Aspect.DOCUMENTS:
             text = documents_text(procedure)

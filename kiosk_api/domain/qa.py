@@ -12,6 +12,8 @@ fact's question the message covers), rapidfuzz by 100.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -23,7 +25,9 @@ from rapidfuzz import fuzz
 from procedures_kb.catalogue import Catalogue
 from procedures_kb.schema import Fact, Procedure, ReferralTopic
 from procedures_kb.search import SHORTHAND
-from procedures_kb.text import words
+from procedures_kb.text import fold, words
+
+from .resolve import aspect_cue, detect_aspect
 
 # How citizens ask for each aspect of the card (our wording; matched like a fact's questions).
 ASPECT_QUESTIONS: dict[str, tuple[str, ...]] = {
@@ -40,10 +44,30 @@ ASPECT_QUESTIONS: dict[str, tuple[str, ...]] = {
     "legal": ("căn cứ pháp lý là gì", "theo luật nào", "văn bản nào quy định"),
 }
 
+# Words that ask rather than name, kept even when a procedure's name has them ("bao lâu", "ở đâu", "được không").
+KEEP_WORDS = frozenset("bao lau may ngay dau nao gi khong duoc phai co the thoi han gia tri".split())
+
 FACT_THRESHOLD = 0.5
 """A fact answers the question from this normalised score up (and when it beats the best aspect)."""
 ASPECT_THRESHOLD = 0.5
+SECOND_FACT_GAP = 0.15
+FULL_MESSAGE_WEIGHT = 0.9
+UNCUED_ASPECT_WEIGHT = 0.6
 REFERRAL_THRESHOLD = 0.6
+
+
+_SYLLABLE = re.compile(r"[^\W_]+")
+
+
+def marked(text: str) -> list[str]:
+    """Lower-case syllables keeping their diacritics ("phạt", "phát"): the matching of facts tells them apart."""
+    return _SYLLABLE.findall(unicodedata.normalize("NFC", text.lower()))
+
+
+def has_marks(text: str) -> bool:
+    """Whether the message was typed with diacritics (then "phat" and "phạt" are different words)."""
+    lowered = unicodedata.normalize("NFC", text.lower())
+    return fold(lowered) != lowered
 
 
 def tokens(text: str) -> list[str]:
@@ -86,19 +110,20 @@ def focus(text: str) -> str:
 class Ranker(Protocol):
     name: str
 
-    def scores(self, query: str, ids: Sequence[int]) -> list[float]: ...
+    def scores(self, query: list[str], ids: Sequence[int]) -> list[float]: ...
 
 
 @dataclass
 class Bm25Ranker:
-    """BM25 over every question text of the corpus; a document's score is divided by its score against itself."""
+    """BM25 over every question of the corpus (token lists); a document's score is divided by its score against
+    itself, so 1.0 means the message covers the whole question."""
 
-    texts: list[str]
+    docs: list[list[str]]
     name: str = "bm25"
     _docs: list[list[str]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self._docs = [tokens(t) or ["_"] for t in self.texts]
+        self._docs = [d or ["_"] for d in self.docs]
 
     @cached_property
     def _bm25(self) -> BM25Okapi:
@@ -108,8 +133,8 @@ class Bm25Ranker:
     def _self(self) -> list[float]:
         return [max(float(self._bm25.get_batch_scores(doc, [i])[0]), 1e-9) for i, doc in enumerate(self._docs)]
 
-    def scores(self, query: str, ids: Sequence[int]) -> list[float]:
-        q = tokens(query)
+    def scores(self, query: list[str], ids: Sequence[int]) -> list[float]:
+        q = query
         if not q or not ids:
             return [0.0] * len(ids)
         raw = self._bm25.get_batch_scores(q, list(ids))
@@ -120,15 +145,15 @@ class Bm25Ranker:
 class FuzzRanker:
     """rapidfuzz token-set ratio of the folded texts (order-free; a question inside a longer message scores high)."""
 
-    texts: list[str]
+    docs: list[list[str]]
     name: str = "rapidfuzz"
     _folded: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        self._folded = [" ".join(tokens(t)) for t in self.texts]
+        self._folded = [" ".join(d) for d in self.docs]
 
-    def scores(self, query: str, ids: Sequence[int]) -> list[float]:
-        q = " ".join(tokens(query))
+    def scores(self, query: list[str], ids: Sequence[int]) -> list[float]:
+        q = " ".join(query)
         return [fuzz.token_set_ratio(q, self._folded[i]) / 100 for i in ids]
 
 
@@ -137,11 +162,17 @@ class FuzzRanker:
 
 @dataclass(frozen=True)
 class Choice:
-    """What answers the question: a fact of the procedure, or an aspect of its card."""
+    """What answers the question: a fact of the procedure (with a second one close behind, if any), or an aspect
+    of its card."""
 
     aspect: str | None = None
     fact: Fact | None = None
     score: float = 0.0
+    also: Fact | None = None
+
+    @property
+    def facts(self) -> list[Fact]:
+        return [f for f in (self.fact, self.also) if f is not None]
 
 
 @dataclass
@@ -154,32 +185,93 @@ class QuestionIndex:
     _by_code: dict[str, list[int]] = field(init=False, default_factory=dict)
     _aspects: list[int] = field(init=False, default_factory=list)
     _referrals: list[int] = field(init=False, default_factory=list)
+    _names: dict[str, frozenset[str]] = field(init=False, default_factory=dict)
     ranker: Ranker = field(init=False)
+    _global: Ranker = field(init=False)  # every fact question with its procedure's words, across the catalogue
+    _global_owners: list[tuple[str, int]] = field(init=False, default_factory=list)
+    _forms: defaultdict[str, set[str]] = field(init=False, default_factory=lambda: defaultdict(set))
 
     def __post_init__(self) -> None:
-        texts: list[str] = []
+        docs: list[list[str]] = []
 
-        def add(text: str, owner: tuple[str, object]) -> int:
-            texts.append(text)
+        def add(doc: list[str], owner: tuple[str, object]) -> int:
+            docs.append(doc)
             self._owners.append(owner)
-            return len(texts) - 1
+            return len(docs) - 1
 
         for aspect, questions in ASPECT_QUESTIONS.items():
-            self._aspects += [add(q, ("aspect", aspect)) for q in questions]
+            self._aspects += [add(marked(q), ("aspect", aspect)) for q in questions]
         for p in self.catalogue.procedures:
-            ids = [add(q, ("fact", (p.national_code, i))) for i, f in enumerate(p.facts) for q in f.questions]
+            # The procedure's own name words say nothing about WHICH of its facts is asked: left out both here and
+            # from the message (see rank), so "giấy xác nhận tình trạng hôn nhân còn giá trị không" is matched on
+            # "còn giá trị".
+            own = self.name_words(p)
+            ids = [
+                add([t for t in marked(q) if fold(t) not in own], ("fact", (p.national_code, i)))
+                for i, f in enumerate(p.facts)
+                for q in f.questions
+            ]
             if ids:
                 self._by_code[p.national_code] = ids
         for topic in self.catalogue.referrals:
-            self._referrals += [add(name, ("referral", topic.id)) for name in (topic.topic, *topic.aliases)]
-        self.ranker = Bm25Ranker(texts) if self.ranker_name == "bm25" else FuzzRanker(texts)
+            self._referrals += [add(marked(name), ("referral", topic.id)) for name in (topic.topic, *topic.aliases)]
+        self.ranker = Bm25Ranker(docs) if self.ranker_name == "bm25" else FuzzRanker(docs)
+        whole: list[list[str]] = []
+        for p in self.catalogue.procedures:
+            for i, f in enumerate(p.facts):
+                for q in f.questions:
+                    whole.append(marked(q))
+                    self._global_owners.append((p.national_code, i))
+        for doc in [*docs, *whole]:
+            for t in doc:
+                self._forms[fold(t)].add(t)
+        self._global = Bm25Ranker(whole) if self.ranker_name == "bm25" else FuzzRanker(whole)
 
-    def rank(self, procedure: Procedure, question: str) -> list[tuple[Choice, float]]:
-        """Facts of `procedure` and the aspects, best first (each once, with its best question's score)."""
+    def query(self, text: str, leave_out: frozenset[str] = frozenset()) -> list[str]:
+        """The message's words as the index knows them. Typed with diacritics: each syllable as written ("phát
+        hiện" does not match "bị phạt"); typed without: each folded syllable stands for every marked form the facts
+        use. Shorthand is expanded; words of `leave_out` (folded) are left out."""
+        out: list[str] = []
+        marks = has_marks(text)
+        for t in marked(text):
+            folded = fold(t)
+            rep = SHORTHAND.get(folded) if t == folded else None
+            parts = rep.split() if rep else ([] if rep == "" else [t])
+            for part in parts:
+                f = fold(part)
+                if f in leave_out:
+                    continue
+                if marks and part != f:
+                    out.append(part)
+                else:
+                    out.extend(sorted(self._forms.get(f) or {part}))
+        return out
+
+    def name_words(self, procedure: Procedure) -> frozenset[str]:
+        cached = self._names.get(procedure.national_code)
+        if cached is None:
+            words_: set[str] = set()
+            for label in (procedure.name, *procedure.aliases):
+                words_.update(tokens(label))
+            cached = self._names[procedure.national_code] = frozenset(words_) - KEEP_WORDS
+        return cached
+
+    def rank(self, procedure: Procedure, text: str) -> list[tuple[Choice, float]]:
+        """Facts of `procedure` and the aspects, best first (each once, with its best question's score). The
+        question part of the message counts in full, the whole message a little less (a story's context); an
+        aspect the wording does not clearly ask for counts less (short aspect questions match many messages)."""
         ids = self._by_code.get(procedure.national_code, []) + self._aspects
+        own = self.name_words(procedure)
+        asked = focus(text)
+        in_focus = self.ranker.scores(self.query(asked, own), ids)
+        in_full = self.ranker.scores(self.query(text, own), ids) if asked != text else in_focus
+        cued = aspect_cue(asked) or (detect_aspect(asked) if len(tokens(asked)) <= 12 else None)
         best: dict[tuple[str, object], float] = {}
-        for i, score in zip(ids, self.ranker.scores(question, ids), strict=True):
+        for i, a, b in zip(ids, in_focus, in_full, strict=True):
             owner = self._owners[i]
+            score = max(a, FULL_MESSAGE_WEIGHT * b)
+            if owner[0] == "aspect" and owner[1] != cued:
+                score *= UNCUED_ASPECT_WEIGHT
             best[owner] = max(best.get(owner, 0.0), score)
         ranked = []
         for (kind, key), score in sorted(best.items(), key=lambda kv: -kv[1]):
@@ -191,23 +283,45 @@ class QuestionIndex:
         return ranked
 
     def choose(self, procedure: Procedure, text: str) -> Choice | None:
-        """The fact or aspect that answers the message about `procedure`; None when nothing is clearly asked."""
-        question = focus(text)
-        ranked = self.rank(procedure, question)
+        """The fact or aspect that answers the message about `procedure`; None when nothing is clearly asked. A
+        second fact close behind the first is given too (a question often needs both: "quá hạn có bị phạt không"
+        is answered by the deadline and by the penalty)."""
+        ranked = self.rank(procedure, text)
         if not ranked:
             return None
         top, score = ranked[0]
         if top.fact is not None and score >= FACT_THRESHOLD:
+            second = next((c for c, _ in ranked[1:] if c.fact is not None), None)
+            if second is not None and second.score >= max(FACT_THRESHOLD, score - SECOND_FACT_GAP):
+                return Choice(fact=top.fact, score=score, also=second.fact)
             return top
         if top.aspect is not None and score >= ASPECT_THRESHOLD:
             return top
         return None
 
+    def facts_anywhere(self, text: str, limit: int = 3) -> list[tuple[str, float]]:
+        """The procedures (national codes) whose fact questions the message matches best, across the catalogue,
+        with the score of their best question (the question part of the message counts in full)."""
+        if not self._global_owners:
+            return []
+        ids = range(len(self._global_owners))
+        asked = focus(text)
+        a = self._global.scores(self.query(asked), ids)
+        b = self._global.scores(self.query(text), ids) if asked != text else a
+        best: dict[str, float] = {}
+        for (code, _), x, y in zip(self._global_owners, a, b, strict=True):
+            best[code] = max(best.get(code, 0.0), x, FULL_MESSAGE_WEIGHT * y)
+        return sorted(best.items(), key=lambda kv: -kv[1])[:limit]
+
+    def best_fact_score(self, procedure: Procedure, text: str) -> float:
+        """How well the procedure's best fact matches the message (0 when it has none)."""
+        return max((s for c, s in self.rank(procedure, text) if c.fact is not None), default=0.0)
+
     def referral(self, text: str) -> tuple[ReferralTopic, float] | None:
         """The referral topic the message names best, with its score, or None below the threshold."""
         if not self._referrals:
             return None
-        scores = self.ranker.scores(text, self._referrals)
+        scores = self.ranker.scores(self.query(text), self._referrals)
         best: dict[str, float] = {}
         for i, score in zip(self._referrals, scores, strict=True):
             topic_id = str(self._owners[i][1])

@@ -6,7 +6,7 @@ catalogue and its question index only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from procedures_kb.catalogue import Catalogue
@@ -14,6 +14,14 @@ from procedures_kb.schema import Procedure
 from procedures_kb.workdays import WorkingCalendar
 
 from . import answers, qa
+from .resolve import Band, Candidate, Resolution, resolve
+
+FACT_EVIDENCE = 0.5
+"""How much a candidate's best matching fact adds to its search score when the search alone is unsure."""
+FACT_LEAD = 0.12
+"""The lead the best candidate needs over the next, with its facts counted, to be answered."""
+GLOBAL_FACT_MIN = 0.7
+GLOBAL_FACT_LEAD = 0.1
 
 
 @dataclass(frozen=True)
@@ -38,7 +46,7 @@ def reply_about(
     """With the citizen's `message`, the fact or aspect that answers it comes first (domain.qa); else `aspect`."""
     choice = qa.index_for(catalogue).choose(procedure, message) if message and message.strip() else None
     aspect = answers.Aspect(choice.aspect if choice is not None and choice.aspect is not None else aspect)
-    fact = choice.fact if choice is not None else None
+    facts = choice.facts if choice is not None else []
     reply = answers.answer(
         procedure,
         aspect,
@@ -49,15 +57,67 @@ def reply_about(
         calendar=calendar,
         offered=catalogue.offers(procedure),
         commune=commune,
-        fact=fact,
+        fact=facts,
     )
-    return Reply(reply, aspect, fact is not None)
+    return Reply(reply, aspect, bool(facts))
 
 
-def referral_reply(catalogue: Catalogue, message: str) -> answers.Answer | None:
-    """What the commune does not do, when the message is about it (the referral table); else None."""
-    found = qa.index_for(catalogue).referral(message) if message.strip() else None
-    if found is None:
+def resolve_message(
+    catalogue: Catalogue, text: str, *, current: str | None = None, hint: str | None = None
+) -> Resolution:
+    """resolve(), then what the names alone cannot settle when no procedure is confident:
+    - a fact question of one procedure asked nearly word for word identifies it (among the candidates, or when the
+      names found nothing);
+    - else a referral topic the message names ("mở công ty", "làm hộ chiếu"): the referral table answers;
+    - between unsure candidates, the one whose fact answers the question leads."""
+    resolution = resolve(catalogue, text, current=current, hint=hint)
+    index = qa.index_for(catalogue)
+    referral = index.referral(text) if text.strip() else None
+    if resolution.band is Band.CONFIDENT:
+        return resolution
+    upgraded = _by_fact_question(catalogue, index, text, resolution)
+    if upgraded is not None:
+        return upgraded
+    if referral is not None:
+        return replace(resolution, referral=referral[0].id)
+    return _by_candidate_facts(catalogue, index, text, resolution)
+
+
+def _by_fact_question(
+    catalogue: Catalogue, index: qa.QuestionIndex, text: str, resolution: Resolution
+) -> Resolution | None:
+    if resolution.from_context:
         return None
-    topic, _ = found
-    return answers.Answer(answers.referral_topic_text(topic))
+    found = index.facts_anywhere(text, limit=2)
+    codes = {".".join(c.code.split(".")[:2]) for c in resolution.candidates}
+    if not found or found[0][1] < GLOBAL_FACT_MIN:
+        return None
+    if resolution.band is not Band.LOST and found[0][0] not in codes:
+        return None
+    lead = found[0][1] - (found[1][1] if len(found) > 1 else 0.0)
+    procedure = catalogue.get(found[0][0])
+    if procedure is None or lead < GLOBAL_FACT_LEAD:
+        return None
+    chosen = Candidate(procedure.code, procedure.name, round(found[0][1], 4), 1.0, 1.0)
+    return Resolution(Band.CONFIDENT, chosen, [chosen], resolution.pages, resolution.copies)
+
+
+def _by_candidate_facts(catalogue: Catalogue, index: qa.QuestionIndex, text: str, resolution: Resolution) -> Resolution:
+    if resolution.band is not Band.UNSURE or len(resolution.candidates) < 2:
+        return resolution
+    scored = []
+    for c in resolution.candidates:
+        procedure = catalogue.get(c.code)
+        fact = index.best_fact_score(procedure, text) if procedure is not None else 0.0
+        scored.append((c.score + FACT_EVIDENCE * fact, c))
+    scored.sort(key=lambda sc: -sc[0])
+    if scored[0][0] - scored[1][0] >= FACT_LEAD:
+        best = scored[0][1]
+        return Resolution(Band.CONFIDENT, best, [best], resolution.pages, resolution.copies, False, None)
+    return resolution
+
+
+def referral_reply(catalogue: Catalogue, resolution: Resolution) -> answers.Answer | None:
+    """What the commune does not do, when resolve_message found the message is about it; else None."""
+    topic = next((t for t in catalogue.referrals if t.id == resolution.referral), None)
+    return answers.Answer(answers.referral_topic_text(topic)) if topic is not None else None

@@ -91,6 +91,7 @@ class Resolution:
     copies: int | None = None
     from_context: bool = False
     also: Candidate | None = None  # a second procedure the message names whole ("khai sinh và thường trú")
+    referral: str | None = None  # the referral topic (id) that answers instead: something the commune does not do
 
 
 # ---- evidence -----------------------------------------------------------------------------------

@@ -17,8 +17,8 @@ from procedures_kb.schema import Procedure
 
 from ..db import session_now
 from ..deps import CalendarDep, CatalogueDep, ClientDep, NowDep, SecretDep, SessionDep, SettingsDep, TodayDep
-from ..domain import answers, lookup_texts, qa, replies
-from ..domain.resolve import Band, Resolution, aspect_cue, resolve
+from ..domain import answers, lookup_texts, replies
+from ..domain.resolve import Resolution, aspect_cue
 from ..errors import ApiError
 from ..schemas.assistant import (
     AnswerResponse,
@@ -82,13 +82,11 @@ def resolve_question(
 ) -> ResolveResponse:
     """Which procedure the message is about: confident (one), unsure (2–4 candidates) or lost; plus the
     pages and copies it names. Unknown `current` or `hint` codes are ignored."""
-    resolution = resolve(catalogue, q, current=current, hint=hint)
+    resolution = replies.resolve_message(catalogue, q, current=current, hint=hint)
     referral = None
-    if resolution.band is not Band.CONFIDENT and q.strip():
-        found = qa.index_for(catalogue).referral(q)
-        if found:
-            topic, _ = found
-            referral = ReferralOut(id=topic.id, topic=topic.topic, text=answers.referral_topic_text(topic))
+    topic = next((t for t in catalogue.referrals if t.id == resolution.referral), None)
+    if topic is not None:
+        referral = ReferralOut(id=topic.id, topic=topic.topic, text=answers.referral_topic_text(topic))
     return resolution_out(resolution, aspect_cue(q), referral)
 
 

@@ -26,7 +26,7 @@ from procedures_kb.workdays import WorkingCalendar
 from ..clock import utc_now, vn_today
 from ..domain import answers, identity, replies
 from ..domain.officer import TOO_MANY_REQUESTS, next_step_text
-from ..domain.resolve import Band, detect_aspect, is_greeting, mentions_dossier, resolve, wants_officer
+from ..domain.resolve import Band, detect_aspect, is_greeting, mentions_dossier, wants_officer
 from ..models import Dossier
 from ..schemas.assistant import ButtonOut
 from ..schemas.chat import ChatRequest, Reply
@@ -113,7 +113,7 @@ def fallback_answer(
 
     if mentions_dossier(message):
         return lookup
-    resolution = resolve(catalogue, message)
+    resolution = replies.resolve_message(catalogue, message)
     if resolution.band is Band.CONFIDENT and resolution.procedure is not None:
         procedure = catalogue.get(resolution.procedure.code)
         assert procedure is not None
@@ -129,7 +129,7 @@ def fallback_answer(
             calendar=calendar,
         )
         return Fallback(reply.answer, reply.aspect.intent, procedure.code, resolution.procedure.score)
-    referral = replies.referral_reply(catalogue, message)
+    referral = replies.referral_reply(catalogue, resolution)
     if referral is not None:
         officer = [b for b in menu.buttons if b.payload == "/request_officer"]
         return Fallback(answers.Answer(referral.text, officer), "referral")
