@@ -50,7 +50,7 @@ KEEP_WORDS = frozenset("bao lau may ngay dau nao gi khong duoc phai co the thoi 
 FACT_THRESHOLD = 0.5
 """A fact answers the question from this normalised score up (and when it beats the best aspect)."""
 ASPECT_THRESHOLD = 0.5
-SECOND_FACT_GAP = 0.15
+SECOND_FACT_GAP = 0.3
 FULL_MESSAGE_WEIGHT = 0.9
 UNCUED_ASPECT_WEIGHT = 0.6
 REFERRAL_THRESHOLD = 0.6
