@@ -53,7 +53,7 @@ ASPECT_THRESHOLD = 0.5
 SECOND_FACT_GAP = 0.3
 FULL_MESSAGE_WEIGHT = 0.9
 UNCUED_ASPECT_WEIGHT = 0.6
-REFERRAL_THRESHOLD = 0.6
+REFERRAL_THRESHOLD = 0.8
 
 
 _SYLLABLE = re.compile(r"[^\W_]+")
@@ -316,6 +316,16 @@ class QuestionIndex:
     def best_fact_score(self, procedure: Procedure, text: str) -> float:
         """How well the procedure's best fact matches the message (0 when it has none)."""
         return max((s for c, s in self.rank(procedure, text) if c.fact is not None), default=0.0)
+
+    def referral_named(self, text: str) -> ReferralTopic | None:
+        """A referral topic one of whose names (two words or more) the message contains word for word."""
+        said = " " + " ".join(words(text)) + " "
+        for topic in self.catalogue.referrals:
+            for name in (topic.topic, *topic.aliases):
+                folded = " ".join(words(name))
+                if len(folded.split()) >= 2 and f" {folded} " in said:
+                    return topic
+        return None
 
     def referral(self, text: str) -> tuple[ReferralTopic, float] | None:
         """The referral topic the message names best, with its score, or None below the threshold."""

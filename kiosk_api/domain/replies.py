@@ -14,7 +14,7 @@ from procedures_kb.schema import Procedure
 from procedures_kb.workdays import WorkingCalendar
 
 from . import answers, qa
-from .resolve import Band, Candidate, Resolution, resolve
+from .resolve import Band, Candidate, Resolution, named_whole, resolve
 
 FACT_EVIDENCE = 0.5
 """How much a candidate's best matching fact adds to its search score when the search alone is unsure."""
@@ -74,6 +74,10 @@ def resolve_message(
     index = qa.index_for(catalogue)
     referral = index.referral(text) if text.strip() else None
     if resolution.band is Band.CONFIDENT:
+        named = index.referral_named(text) if resolution.procedure and not resolution.from_context else None
+        if named is not None and not named_whole(catalogue, text, resolution.procedure):
+            # "mở công ty", "sang tên sổ đỏ" said word for word, the procedure only guessed: the referral answers.
+            return replace(resolution, band=Band.LOST, procedure=None, candidates=[], referral=named.id)
         return resolution
     upgraded = _by_fact_question(catalogue, index, text, resolution)
     if upgraded is not None:
