@@ -287,9 +287,26 @@ def test_rating_flow(stack):
 
 def test_feedback_flow(stack):
     s = new_sender()
+    before = citizen_rows(stack)["feedback"]
     stack.chat(s, "tôi muốn gửi phản ánh")
-    text = norm(reply_text(stack.chat(s, "Quầy một cửa sáng thứ hai mở cửa muộn, người dân phải chờ lâu")))
+    shown = stack.chat(s, "Quầy một cửa sáng thứ hai mở cửa muộn, người dân phải chờ lâu")
+    # The text is shown back with «Gửi» / «Không gửi»; nothing is stored yet.
+    assert "mở cửa muộn" in reply_text(shown)
+    assert {b["title"] for b in reply_buttons(shown)} >= {"Gửi", "Không gửi"}
+    assert citizen_rows(stack)["feedback"] == before
+    text = norm(reply_text(stack.chat(s, "/affirm")))
     assert "tiep nhan" in text or "da nhan" in text
+    assert citizen_rows(stack)["feedback"] == before + 1
+
+
+def test_feedback_not_sent_without_confirmation(stack):
+    s = new_sender()
+    before = citizen_rows(stack)["feedback"]
+    stack.chat(s, "tôi muốn gửi kiến nghị")
+    stack.chat(s, "Đề nghị xã lắp thêm ghế chờ ở quầy tiếp nhận hồ sơ")
+    text = norm(reply_text(stack.chat(s, "/deny")))
+    assert "chua gui" in text
+    assert citizen_rows(stack)["feedback"] == before
 
 
 def test_greeting_help_and_thanks(stack):

@@ -327,6 +327,16 @@ class QuestionIndex:
                     return topic
         return None
 
+    def referral_covered(self, text: str) -> ReferralTopic | None:
+        """A referral topic all of whose words (of one name of two words or more) the message holds, in any order."""
+        said = set(words(text))
+        for topic in self.catalogue.referrals:
+            for name in (topic.topic, *topic.aliases):
+                folded = set(words(name))
+                if len(folded) >= 2 and folded <= said:
+                    return topic
+        return None
+
     def referral(self, text: str) -> tuple[ReferralTopic, float] | None:
         """The referral topic the message names best, with its score, or None below the threshold."""
         if not self._referrals:

@@ -82,7 +82,9 @@ def resolve_message(
     upgraded = _by_fact_question(catalogue, index, text, resolution)
     if upgraded is not None:
         return upgraded
-    if referral is not None:
+    if referral is not None and (resolution.band is Band.LOST or index.referral_covered(text) is not None):
+        # Between candidate procedures, a referral answers only when one of its names is said in full: "giấy tờ"
+        # and "sinh" alone do not make a question about the birth certificate of the hospital.
         return replace(resolution, referral=referral[0].id)
     return _by_candidate_facts(catalogue, index, text, resolution)
 

@@ -72,6 +72,10 @@ GENERIC_WORDS = frozenset(
 GENERIC_PHRASES = (("thi", "sao"), ("lam", "sao"), ("tai", "sao"), ("vi", "sao"), ("sao", "vay"), ("the", "nao"))
 
 
+EXPLAINED_DOUBT = 0.1
+"""How much more of the message a fully named rival must explain to make a confident top candidate unsure."""
+
+
 @dataclass(frozen=True)
 class Candidate:
     code: str
@@ -148,7 +152,20 @@ def classify(hits: Sequence[Candidate], thresholds: Thresholds = DEFAULT_THRESHO
         return Band.LOST, []
     top = hits[0]
     rival = next((h.score for h in hits[1:] if h.evidence >= t.min_evidence), 0.0)
-    if top.evidence >= t.min_evidence and top.score >= t.confident_score and top.score - rival >= t.confident_margin:
+    # A close rival all of whose words are said, and which accounts for more of the message, is a reason for doubt
+    # ("bé sinh ở Hàn Quốc … làm khai sinh": the foreign-element variant, not the plain one).
+    fuller = any(
+        h.evidence >= 1.0
+        and h.explained > top.explained + EXPLAINED_DOUBT
+        and top.score - h.score <= t.candidate_window
+        for h in hits[1:]
+    )
+    if (
+        top.evidence >= t.min_evidence
+        and top.score >= t.confident_score
+        and top.score - rival >= t.confident_margin
+        and not fuller
+    ):
         return Band.CONFIDENT, [top]
     plausible = [h for h in hits if is_plausible(h, t)]
     if not plausible:
