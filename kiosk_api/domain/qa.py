@@ -54,6 +54,9 @@ SECOND_FACT_GAP = 0.3
 FULL_MESSAGE_WEIGHT = 0.9
 UNCUED_ASPECT_WEIGHT = 0.6
 REFERRAL_THRESHOLD = 0.8
+PRECISION_WEIGHT = 0.1
+"""BM25: the share of the message's words (weighted by rarity) a question covers, added with this weight to how much
+of the question the message covers. A tie-breaker: a long story covers many short questions in full."""
 
 
 _SYLLABLE = re.compile(r"[^\W_]+")
@@ -138,7 +141,20 @@ class Bm25Ranker:
         if not q or not ids:
             return [0.0] * len(ids)
         raw = self._bm25.get_batch_scores(q, list(ids))
-        return [min(float(s) / self._self[i], 1.0) for s, i in zip(raw, ids, strict=True)]
+        idf = self._bm25.idf
+        asked = {t: max(idf.get(t, 0.0), 0.0) for t in set(q)}
+        total = sum(asked.values()) or 1.0
+        out = []
+        for s, i in zip(raw, ids, strict=True):
+            recall = min(float(s) / self._self[i], 1.0)
+            doc = self._sets[i]
+            precision = sum(w for t, w in asked.items() if t in doc) / total
+            out.append(recall + PRECISION_WEIGHT * precision)
+        return out
+
+    @cached_property
+    def _sets(self) -> list[frozenset[str]]:
+        return [frozenset(d) for d in self._docs]
 
 
 @dataclass
