@@ -347,6 +347,9 @@ def test_requests_recognised_without_the_nlu():
     assert not wants_officer("cán bộ làm việc mấy giờ")
     assert mentions_dossier("ho so 000.00.06.H56-261105-0003 co ket qua chua")
     assert mentions_dossier("Tôi muốn tra cứu hồ sơ") and not mentions_dossier("hồ sơ khai sinh gồm gì")
+    # "hồ sơ sổ đỏ" folds like "hồ sơ số …" but asks about the land certificate, not a filed dossier
+    assert mentions_dossier("hồ sơ số 12 của tôi xong chưa")
+    assert not mentions_dossier("hồ sơ sổ đỏ nộp ở đâu") and not mentions_dossier("ho so so hong gom gi")
     assert is_greeting("Xin chào ạ") and is_greeting("chao ban") and not is_greeting("chào bạn, làm khai sinh ở đâu")
 
 

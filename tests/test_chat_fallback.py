@@ -23,10 +23,11 @@ with warnings.catch_warnings():
 
 from kiosk_api.app import create_app
 from kiosk_api.clock import FixedClock
-from kiosk_api.domain import identity
+from kiosk_api.domain import answers, identity
 from kiosk_api.models import ChatEvent, HandoffRequest
 from kiosk_api.security import sender_hash
 from kiosk_api.services.rasa_client import ReplyData, parse_tracker, to_replies
+from procedures_kb import load_catalogue
 
 NOTICE_START = "Trợ lý đang tạm gián đoạn, thông tin dưới đây được tra từ danh mục thủ tục"
 
@@ -387,3 +388,10 @@ def test_parse_tracker():
     assert (info.intent, info.confidence, info.procedure_code) == ("ask_fee", 1.0, None)
     assert parse_tracker([]) is None
     assert parse_tracker({}).intent is None
+
+
+def test_one_unsure_candidate_is_asked_about_by_name():
+    procedure = load_catalogue().get("1.001193")
+    reply = answers.choices([procedure])
+    assert reply.text == "Có phải ông/bà hỏi về thủ tục «Đăng ký khai sinh»?"
+    assert [b.payload for b in reply.buttons] == ['/ask_procedure{"procedure_code":"1.001193"}']

@@ -637,7 +637,10 @@ def menu(procedures: Iterable[Procedure], commune_name: str) -> Answer:
 
 
 def choices(procedures: Sequence[Procedure]) -> Answer:
-    """'Which of these did you mean?' for an unsure resolution."""
+    """'Which of these did you mean?' for an unsure resolution ('Is it this one?' when there is one)."""
+    if len(procedures) == 1:
+        lines = [f"Có phải ông/bà hỏi về thủ tục «{shorten(procedures[0].name, 120)}»?"]
+        return Answer(_fit(lines), [procedure_button(procedures[0])])
     lines = ["Ông/bà muốn hỏi thủ tục nào dưới đây?"]
     lines += [f"{i}. {shorten(p.name, 120)}" for i, p in enumerate(procedures, 1)]
     return Answer(_fit(lines), [procedure_button(p) for p in procedures])

@@ -457,7 +457,10 @@ def detect_aspect(text: str) -> str:
 
 _OFFICER_WORDS = _words_re("can bo", "nhan vien", "cong chuc", "nguoi that", "tong dai vien")
 _CONTACT_WORDS = _words_re("gap", "noi chuyen", "goi", "ket noi", "lien he", "lien lac", "chuyen", "tro chuyen")
-_DOSSIER_WORDS = _words_re("tra cuu ho so", "ho so cua toi", "ho so so", "ma ho so", "kiem tra ho so", "ho so toi")
+# "hồ sơ số 12…", not "hồ sơ sổ đỏ" (both fold to "ho so so").
+_DOSSIER_WORDS = _words_re(
+    "tra cuu ho so", "ho so cua toi", r"ho so so(?! do\b| hong\b)", "ma ho so", "kiem tra ho so", "ho so toi"
+)
 _DOSSIER_CODE = re.compile(r"(?<![\w.])[0-9a-z][0-9a-z.]*-\d{6}-\d{3,6}(?!\w)")
 _GREETING_WORDS = frozenset("xin chao chao ban alo hello hi a em anh chi ad admin oi tro ly shop".split())
 
