@@ -344,7 +344,8 @@ class QuestionIndex:
         return None
 
     def referral_covered(self, text: str) -> ReferralTopic | None:
-        """A referral topic all of whose words (of one name of two words or more) the message holds, in any order."""
+        """A referral topic all of whose words (of one name of two words or more) the message holds, in any order.
+        (Asking for them close together was measured: it lost more right referrals than wrong ones.)"""
         said = set(words(text))
         for topic in self.catalogue.referrals:
             for name in (topic.topic, *topic.aliases):
