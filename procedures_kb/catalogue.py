@@ -7,9 +7,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .fees import FeeQuote, compute_fee
 from .fields import FIELDS_FILE, load_fields
@@ -29,11 +30,12 @@ _FEE_ADAPTER: TypeAdapter[FeeRule] = TypeAdapter(FeeRule)
 # Where the catalogue says "{desk}", the commune's one-stop desk is meant; its name differs between provinces.
 DESK = "{desk}"
 DEFAULT_DESK_NAME = "Trung tâm Phục vụ hành chính công"
+M = TypeVar("M", bound=BaseModel)
 
 
-def with_desk(procedure: Procedure, desk_name: str) -> Procedure:
-    """The procedure with "{desk}" replaced by the desk's name in every text a citizen reads."""
-    raw = procedure.model_dump(mode="json")
+def with_desk(item: M, desk_name: str) -> M:
+    """The procedure (or referral topic) with "{desk}" replaced by the desk's name in every text a citizen reads."""
+    raw = item.model_dump(mode="json")
 
     def walk(value):
         if isinstance(value, str):
@@ -44,7 +46,7 @@ def with_desk(procedure: Procedure, desk_name: str) -> Procedure:
             return {k: walk(v) for k, v in value.items()}
         return value
 
-    return Procedure.model_validate(walk(raw)) if DESK in procedure.model_dump_json() else procedure
+    return type(item).model_validate(walk(raw)) if DESK in item.model_dump_json() else item
 
 
 @dataclass(frozen=True)
@@ -421,6 +423,7 @@ def load_catalogue(
     prov = load_province(province, provinces_dir) if province else None
     referrals_file = _packaged(PACKAGED, directory, REFERRALS_FILE)
     referrals, more = load_referrals(referrals_file) if referrals_file else ([], [])
+    referrals = [with_desk(t, desk_name) for t in referrals]
     if more:
         raise CatalogueError(more)
     return Catalogue(procedures=procedures, province=prov, fingerprint=digest, referrals=referrals)

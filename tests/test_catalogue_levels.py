@@ -327,6 +327,13 @@ def test_desk_name_is_filled_in(tmp_path, base_entry):
     assert all("{desk}" not in p.model_dump_json() for p in load_catalogue())
 
 
+def test_desk_name_is_filled_in_referral_answers():
+    named = load_catalogue(desk_name="Bộ phận tiếp nhận và trả kết quả")
+    assert all("{desk}" not in t.model_dump_json() for t in named.referrals)
+    birth = next(t for t in named.referrals if t.id == "giay_chung_sinh")
+    assert "Bộ phận tiếp nhận và trả kết quả của xã, phường không cấp" in birth.answer
+
+
 def test_offered_list_file(tmp_path):
     f = tmp_path / "offered.txt"
     f.write_text("# Danh mục của tỉnh\n1.001193\n2.000815.000.00.00.H56  # chứng thực\n\n", encoding="utf-8")
