@@ -97,8 +97,9 @@ def test_overview(catalogue):
     assert text.startswith("Thủ tục Đăng ký khai sinh (lĩnh vực Hộ tịch):")
     assert "Thời hạn: ngay trong ngày" in text
     assert "Lệ phí: Miễn phí (không mất tiền)" in text
-    assert "1. Giấy tờ: Tờ khai đăng ký khai sinh" in text  # names the papers, the conditional ones counted
-    assert "giấy tờ khác tùy trường hợp" in text
+    # the usual papers by name (not "7 loại"), the rarer ones counted
+    assert "1. Giấy tờ: Tờ khai đăng ký khai sinh; Giấy chứng sinh do cơ sở y tế cấp; Căn cước" in text
+    assert "4 giấy tờ khác tùy trường hợp" in text
 
 
 def test_unverified_procedures_say_so(catalogue):

@@ -495,11 +495,12 @@ def legal_text(procedure: Procedure) -> str:
 
 
 def key_documents(procedure: Procedure, n: int = 3) -> str:
-    """The first papers by name ('Tờ khai …; Giấy chứng sinh; … và 2 giấy tờ khác'), the optional ones last."""
+    """The first papers by name ('Tờ khai …; Giấy chứng sinh …; Căn cước … và 4 giấy tờ khác tùy trường hợp'):
+    the required ones, then the others in the catalogue's order (which puts the usual ones first)."""
     if not procedure.documents:
         return "chưa có danh sách (hỏi cán bộ)"
-    required = [d for d in procedure.documents if not d.condition] or procedure.documents
-    names = [shorten(re.sub(r"\s*\([^()]*\)", "", d.name), 70) for d in required[:n]]
+    ordered = sorted(procedure.documents, key=lambda d: bool(d.condition))
+    names = [shorten(re.sub(r"\s*\([^()]*\)", "", d.name), 70) for d in ordered[:n]]
     rest = len(procedure.documents) - len(names)
     return "; ".join(names) + (f" và {rest} giấy tờ khác tùy trường hợp" if rest > 0 else "")
 
