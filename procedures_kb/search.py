@@ -131,9 +131,25 @@ _PERSON_WORDS = frozenset("bo me ong ba chong vo con chau anh chi em cu cha nguo
 _LOST = ["cap", "lai"]
 
 
-def _read_mat(tokens: list[str]) -> list[str]:
+# Other ways a paper is lost or spoilt ("thất lạc", "bị cháy", "rách nát", "ướt nhòe"), near a word for a paper
+# (not "hộ", "hỗ" …: "nhà bị cháy có được hỗ trợ không" is not about a paper): read like "mất" + a paper. Looked for
+# before typo correction ("lạc" is not a word of the catalogue).
+_DAMAGE_WORDS = frozenset("chay rach nat nhoe".split())
+_PAPER_NOUNS = frozenset("giay so the bang cavet vet trich phieu bia".split())
+
+
+def damaged_paper(tokens: list[str]) -> bool:
+    """Whether a word of loss or damage comes within five words of a paper."""
+    return any(
+        ((t == "that" and tokens[i + 1 : i + 2] == ["lac"]) or t in _DAMAGE_WORDS)
+        and any(w in _PAPER_NOUNS for w in tokens[max(0, i - 5) : i + 5])
+        for i, t in enumerate(tokens)
+    )
+
+
+def _read_mat(tokens: list[str], damaged: bool = False) -> list[str]:
     if "mat" not in tokens:
-        return tokens
+        return tokens + [w for w in _LOST if w not in tokens] if damaged else tokens
     out = list(tokens)
     extra: list[str] = []
     for i, t in enumerate(tokens):
@@ -256,7 +272,7 @@ class SearchIndex:
         out: list[str] = []
         for t in toks:
             out.extend(self._correct(t))
-        return _mark_foreign(_read_mat(_drop_cost_verb(out)))
+        return _mark_foreign(_read_mat(_drop_cost_verb(out), damaged_paper(toks)))
 
     # ---- scoring ----------------------------------------------------------------------------
 

@@ -124,3 +124,7 @@ def test_a_lost_paper_is_about_getting_it_again():
     assert catalogue.search_index.normalise_query("bị mất giấy khai sinh")[-2:] == ["cap", "lai"]
     assert "mat" not in catalogue.search_index.normalise_query("bố tôi mất rồi")
     assert "mat" not in catalogue.search_index.normalise_query("mất bao lâu")  # "it takes"
+    # other words for a lost or spoilt paper are read the same way; a fire or a flood alone is not a paper
+    for text in ("giấy khai sinh bị thất lạc", "sổ hộ khẩu cũ bị cháy", "giấy chứng nhận bị rách nát"):
+        assert {"cap", "lai"} <= set(catalogue.search_index.normalise_query(text)), text
+    assert "cap" not in catalogue.search_index.normalise_query("nhà bị cháy có được hỗ trợ không")
