@@ -136,7 +136,7 @@ def test_dev_chat_evaluation_set(stack):
 
 
 # Floors for the team's own set through /api/chat: regression guards a little under the measured numbers (README,
-# "The assistant's own evaluation": 50 % overall, categories 51 / 55 / 45 %, 39 answers about another procedure on
+# "The assistant's own evaluation": 51 % overall, categories 51 / 56 / 46 %, 39 answers about another procedure on
 # 2026-12-06). The targets (90 % overall, 85 % per category, no answer about another procedure) are not
 # reached yet.
 CITIZEN_OVERALL_FLOOR = 0.45
@@ -237,6 +237,11 @@ def test_out_of_scope_is_polite_and_gives_no_procedure_facts(stack):
     text = norm(reply_text(stack.chat(new_sender(), "hôm nay giá lúa bao nhiêu một cân")))
     assert any(w in text for w in ("xin loi", "chi ho tro", "chua ho tro"))
     assert "dong/" not in text
+
+
+def test_a_procedure_and_a_referral_in_one_message(stack):
+    text = reply_text(stack.chat(new_sender(), "đăng ký kết hôn xong thì làm hộ chiếu ở đâu"))
+    assert "Đăng ký kết hôn" in text and "Phòng Quản lý xuất nhập cảnh" in text
 
 
 def test_dossier_lookup_multi_turn(stack):

@@ -7,6 +7,7 @@ import pytest
 
 from kiosk_api.domain import answers, qa, replies
 from kiosk_api.domain.resolve import Band, resolve
+from kiosk_api.services.chat import fallback_answer
 from procedures_kb.catalogue import Catalogue, load_catalogue
 from procedures_kb.schema import Fact, FactKind, ReferralTopic
 
@@ -128,3 +129,15 @@ def test_a_lost_paper_is_about_getting_it_again():
     for text in ("giấy khai sinh bị thất lạc", "sổ hộ khẩu cũ bị cháy", "giấy chứng nhận bị rách nát"):
         assert {"cap", "lai"} <= set(catalogue.search_index.normalise_query(text)), text
     assert "cap" not in catalogue.search_index.normalise_query("nhà bị cháy có được hỗ trợ không")
+
+
+def test_a_procedure_and_a_referral_both_named_are_both_answered():
+    catalogue = load_catalogue()
+    text = "đăng ký kết hôn xong thì làm hộ chiếu ở đâu"
+    r = replies.resolve_message(catalogue, text)
+    assert r.band is Band.CONFIDENT and r.procedure.code == "1.000894" and r.referral == "ho_chieu"
+    reply = fallback_answer(catalogue, "UBND xã Thử Nghiệm", text).answer.text
+    assert reply.startswith("Thủ tục Đăng ký kết hôn") and "Phòng Quản lý xuất nhập cảnh" in reply
+    # the procedure only guessed, the referral said word for word: the referral alone
+    guessed = replies.resolve_message(catalogue, "mở công ty thì đăng ký ở đâu")
+    assert guessed.procedure is None and guessed.referral == "dang_ky_doanh_nghiep"

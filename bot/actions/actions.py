@@ -224,8 +224,9 @@ async def answer_question(
         band = res.data.get("band")
         procedure = res.data.get("procedure") or {}
         candidates = [c for c in res.data.get("candidates") or [] if c.get("code") and c.get("name")]
+        referral = res.data.get("referral") or {}
         if band == "confident" and procedure.get("code") and not (fallback and res.data.get("from_context")):
-            return await give_answer(
+            events = await give_answer(
                 dispatcher,
                 tracker,
                 procedure["code"],
@@ -235,7 +236,10 @@ async def answer_question(
                 question=text,
                 also=(res.data.get("also") or {}).get("code"),
             )
-        referral = res.data.get("referral") or {}
+            if referral.get("text"):
+                # A procedure and something the commune does not do, both named: the referral is answered too.
+                dispatcher.utter_message(text=str(referral["text"]))
+            return events
         if referral.get("text"):
             # Something the commune does not do: who does it, where (never another procedure's facts).
             dispatcher.utter_message(text=str(referral["text"]), buttons=[msg.MENU_BUTTON, msg.OFFICER_BUTTON])

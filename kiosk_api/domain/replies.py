@@ -75,10 +75,13 @@ def resolve_message(
     referral = index.referral(text) if text.strip() else None
     if resolution.band is Band.CONFIDENT:
         named = index.referral_named(text) if resolution.procedure and not resolution.from_context else None
-        if named is not None and not named_whole(catalogue, text, resolution.procedure):
+        if named is None:
+            return resolution
+        if not named_whole(catalogue, text, resolution.procedure):
             # "mở công ty", "sang tên sổ đỏ" said word for word, the procedure only guessed: the referral answers.
             return replace(resolution, band=Band.LOST, procedure=None, candidates=[], referral=named.id)
-        return resolution
+        # "làm hộ chiếu và căn cước cho con": both named word for word, both answered (the procedure first).
+        return replace(resolution, referral=named.id)
     upgraded = _by_fact_question(catalogue, index, text, resolution)
     if upgraded is not None:
         return upgraded

@@ -128,7 +128,10 @@ def fallback_answer(
             now=now,
             calendar=calendar,
         )
-        return Fallback(reply.answer, reply.aspect.intent, procedure.code, resolution.procedure.score)
+        answer = reply.answer
+        if (referral := replies.referral_reply(catalogue, resolution)) is not None:
+            answer = answers.Answer(f"{answer.text}\n\n{referral.text}", answer.buttons)
+        return Fallback(answer, reply.aspect.intent, procedure.code, resolution.procedure.score)
     referral = replies.referral_reply(catalogue, resolution)
     if referral is not None:
         officer = [b for b in menu.buttons if b.payload == "/request_officer"]
