@@ -3,8 +3,8 @@
 Each question is modelled on what citizens ask in public places (written in our words) and lists the facts a right
 answer must contain, not its wording. An answer is right when every `must_contain` item (a string or a list of
 alternatives) appears in the reply, accent- and case-insensitively, and no button of the reply points at another
-procedure than the expected one. Shared by tests/test_citizen_eval.py (through POST /api/chat against the real
-model) and bench/citizen_eval.py (the same scoring on kiosk_api's own answering, without Rasa).
+procedure than the expected one. Shared by tests/test_bot.py::test_citizen_evaluation_set (through POST /api/chat
+against the real model) and bench/citizen_eval.py (the same scoring on kiosk_api's own answering, without Rasa).
 """
 
 from __future__ import annotations
@@ -81,6 +81,11 @@ class Outcome:
     right: bool
     missing: tuple[str, ...]
     wrong_procedure: bool  # the reply answers (buttons of) another procedure than the expected one
+    offered: bool = False  # the reply asks which procedure is meant, the expected one among the choices
+
+
+# How the assistant asks which procedure is meant (the bot's and the fallback's wording).
+_ASKS_WHICH = ("co phai ong ba hoi ve", "ong ba muon hoi thu tuc nao")
 
 
 def score(question: Question, text: str, buttons: Iterable[str]) -> Outcome:
@@ -88,7 +93,8 @@ def score(question: Question, text: str, buttons: Iterable[str]) -> Outcome:
     missing = tuple(" | ".join(g) for g in question.must_contain if not any(_norm(alt) in got for alt in g))
     codes = procedure_codes(buttons)
     wrong = bool(question.code and codes and question.code not in codes and len(codes) == 1)
-    return Outcome(question, text, not missing and not wrong, missing, wrong)
+    offered = bool(question.code in codes and any(a in got for a in _ASKS_WHICH))
+    return Outcome(question, text, not missing and not wrong, missing, wrong, offered and bool(missing))
 
 
 @dataclass
@@ -117,6 +123,8 @@ class Report:
             out.append(f"type {t}: {pct(lambda o, t=t: o.question.type == t)}")
         wrong = sum(o.wrong_procedure for o in self.outcomes)
         out.append(f"answers about another procedure: {wrong}")
+        offered = sum(o.offered for o in self.outcomes)
+        out.append(f"asked which procedure, the expected one among the choices: {offered}")
         out.append("rows created by the questions: " + json.dumps(dict(self.actions) or {}))
         return out
 
