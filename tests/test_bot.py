@@ -168,12 +168,21 @@ def test_citizen_evaluation_set(stack):
     assert len(questions) >= 300
     before = citizen_rows(stack)
     report = Report()
+    after_choice = 0
     for q in questions:
-        body = stack.chat(new_sender(), q.text)
-        report.outcomes.append(score(q, reply_text(body), [b["payload"] for b in reply_buttons(body)]))
+        sender = new_sender()
+        body = stack.chat(sender, q.text)
+        outcome = score(q, reply_text(body), [b["payload"] for b in reply_buttons(body)])
+        report.outcomes.append(outcome)
+        if outcome.offered:
+            # the citizen taps the expected procedure: the question asked is answered for it
+            tap = next(b["payload"] for b in reply_buttons(body) if f'"{q.code}' in b["payload"])
+            second = stack.chat(sender, tap)
+            after_choice += score(q, reply_text(second), [b["payload"] for b in reply_buttons(second)]).right
     after = citizen_rows(stack)
     report.actions.update({t: after[t] - before[t] for t in CITIZEN_TABLES if after[t] != before[t]})
     lines = report.lines()
+    lines.append(f"right after tapping the expected procedure when asked: {after_choice}")
     print("\ncitizen evaluation set through /api/chat:\n  " + "\n  ".join(lines))
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "citizen_eval.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
