@@ -151,7 +151,7 @@ def _read_mat(tokens: list[str], damaged: bool = False) -> list[str]:
     if "mat" not in tokens:
         return tokens + [w for w in _LOST if w not in tokens] if damaged else tokens
     out = list(tokens)
-    extra: list[str] = []
+    extra: list[str] = _LOST if damaged else []
     for i, t in enumerate(tokens):
         if t != "mat":
             continue

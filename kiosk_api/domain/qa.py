@@ -4,9 +4,10 @@ Pure functions over the catalogue (no I/O). A procedure's facts (data/facts/, ea
 and the card's aspects (documents, fee, time, where, conditions, legal basis: each with a few ways citizens ask
 for it) are ranked together against the question part of the message (`focus`: the last sentence that asks
 something, so a long story does not drown it). Two rankers are available and measured against each other by
-bench/qa_matching.py: BM25 (rank_bm25, term weights from every fact question of the catalogue) and rapidfuzz's
-token-set ratio. Scores are normalised to 0..1: BM25 by the document's score against itself (how much of the
-fact's question the message covers), rapidfuzz by 100.
+bench/citizen_eval.py: BM25 (rank_bm25, term weights from every fact question of the catalogue) and rapidfuzz's
+token-set ratio. Scores are normalised to about 0..1: BM25 by the document's score against itself (how much of the
+fact's question the message covers, plus PRECISION_WEIGHT × how much of the message the question covers),
+rapidfuzz by 100.
 """
 
 from __future__ import annotations
