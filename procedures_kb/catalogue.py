@@ -214,7 +214,13 @@ def cross_check(procedures: list[Procedure]) -> list[Problem]:
     return problems
 
 
-def _read_entries(directory: Path, problems: list[Problem], digest) -> list[tuple[str, object]]:
+def _read_entries(
+    directory: Path,
+    problems: list[Problem],
+    digest,
+    not_a_list: str = "a catalogue file must be a YAML list of procedures",
+) -> list[tuple[str, object]]:
+    """("file#n", item) for every item of every YAML list in `directory`, each file fed to `digest`."""
     entries: list[tuple[str, object]] = []
     for path in _yaml_files(directory):
         digest.update(path.name.encode())
@@ -223,7 +229,7 @@ def _read_entries(directory: Path, problems: list[Problem], digest) -> list[tupl
         if data is None:
             continue
         if not isinstance(data, list):
-            problems.append(Problem(path.name, "a catalogue file must be a YAML list of procedures"))
+            problems.append(Problem(path.name, not_a_list))
             continue
         entries.extend((f"{path.name}#{i + 1}", item) for i, item in enumerate(data))
     return entries
@@ -294,30 +300,20 @@ def _read_facts(directory: Path, digest) -> tuple[dict[str, tuple[str, list[Fact
     """code → (where, facts) from every facts file: a list of {code, facts: [...]}."""
     problems: list[Problem] = []
     out: dict[str, tuple[str, list[Fact]]] = {}
-    for path in _yaml_files(directory):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-        data = _read_yaml(path, problems)
-        if data is None:
+    for where, item in _read_entries(directory, problems, digest, "a facts file is a YAML list of {code, facts}"):
+        if not isinstance(item, dict) or set(item) != {"code", "facts"}:
+            problems.append(Problem(where, "expected exactly the keys code and facts"))
             continue
-        if not isinstance(data, list):
-            problems.append(Problem(path.name, "a facts file is a YAML list of {code, facts}"))
+        code = ".".join(str(item["code"]).split(".")[:2])
+        try:
+            facts = _FACTS_ADAPTER.validate_python(item["facts"])
+        except ValidationError as exc:
+            problems.append(Problem(f"{where} [{code}]", _format_validation_error(exc)))
             continue
-        for i, item in enumerate(data, 1):
-            where = f"{path.name}#{i}"
-            if not isinstance(item, dict) or set(item) != {"code", "facts"}:
-                problems.append(Problem(where, "expected exactly the keys code and facts"))
-                continue
-            code = ".".join(str(item["code"]).split(".")[:2])
-            try:
-                facts = _FACTS_ADAPTER.validate_python(item["facts"])
-            except ValidationError as exc:
-                problems.append(Problem(f"{where} [{code}]", _format_validation_error(exc)))
-                continue
-            if code in out:
-                problems.append(Problem(where, f"facts for {code} are also in {out[code][0]}"))
-                continue
-            out[code] = (where, facts)
+        if code in out:
+            problems.append(Problem(where, f"facts for {code} are also in {out[code][0]}"))
+            continue
+        out[code] = (where, facts)
     return out, problems
 
 

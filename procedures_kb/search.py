@@ -164,6 +164,18 @@ def _read_mat(tokens: list[str], damaged: bool = False) -> list[str]:
     return [w for w in out if w] + [w for w in extra if w not in out]
 
 
+def expand_shorthand(tokens: list[str]) -> list[str]:
+    """Folded tokens with shorthand expanded ("dk" → "dang ky") and filler particles dropped."""
+    out: list[str] = []
+    for t in tokens:
+        rep = SHORTHAND.get(t)
+        if rep is None:
+            out.append(t)
+        elif rep:
+            out.extend(rep.split())
+    return out
+
+
 def _mark_foreign(tokens: list[str]) -> list[str]:
     """Insert "nuoc ngoai" before a foreign country or nationality ("nguoi han quoc" → "nguoi nuoc ngoai han quoc")."""
     out: list[str] = []
@@ -195,7 +207,7 @@ class SearchIndex:
             seen: set[str] = set()
             own = set()
             for text in [p.name, *p.aliases]:
-                toks = tuple(self._expand(words(text)))
+                toks = tuple(expand_shorthand(words(text)))
                 key = " ".join(toks)
                 if not toks or key in seen:
                     continue
@@ -207,7 +219,7 @@ class SearchIndex:
                 own.update(toks)
             doc_tokens.append(own)
             self._names.append(frozenset(own))
-            self._secondary.append(frozenset(self._expand(words(" ".join(_descriptive_text(p))))) - own)
+            self._secondary.append(frozenset(expand_shorthand(words(" ".join(_descriptive_text(p))))) - own)
         n = len(procedures)
         df: dict[str, int] = defaultdict(int)
         for toks in doc_tokens:
@@ -228,17 +240,6 @@ class SearchIndex:
         self._aliases_by_text = {(a.procedure_index, a.text): a for a in self._aliases}
 
     # ---- query normalisation --------------------------------------------------------------
-
-    @staticmethod
-    def _expand(tokens: list[str]) -> list[str]:
-        out: list[str] = []
-        for t in tokens:
-            rep = SHORTHAND.get(t)
-            if rep is None:
-                out.append(t)
-            elif rep:
-                out.extend(rep.split())
-        return out
 
     def _correct(self, token: str) -> list[str]:
         """A known syllable for an unknown token: one edit away, or two known syllables typed together."""
@@ -268,7 +269,7 @@ class SearchIndex:
         return fixed.split() if fixed else [token]
 
     def normalise_query(self, query: str) -> list[str]:
-        toks = self._expand(words(query))
+        toks = expand_shorthand(words(query))
         out: list[str] = []
         for t in toks:
             out.extend(self._correct(t))

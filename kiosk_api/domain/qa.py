@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 
 from procedures_kb.catalogue import Catalogue
 from procedures_kb.schema import Fact, Procedure, ReferralTopic
-from procedures_kb.search import SHORTHAND
+from procedures_kb.search import SHORTHAND, expand_shorthand
 from procedures_kb.text import fold, words
 
 from .resolve import aspect_cue, detect_aspect
@@ -76,14 +76,7 @@ def has_marks(text: str) -> bool:
 
 def tokens(text: str) -> list[str]:
     """Folded syllables with shorthand expanded and particles dropped (as the search does)."""
-    out: list[str] = []
-    for t in words(text):
-        rep = SHORTHAND.get(t)
-        if rep is None:
-            out.append(t)
-        elif rep:
-            out.extend(rep.split())
-    return out
+    return expand_shorthand(words(text))
 
 
 # ---- the question inside a message -----------------------------------------------------------------------

@@ -72,7 +72,6 @@ def resolve_message(
     - between unsure candidates, the one whose fact answers the question leads."""
     resolution = resolve(catalogue, text, current=current, hint=hint)
     index = qa.index_for(catalogue)
-    referral = index.referral(text) if text.strip() else None
     if resolution.band is Band.CONFIDENT:
         named = index.referral_named(text) if resolution.procedure and not resolution.from_context else None
         if named is None:
@@ -85,6 +84,7 @@ def resolve_message(
     upgraded = _by_fact_question(catalogue, index, text, resolution)
     if upgraded is not None:
         return upgraded
+    referral = index.referral(text) if text.strip() else None
     if referral is not None and (resolution.band is Band.LOST or index.referral_covered(text) is not None):
         # Between candidate procedures, a referral answers only when one of its names is said in full: "giấy tờ"
         # and "sinh" alone do not make a question about the birth certificate of the hospital.
