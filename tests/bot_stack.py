@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import os
-import socket
 import subprocess
 import tempfile
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 BOT = ROOT / "bot"
@@ -42,12 +42,6 @@ class SeededDossier:
     kind: str  # ok | done | late | missing | bad-phone
     code: str
     phone_last4: str
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def seed_rows(today: date) -> tuple[list[list[str]], dict[str, SeededDossier]]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from ports import free_port
 
 from kiosk_api.serving import uvicorn_options
 
@@ -48,12 +48,6 @@ def chromium_path() -> str:
     if not path:
         raise RuntimeError("Chromium not found: install Debian's chromium package (scripts/test does it)")
     return path
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class LiveServer:

@@ -22,6 +22,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's TestClient warns about httpx at import time
     from fastapi.testclient import TestClient
 
+from ports import free_port
+
 from kiosk_api import migrate
 from kiosk_api.app import create_app
 from kiosk_api.clock import VN_TZ, FixedClock
@@ -167,6 +169,8 @@ def settings(migrated_url: str, tmp_path: Path) -> Settings:
         lookup_max_failures=3,
         lookup_window_seconds=900,
         staff_token_ttl_hours=12,
+        # Never the default 127.0.0.1:5005: a Rasa started on this machine must not answer the tests' chats.
+        rasa_url=f"http://127.0.0.1:{free_port()}",
     )
 
 

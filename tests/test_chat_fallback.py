@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import socket
 import threading
 import time
 import warnings
@@ -20,6 +19,8 @@ from sqlalchemy import select
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
+
+from ports import free_port
 
 from kiosk_api.app import create_app
 from kiosk_api.clock import FixedClock
@@ -96,12 +97,6 @@ def fake_rasa() -> Iterator[FakeRasa]:
     fake.server.server_close()
 
 
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def make_client(settings, catalogue, **overrides) -> TestClient:
     application = create_app(settings.model_copy(update=overrides), catalogue, clock=FixedClock(NOW))
     return TestClient(application)
@@ -110,7 +105,7 @@ def make_client(settings, catalogue, **overrides) -> TestClient:
 @pytest.fixture
 def down_client(settings, catalogue) -> Iterator[TestClient]:
     """A client whose RASA_URL points at a closed loopback port: Rasa is really down."""
-    with make_client(settings, catalogue, rasa_url=f"http://127.0.0.1:{closed_port()}", rasa_timeout=2) as c:
+    with make_client(settings, catalogue, rasa_url=f"http://127.0.0.1:{free_port()}", rasa_timeout=2) as c:
         yield c
 
 
@@ -395,3 +390,9 @@ def test_one_unsure_candidate_is_asked_about_by_name():
     reply = answers.choices([procedure])
     assert reply.text == "Có phải ông/bà hỏi về thủ tục «Đăng ký khai sinh»?"
     assert [b.payload for b in reply.buttons] == ['/ask_procedure{"procedure_code":"1.001193"}']
+
+
+def test_test_settings_never_point_at_a_local_rasa(settings):
+    """A Rasa the developer started on the default port must not answer the tests' chats."""
+    assert settings.rasa_url != type(settings).model_fields["rasa_url"].default
+    assert settings.rasa_url.startswith("http://127.0.0.1:")
