@@ -22,7 +22,7 @@ from rapidfuzz.distance import Levenshtein
 from .fees import UNIT_LABELS
 from .schema import Procedure
 from .shorthand import load_shorthand
-from .text import fold, words
+from .text import WrittenForms, fold, same_word, words, written_forms
 
 # Zalo / SMS shorthand and common abbreviations → folded words; particles → nothing (data/shorthand.yaml).
 SHORTHAND: dict[str, str] = load_shorthand().search_table()
@@ -85,6 +85,7 @@ class _Alias:
     text: str
     tokens: tuple[str, ...]
     bigrams: frozenset[tuple[str, str]]
+    forms: WrittenForms  # how the name writes its syllables ("tu" is "tử" in "khai tử")
 
 
 def _bigrams(tokens: list[str] | tuple[str, ...]) -> frozenset[tuple[str, str]]:
@@ -203,9 +204,12 @@ class SearchIndex:
         doc_tokens: list[set[str]] = []
         self._names: list[frozenset[str]] = []
         self._secondary: list[frozenset[str]] = []
+        self._name_forms: list[WrittenForms] = []
+        self._known_forms: set[str] = set()  # every syllable as the catalogue writes it ("từ", "tự", "tử" …)
         for pi, p in enumerate(procedures):
             seen: set[str] = set()
             own = set()
+            name_forms: dict[str, set[str]] = {}
             for text in [p.name, *p.aliases]:
                 toks = tuple(expand_shorthand(words(text)))
                 key = " ".join(toks)
@@ -213,13 +217,21 @@ class SearchIndex:
                     continue
                 seen.add(key)
                 ai = len(self._aliases)
-                self._aliases.append(_Alias(pi, text, toks, _bigrams(toks)))
+                forms = written_forms(text)
+                self._aliases.append(_Alias(pi, text, toks, _bigrams(toks), forms))
+                for t, f in forms.items():
+                    name_forms.setdefault(t, set()).update(f)
                 for t in set(toks):
                     self._by_token[t].append(ai)
                 own.update(toks)
             doc_tokens.append(own)
             self._names.append(frozenset(own))
-            self._secondary.append(frozenset(expand_shorthand(words(" ".join(_descriptive_text(p))))) - own)
+            self._name_forms.append({t: frozenset(f) for t, f in name_forms.items()})
+            described = " ".join(_descriptive_text(p))
+            self._secondary.append(frozenset(expand_shorthand(words(described))) - own)
+            for text in [p.name, *p.aliases, described, *(q for f in p.facts for q in f.questions)]:
+                for forms in written_forms(text).values():
+                    self._known_forms.update(forms)
         n = len(procedures)
         df: dict[str, int] = defaultdict(int)
         for toks in doc_tokens:
@@ -240,6 +252,11 @@ class SearchIndex:
         self._aliases_by_text = {(a.procedure_index, a.text): a for a in self._aliases}
 
     # ---- query normalisation --------------------------------------------------------------
+
+    def asked_forms(self, query: str) -> WrittenForms:
+        """How the query writes its syllables, keeping only forms that are words of the catalogue: "từ" and "tự"
+        are other words than "tử", but a mistyped "tữ" or "cuớc" is no word and could be any form (see same_word)."""
+        return {t: known for t, forms in written_forms(query).items() if (known := forms & self._known_forms)}
 
     def _correct(self, token: str) -> list[str]:
         """A known syllable for an unknown token: one edit away, or two known syllables typed together."""
@@ -289,6 +306,7 @@ class SearchIndex:
     def search(self, query: str, *, limit: int = 5, field: str | None = None) -> list[SearchHit]:
         q_tokens = self.normalise_query(query)
         q_set = set(q_tokens)
+        asked = self.asked_forms(query)
         q_bigrams = _bigrams(q_tokens)
         q_weight = sum(self._weight(t) for t in q_set)
         if q_weight <= 0:
@@ -307,10 +325,11 @@ class SearchIndex:
             if field_key and fold(p.field) != field_key:
                 continue
             a_set = set(alias.tokens)
-            common = a_set & q_set
+            common = {t for t in a_set & q_set if same_word(t, asked, alias.forms)}
             # how fully this name appears in the question: every syllable of the name counts
             name_cov = sum(self._flat_weight(t) for t in common) / sum(self._flat_weight(t) for t in a_set)
-            pair_cov = len(alias.bigrams & q_bigrams) / len(alias.bigrams) if alias.bigrams else name_cov
+            pairs = [b for b in alias.bigrams & q_bigrams if all(same_word(t, asked, alias.forms) for t in b)]
+            pair_cov = len(pairs) / len(alias.bigrams) if alias.bigrams else name_cov
             phrase = (1 - PAIR_WEIGHT) * name_cov + PAIR_WEIGHT * pair_cov
             prev = best.get(pi)
             if prev is None or phrase > prev[0]:
@@ -320,7 +339,8 @@ class SearchIndex:
         for pi, (phrase, text) in best.items():
             p = self.procedures[pi]
             # how much of the question's specific words the procedure's names (all of them) explain …
-            explained = sum(self._weight(t) for t in q_set & self._names[pi]) / q_weight
+            named = {t for t in q_set & self._names[pi] if same_word(t, asked, self._name_forms[pi])}
+            explained = sum(self._weight(t) for t in named) / q_weight
             # … and its conditions, documents and result (weaker evidence)
             described = sum(self._sidf.get(t, 0.0) for t in (q_set - QUESTION_WORDS) & self._secondary[pi])
             described = min(described / (q_weight + 1.0), 1.0)

@@ -24,6 +24,33 @@ def words(text: str) -> list[str]:
     return _WORD_RE.findall(fold(text))
 
 
+WrittenForms = dict[str, frozenset[str]]
+
+
+def written_forms(text: str) -> WrittenForms:
+    """Each folded syllable of a text with the forms it is written in (lower case, NFC): "từ" and "tử" are two
+    forms of "tu". A text whose folding changes its length (rare symbols) gives no forms."""
+    lowered = nfc(text.lower())
+    folded = fold(lowered)
+    if len(folded) != len(lowered):
+        return {}
+    forms: dict[str, set[str]] = {}
+    for m in _WORD_RE.finditer(folded):
+        forms.setdefault(m.group(), set()).add(lowered[m.start() : m.end()])
+    return {k: frozenset(v) for k, v in forms.items()}
+
+
+def same_word(token: str, asked: WrittenForms, named: WrittenForms) -> bool:
+    """Whether a folded syllable of a message can be the same word as in a name. Typed without diacritics it can
+    ("khai tu" is "khai tử"); typed with them, only in a form the name uses: "từ năm 2008" and "không tự đi lại" do
+    not name "khai tử", "đang tạm trú" does not name "đăng ký"."""
+    written = asked.get(token)
+    forms = named.get(token)
+    if not written or not forms or token in written or token in forms:
+        return True
+    return not written.isdisjoint(forms)
+
+
 def format_number(n: int) -> str:
     """12000 → '12.000' (Vietnamese thousands separator)."""
     return f"{n:,}".replace(",", ".")

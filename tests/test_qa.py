@@ -141,3 +141,18 @@ def test_a_procedure_and_a_referral_both_named_are_both_answered():
     # the procedure only guessed, the referral said word for word: the referral alone
     guessed = replies.resolve_message(catalogue, "mở công ty thì đăng ký ở đâu")
     assert guessed.procedure is None and guessed.referral == "dang_ky_doanh_nghiep"
+
+
+def test_a_referral_said_in_full_answers_before_a_loose_fact():
+    catalogue = load_catalogue()
+    # no procedure is sure; "đăng kiểm" and "ô tô" are both said: the inspection centres, not a vehicle fact
+    text = "Xe ô tô nhà em sắp hết hạn, giờ không còn huyện thì đi đăng kiểm ở công an xã được không?"
+    r = replies.resolve_message(catalogue, text)
+    assert r.procedure is None and r.referral == "dang_kiem"
+
+
+def test_the_one_candidate_is_answered_when_its_fact_is_asked_nearly_word_for_word():
+    catalogue = load_catalogue()
+    text = "Tôi định nghỉ bán một thời gian rồi mở lại. Báo tạm ngừng kinh doanh phải báo trước bao lâu?"
+    r = replies.resolve_message(catalogue, text)
+    assert r.band is Band.CONFIDENT and r.procedure.code == "1.001570"

@@ -6,6 +6,7 @@ import pytest
 from search_eval import SHARED_EVAL, dev_chat_questions, measure, own_questions
 
 from procedures_kb import load_catalogue
+from procedures_kb.text import same_word, written_forms
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +134,28 @@ def test_scores_are_ordered_and_bounded(catalogue):
     assert scores == sorted(scores, reverse=True)
     assert all(0 <= s <= 1 for s in scores)
     assert hits[0].matched
+
+
+@pytest.mark.parametrize(
+    ("query", "death_registration"),
+    [
+        ("Con tôi bị bại não, không tự đi lại được, xin trợ cấp bắt đầu từ đâu?", False),
+        ("nộp hồ sơ thường trú từ mùng 1 mà đến giờ chưa xong", False),
+        ("khai tu cho bo o dau", True),  # typed without marks "tu" can be any of them
+        ("khai tữ có mất tiền ko", True),  # a mistyped tone is no other word: still "khai tử"
+    ],
+)
+def test_a_word_typed_with_diacritics_names_only_its_own_form(catalogue, query, death_registration):
+    """ "tự" and "từ" are other words than the "tử" of "khai tử"."""
+    hits = [h.procedure.code for h in catalogue.search(query, limit=2)]
+    assert ("1.000656" in hits) is death_registration, hits
+
+
+def test_same_word_compares_written_forms():
+    asked = written_forms("từ năm ngoái, khai tu")
+    named = written_forms("Đăng ký khai tử")
+    assert not same_word("tu", written_forms("không tự đi lại"), named)
+    assert same_word("tu", asked, named)  # "khai tu" typed without marks stands for any form
+    assert same_word("khai", asked, named)
+    assert not same_word("dang", written_forms("đang tạm trú"), named)
+    assert same_word("dang", written_forms("dang tam tru"), named)

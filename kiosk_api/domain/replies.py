@@ -22,6 +22,8 @@ FACT_LEAD = 0.12
 """The lead the best candidate needs over the next, with its facts counted, to be answered."""
 GLOBAL_FACT_MIN = 0.7
 GLOBAL_FACT_LEAD = 0.1
+FACT_VERBATIM = 0.95
+"""A fact question matched this well is asked nearly word for word: it answers before a referral topic named."""
 
 
 @dataclass(frozen=True)
@@ -82,10 +84,17 @@ def resolve_message(
         # "làm hộ chiếu và căn cước cho con": both named word for word, both answered (the procedure first).
         return replace(resolution, referral=named.id)
     upgraded = _by_fact_question(catalogue, index, text, resolution)
-    if upgraded is not None:
+    if upgraded is not None and upgraded.procedure is not None and upgraded.procedure.score >= FACT_VERBATIM:
         return upgraded
     referral = index.referral(text) if text.strip() else None
-    if referral is not None and (resolution.band is Band.LOST or index.referral_covered(text) is not None):
+    covered = index.referral_covered(text) if referral is not None else None
+    if referral is not None and covered is not None and covered.id == referral[0].id:
+        # "đăng kiểm" and "ô tô" both said, no procedure sure, no fact question asked nearly word for word: the
+        # referral answers.
+        return replace(resolution, referral=referral[0].id)
+    if upgraded is not None:
+        return upgraded
+    if referral is not None and (resolution.band is Band.LOST or covered is not None):
         # Between candidate procedures, a referral answers only when one of its names is said in full: "giấy tờ"
         # and "sinh" alone do not make a question about the birth certificate of the hospital.
         return replace(resolution, referral=referral[0].id)
@@ -112,7 +121,14 @@ def _by_fact_question(
 
 
 def _by_candidate_facts(catalogue: Catalogue, index: qa.QuestionIndex, text: str, resolution: Resolution) -> Resolution:
-    if resolution.band is not Band.UNSURE or len(resolution.candidates) < 2:
+    if resolution.band is not Band.UNSURE:
+        return resolution
+    if len(resolution.candidates) == 1:
+        # The one plausible procedure, and a question of its own facts asked nearly word for word: no need to ask.
+        only = resolution.candidates[0]
+        procedure = catalogue.get(only.code)
+        if procedure is not None and index.best_fact_score(procedure, text) >= FACT_VERBATIM:
+            return Resolution(Band.CONFIDENT, only, [only], resolution.pages, resolution.copies, False, None)
         return resolution
     scored = []
     for c in resolution.candidates:

@@ -36,7 +36,7 @@ from enum import StrEnum
 
 from procedures_kb.catalogue import Catalogue
 from procedures_kb.schema import Procedure
-from procedures_kb.text import fold, words
+from procedures_kb.text import WrittenForms, fold, same_word, words, written_forms
 
 
 class Band(StrEnum):
@@ -292,6 +292,12 @@ def _tokenizer(catalogue: Catalogue) -> Callable[[str], list[str]]:
     return normalise if callable(normalise) else words
 
 
+def _asked_forms(catalogue: Catalogue, text: str) -> WrittenForms:
+    """How the message writes its syllables, as the search reads them (only forms that are words of the catalogue)."""
+    asked = getattr(catalogue.search_index, "asked_forms", None)
+    return asked(text) if callable(asked) else written_forms(text)
+
+
 def charges_per_page(procedure: Procedure) -> bool:
     return any(ch.fee.kind == "per_page_tiered" or getattr(ch.fee, "per", None) == "page" for ch in procedure.channels)
 
@@ -309,9 +315,17 @@ def candidate(
     )
 
 
-def _measured(procedure: Procedure, score: float, query_tokens: list[str], tokenize) -> Candidate:
-    names = [tokenize(label) for label in (procedure.name, *procedure.aliases)]
-    return candidate(procedure, score, evidence(query_tokens, names), explained(query_tokens, names))
+def _measured(procedure: Procedure, score: float, query_tokens: list[str], tokenize, asked: WrittenForms) -> Candidate:
+    labels = (procedure.name, *procedure.aliases)
+    names = [tokenize(label) for label in labels]
+    forms: dict[str, set[str]] = {}
+    for label in labels:
+        for t, f in written_forms(label).items():
+            forms.setdefault(t, set()).update(f)
+    named = {t: frozenset(f) for t, f in forms.items()}
+    # "từ năm 2008" is no evidence for "khai tử": a word typed with diacritics counts only in the name's own form.
+    own = [t for t in query_tokens if same_word(t, asked, named)]
+    return candidate(procedure, score, evidence(own, names), explained(own, names))
 
 
 def rank(catalogue: Catalogue, text: str, limit: int = SEARCH_LIMIT) -> list[Candidate]:
@@ -321,7 +335,8 @@ def rank(catalogue: Catalogue, text: str, limit: int = SEARCH_LIMIT) -> list[Can
         return []
     tokenize = _tokenizer(catalogue)
     query_tokens = question_words(tokenize(text))
-    return [_measured(h.procedure, h.score, query_tokens, tokenize) for h in catalogue.search(text, limit=limit)]
+    asked = _asked_forms(catalogue, text)
+    return [_measured(h.procedure, h.score, query_tokens, tokenize, asked) for h in catalogue.search(text, limit=limit)]
 
 
 def resolve(
@@ -343,7 +358,7 @@ def resolve(
         procedure = catalogue.get(code) if code and code.strip() else None
         if procedure is None:
             return None
-        return by_code.get(procedure.code) or _measured(procedure, 0.0, query_tokens, tokenize)
+        return by_code.get(procedure.code) or _measured(procedure, 0.0, query_tokens, tokenize, _asked_forms(catalogue, text))
 
     pages, copies = parse_quantities(text)
     band, chosen, candidates, from_context = decide(
