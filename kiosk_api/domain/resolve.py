@@ -353,12 +353,13 @@ def resolve(
     by_code = {h.code: h for h in hits}
     tokenize = _tokenizer(catalogue)
     query_tokens = question_words(tokenize(text)) if text else []
+    asked = _asked_forms(catalogue, text)
 
     def known(code: str | None) -> Candidate | None:
         procedure = catalogue.get(code) if code and code.strip() else None
         if procedure is None:
             return None
-        return by_code.get(procedure.code) or _measured(procedure, 0.0, query_tokens, tokenize, _asked_forms(catalogue, text))
+        return by_code.get(procedure.code) or _measured(procedure, 0.0, query_tokens, tokenize, asked)
 
     pages, copies = parse_quantities(text)
     band, chosen, candidates, from_context = decide(
