@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk_api.domain import answers, qa, replies
-from kiosk_api.domain.resolve import Band, resolve
+from kiosk_api.domain.resolve import Band, detect_aspects, resolve
 from kiosk_api.services.chat import fallback_answer
 from procedures_kb.catalogue import Catalogue, load_catalogue
 from procedures_kb.schema import Fact, FactKind, ReferralTopic
@@ -156,3 +156,19 @@ def test_the_one_candidate_is_answered_when_its_fact_is_asked_nearly_word_for_wo
     text = "Tôi định nghỉ bán một thời gian rồi mở lại. Báo tạm ngừng kinh doanh phải báo trước bao lâu?"
     r = replies.resolve_message(catalogue, text)
     assert r.band is Band.CONFIDENT and r.procedure.code == "1.001570"
+
+
+def test_two_aspects_asked_are_both_answered():
+    catalogue = load_catalogue()
+    assert detect_aspects("tach ho het bao lau, mat bao nhieu tien") == ["time", "fee"]
+    assert detect_aspects("mất bao nhiêu ngày thì xong") == ["time"]  # "bao nhiêu" is part of the time question
+    reply = fallback_answer(catalogue, "UBND xã Thử Nghiệm", "tach ho het bao lau, mat bao nhieu tien").answer.text
+    assert "thời hạn giải quyết" in reply and "lệ phí" in reply
+    assert reply.index("thời hạn giải quyết") < reply.index("lệ phí")
+
+
+def test_a_referral_answered_between_candidates_is_the_one_named_in_full():
+    catalogue = load_catalogue()
+    # "ly hôn" is said in full; the unaccented "ho" of "đổi họ" must not turn it into the passport topic
+    r = replies.resolve_message(catalogue, "ly hon roi, doi ho cho con tu ho bo sang ho me dc ko")
+    assert r.referral != "ho_chieu"

@@ -575,33 +575,55 @@ def answer(
     offered: bool = True,
     commune: str = "xã",
     fact: Fact | Sequence[Fact] | None = None,
+    also: Aspect | str | None = None,
 ) -> Answer:
     """The reply about one aspect of a procedure, with buttons for the other aspects. With `now` and the working-day
     `calendar`, the time-limit answer also says when a file handed in today would be ready. A procedure the
     commune's desk does not handle (`offered` false) is answered "not done here" and who does it. With the `fact`
-    that answers the citizen's question (see domain.qa), the reply is that fact, then the short card."""
+    that answers the citizen's question (see domain.qa), the reply is that fact, then the short card; `also` is a
+    second aspect the question asks about, answered after the first."""
     aspect = Aspect(aspect)
     if not offered:
         return Answer(not_offered_text(procedure, commune), [])
     facts = [fact] if isinstance(fact, Fact) else list(fact or [])
     if facts:
         return Answer(fact_text(procedure, facts, province_fees), aspect_buttons(procedure, Aspect.OVERVIEW))
+    text = aspect_text(procedure, aspect, province_fees, pages=pages, copies=copies, now=now, calendar=calendar)
+    if also is not None and Aspect(also) not in (aspect, Aspect.OVERVIEW):
+        # "hết bao lâu, mất bao nhiêu tiền": both asked, both answered
+        more = aspect_text(
+            procedure, Aspect(also), province_fees, pages=pages, copies=copies, now=now, calendar=calendar
+        )
+        text = f"{text}\n\n{more}"
+    return Answer(text, aspect_buttons(procedure, aspect))
+
+
+def aspect_text(
+    procedure: Procedure,
+    aspect: Aspect,
+    province_fees: Mapping[str, FeeRule] | None = None,
+    *,
+    pages: int | None = None,
+    copies: int | None = None,
+    now: datetime | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> str:
+    """The text of one aspect of a procedure's card (overview for any other)."""
     match aspect:
         case Aspect.DOCUMENTS:
-            text = documents_text(procedure)
+            return documents_text(procedure)
         case Aspect.FEE:
-            text = fee_text(procedure, province_fees, pages=pages, copies=copies)
+            return fee_text(procedure, province_fees, pages=pages, copies=copies)
         case Aspect.TIME:
-            text = time_text(procedure, today_text(procedure, now, calendar))
+            return time_text(procedure, today_text(procedure, now, calendar))
         case Aspect.WHERE:
-            text = where_text(procedure)
+            return where_text(procedure)
         case Aspect.CONDITIONS:
-            text = conditions_text(procedure)
+            return conditions_text(procedure)
         case Aspect.LEGAL:
-            text = legal_text(procedure)
+            return legal_text(procedure)
         case _:
-            text = overview_text(procedure, province_fees)
-    return Answer(text, aspect_buttons(procedure, aspect))
+            return overview_text(procedure, province_fees)
 
 
 # ---- menu and choices ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from procedures_kb.schema import Procedure
 from procedures_kb.workdays import WorkingCalendar
 
 from . import answers, qa
-from .resolve import Band, Candidate, Resolution, named_whole, resolve
+from .resolve import Band, Candidate, Resolution, detect_aspects, named_whole, resolve
 
 FACT_EVIDENCE = 0.5
 """How much a candidate's best matching fact adds to its search score when the search alone is unsure."""
@@ -49,6 +49,8 @@ def reply_about(
     choice = qa.index_for(catalogue).choose(procedure, message) if message and message.strip() else None
     aspect = answers.Aspect(choice.aspect if choice is not None and choice.aspect is not None else aspect)
     facts = choice.facts if choice is not None else []
+    asked = detect_aspects(message) if message and not facts else []
+    also = next((a for a in asked if a != aspect), None) if aspect in asked else None
     reply = answers.answer(
         procedure,
         aspect,
@@ -60,6 +62,7 @@ def reply_about(
         offered=catalogue.offers(procedure),
         commune=commune,
         fact=facts,
+        also=also,
     )
     return Reply(reply, aspect, bool(facts))
 
@@ -94,9 +97,11 @@ def resolve_message(
         return replace(resolution, referral=referral[0].id)
     if upgraded is not None:
         return upgraded
-    if referral is not None and (resolution.band is Band.LOST or covered is not None):
+    if covered is not None:
         # Between candidate procedures, a referral answers only when one of its names is said in full: "giấy tờ"
         # and "sinh" alone do not make a question about the birth certificate of the hospital.
+        return replace(resolution, referral=covered.id)
+    if referral is not None and resolution.band is Band.LOST:
         return replace(resolution, referral=referral[0].id)
     return _by_candidate_facts(catalogue, index, text, resolution)
 

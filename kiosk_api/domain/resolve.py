@@ -457,16 +457,24 @@ _ASPECT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
-def detect_aspect(text: str) -> str:
-    """Which aspect a free-text question asks about (for answering without the NLU): documents, fee, time,
-    where, conditions, legal, or overview when nothing specific is asked."""
+def detect_aspects(text: str, limit: int = 2) -> list[str]:
+    """The aspects a free-text question asks about, first the one detect_aspect gives; another only where its words
+    are not part of the first's ("mất bao nhiêu ngày" asks only the time, "hết bao lâu, bao nhiêu tiền" both)."""
     folded = _normalise(text)
     folded = re.sub(r"\b(dk|dky|dki)\b", "dang ky", folded)
     folded = re.sub(r"\b(bn|bnh)\b", "bao nhieu", folded)
+    found: list[str] = []
     for aspect, pattern in _ASPECT_PATTERNS:
-        if pattern.search(folded):
-            return aspect
-    return "overview"
+        if len(found) < limit and pattern.search(folded):
+            found.append(aspect)
+            folded = pattern.sub(" # ", folded)
+    return found
+
+
+def detect_aspect(text: str) -> str:
+    """Which aspect a free-text question asks about (for answering without the NLU): documents, fee, time,
+    where, conditions, legal, or overview when nothing specific is asked."""
+    return next(iter(detect_aspects(text, 1)), "overview")
 
 
 # ---- requests the fallback recognises without the NLU -------------------------------------------
