@@ -172,3 +172,11 @@ def test_a_referral_answered_between_candidates_is_the_one_named_in_full():
     # "ly hôn" is said in full; the unaccented "ho" of "đổi họ" must not turn it into the passport topic
     r = replies.resolve_message(catalogue, "ly hon roi, doi ho cho con tu ho bo sang ho me dc ko")
     assert r.referral != "ho_chieu"
+
+
+def test_another_procedures_fact_asked_nearly_word_for_word_answers_an_unsure_guess():
+    catalogue = load_catalogue()
+    text = "ruộng lúa muốn chuyển sang trồng cây ăn quả thì có phải xin phép xã không"
+    assert resolve(catalogue, text).band is Band.UNSURE  # the names alone guess another procedure
+    r = replies.resolve_message(catalogue, text)
+    assert r.band is Band.CONFIDENT and r.procedure.code == "1.008004"  # chuyển đổi cơ cấu cây trồng trên đất lúa

@@ -115,7 +115,9 @@ def _by_fact_question(
     codes = {".".join(c.code.split(".")[:2]) for c in resolution.candidates}
     if not found or found[0][1] < GLOBAL_FACT_MIN:
         return None
-    if resolution.band is not Band.LOST and found[0][0] not in codes:
+    # among unsure candidates, another procedure's fact question asked nearly word for word still answers
+    outside = resolution.band is not Band.LOST and found[0][0] not in codes
+    if outside and (resolution.band is not Band.UNSURE or found[0][1] < FACT_VERBATIM):
         return None
     lead = found[0][1] - (found[1][1] if len(found) > 1 else 0.0)
     procedure = catalogue.get(found[0][0])
