@@ -244,7 +244,8 @@ class SearchIndex:
             for t in toks:
                 sdf[t] += 1
         self._sidf = {t: math.log((n + 1) / (c + 0.5)) for t, c in sdf.items()}
-        known = set(self._idf) | set(self._sidf) | QUESTION_WORDS | {"dang", "ky", "khong", "gi"}
+        # "lac" of "thất lạc" is read by damaged_paper, never corrected to "lai" (then "đăng ký lại" would match)
+        known = set(self._idf) | set(self._sidf) | QUESTION_WORDS | {"dang", "ky", "khong", "gi", "lac"}
         self._vocab = sorted(known)
         self._vocab_set = set(self._vocab)
         self._long_vocab = [t for t in self._vocab if len(t) >= 3]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk_api.domain import answers, qa, replies
-from kiosk_api.domain.resolve import Band, detect_aspects, resolve
+from kiosk_api.domain.resolve import Band, detect_aspects, getting_again, resolve
 from kiosk_api.services.chat import fallback_answer
 from procedures_kb.catalogue import Catalogue, load_catalogue
 from procedures_kb.schema import Fact, FactKind, ReferralTopic
@@ -180,3 +180,14 @@ def test_another_procedures_fact_asked_nearly_word_for_word_answers_an_unsure_gu
     assert resolve(catalogue, text).band is Band.UNSURE  # the names alone guess another procedure
     r = replies.resolve_message(catalogue, text)
     assert r.band is Band.CONFIDENT and r.procedure.code == "1.008004"  # chuyển đổi cơ cấu cây trồng trên đất lúa
+
+
+def test_a_lost_paper_asked_again_is_the_procedure_that_issues_it_again():
+    catalogue = load_catalogue()
+    text = "Giấy xác nhận khuyết tật của mẹ tôi bị ướt rách hết. Giờ xin cấp lại thì làm ở đâu?"
+    r = replies.resolve_message(catalogue, text)
+    assert r.band is Band.CONFIDENT and r.procedure.code == "1.001653"  # Đổi, cấp lại Giấy xác nhận khuyết tật
+    # the loss told before, the question about something else: the question part does not ask for it again
+    candidates = resolve(catalogue, "mất thẻ căn cước thì chứng thực chữ ký được không").candidates
+    assert getting_again(catalogue, "không có thẻ thì có chứng thực chữ ký được không?", candidates) is None
+    assert getting_again(catalogue, "mất thẻ căn cước thì xin cấp lại ở đâu", candidates).code == "1.014064"

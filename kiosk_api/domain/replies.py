@@ -14,7 +14,7 @@ from procedures_kb.schema import Procedure
 from procedures_kb.workdays import WorkingCalendar
 
 from . import answers, qa
-from .resolve import Band, Candidate, Resolution, detect_aspects, named_whole, resolve
+from .resolve import Band, Candidate, Resolution, detect_aspects, getting_again, named_whole, resolve
 
 FACT_EVIDENCE = 0.5
 """How much a candidate's best matching fact adds to its search score when the search alone is unsure."""
@@ -86,6 +86,9 @@ def resolve_message(
             return replace(resolution, band=Band.LOST, procedure=None, candidates=[], referral=named.id)
         # "làm hộ chiếu và căn cước cho con": both named word for word, both answered (the procedure first).
         return replace(resolution, referral=named.id)
+    if resolution.band is Band.UNSURE and (again := getting_again(catalogue, qa.focus(text), resolution.candidates)):
+        # "giấy xác nhận khuyết tật bị thất lạc, xin cấp lại ở đâu": the candidate that issues it again
+        return Resolution(Band.CONFIDENT, again, [again], resolution.pages, resolution.copies, False, None)
     upgraded = _by_fact_question(catalogue, index, text, resolution)
     if upgraded is not None and upgraded.procedure is not None and upgraded.procedure.score >= FACT_VERBATIM:
         return upgraded

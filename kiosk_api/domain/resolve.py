@@ -376,6 +376,18 @@ def resolve(
     return Resolution(band, chosen, candidates, pages, copies, from_context, also)
 
 
+AGAIN = ("cap", "lai")
+
+
+def getting_again(catalogue: Catalogue, asked: str, candidates: Sequence[Candidate]) -> Candidate | None:
+    """When the question asks for a paper again (said, or a lost or spoilt paper read so: "thất lạc", "bị nát"),
+    the one candidate whose name is getting it again ("Cấp lại …", "Đổi, cấp lại …"); else None."""
+    if not _contains(catalogue.search_index.normalise_query(asked), AGAIN):
+        return None
+    again = [c for c in candidates if _contains(words(c.name), AGAIN)]
+    return again[0] if len(again) == 1 else None
+
+
 def named_whole(catalogue: Catalogue, text: str, candidate: Candidate) -> bool:
     """The message contains the candidate's best-matching name or alias word for word."""
     index = catalogue.search_index
