@@ -191,3 +191,14 @@ def test_a_lost_paper_asked_again_is_the_procedure_that_issues_it_again():
     candidates = resolve(catalogue, "mất thẻ căn cước thì chứng thực chữ ký được không").candidates
     assert getting_again(catalogue, "không có thẻ thì có chứng thực chữ ký được không?", candidates) is None
     assert getting_again(catalogue, "mất thẻ căn cước thì xin cấp lại ở đâu", candidates).code == "1.014064"
+
+
+def test_a_fact_close_behind_a_card_aspect_answers_but_never_another_aspects_fact():
+    catalogue = load_catalogue()
+    say = lambda text: fallback_answer(catalogue, "UBND xã Thử Nghiệm", text).answer.text  # noqa: E731
+    # "trong bao lâu" asks the time, but what is asked is the right to contest: that fact, with the card after it
+    reply = say("Xã ra quyết định giải quyết tranh chấp đất mà tôi không đồng ý. Tôi còn quyền gì và trong bao lâu?")
+    assert "30 ngày" in reply and "khiếu nại" in reply
+    # the time asked plainly: the time, not a fact about money that happens to match the story
+    reply = say("Nộp hồ sơ làm sổ đỏ lần đầu lâu quá chưa xong. Theo quy định thì bao lâu phải xong?")
+    assert "thời hạn giải quyết" in reply.split("\n")[0] or "20 ngày" in reply.split("\n")[0]

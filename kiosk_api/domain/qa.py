@@ -56,6 +56,12 @@ FULL_MESSAGE_WEIGHT = 0.9
 UNCUED_ASPECT_WEIGHT = 0.6
 REFERRAL_THRESHOLD = 0.8
 PRECISION_WEIGHT = 0.1
+FACT_OVER_ASPECT = 0.35
+"""A fact this close behind an aspect the card also shows answers instead (the card after it has the aspect)."""
+CARD_ASPECTS: dict[str, set[str]] = {"fee": {"cost"}, "time": {"deadline"}, "where": {"where"}}
+"""The aspects the card shows, with the fact kinds that answer the same thing; a fact of another card aspect's kind
+(a cost when the time is asked) never answers instead."""
+CARD_KINDS = frozenset().union(*CARD_ASPECTS.values())
 """BM25: the share of the message's words (weighted by rarity) a question covers, added with this weight to how much
 of the question the message covers. A tie-breaker: a long story covers many short questions in full."""
 
@@ -306,6 +312,16 @@ class QuestionIndex:
                 return Choice(fact=top.fact, score=score, also=second.fact)
             return top
         if top.aspect is not None and score >= ASPECT_THRESHOLD:
+            # a fact close behind an aspect answers with that aspect's line in the card after it
+            fact = next(((c, s) for c, s in ranked[1:] if c.fact is not None), None)
+            if (
+                fact is not None
+                and fact[0].fact is not None
+                and top.aspect in CARD_ASPECTS
+                and fact[0].fact.kind not in CARD_KINDS - CARD_ASPECTS[top.aspect]
+                and fact[1] >= max(FACT_THRESHOLD, score - FACT_OVER_ASPECT)
+            ):
+                return fact[0]
             return top
         return None
 
