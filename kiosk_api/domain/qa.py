@@ -56,7 +56,7 @@ FULL_MESSAGE_WEIGHT = 0.9
 UNCUED_ASPECT_WEIGHT = 0.6
 REFERRAL_THRESHOLD = 0.8
 PRECISION_WEIGHT = 0.1
-FACT_OVER_ASPECT = 0.35
+FACT_OVER_ASPECT = 0.12
 """A fact this close behind an aspect the card also shows answers instead (the card after it has the aspect)."""
 CARD_ASPECTS: dict[str, set[str]] = {"fee": {"cost"}, "time": {"deadline"}, "where": {"where"}}
 """The aspects the card shows, with the fact kinds that answer the same thing; a fact of another card aspect's kind
