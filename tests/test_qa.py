@@ -202,3 +202,13 @@ def test_a_fact_close_behind_a_card_aspect_answers_but_never_another_aspects_fac
     # the time asked plainly: the time, not a fact about money that happens to match the story
     reply = say("Nộp hồ sơ làm sổ đỏ lần đầu lâu quá chưa xong. Theo quy định thì bao lâu phải xong?")
     assert "thời hạn giải quyết" in reply.split("\n")[0] or "20 ngày" in reply.split("\n")[0]
+
+
+def test_a_common_words_weight_changes_smoothly_with_how_many_questions_hold_it():
+    # "có" in a little more or a little less than half of the questions: about the same weight, never below zero
+    def weight(holding: int, total: int = 100) -> float:
+        docs = [["co", f"w{i}"] if i < holding else [f"w{i}"] for i in range(total)]
+        return qa.SmoothBM25(docs).idf["co"]
+
+    assert 0 < weight(51) < weight(49) < weight(51) * 1.2
+    assert weight(10) > weight(49)

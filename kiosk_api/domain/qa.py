@@ -12,6 +12,7 @@ rapidfuzz by 100.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import defaultdict
@@ -107,6 +108,16 @@ def focus(text: str) -> str:
     return sentences[-1]
 
 
+class SmoothBM25(BM25Okapi):
+    """BM25 with Lucene's idf, log(1 + (N - n + 0.5) / (n + 0.5)): positive and smooth. BM25Okapi's floor for
+    words in more than half of the documents made a common word's weight jump (about 1.4 ↔ 0.02) when one fact
+    question more or less held it."""
+
+    def _calc_idf(self, nd: dict[str, int]) -> None:
+        for word, freq in nd.items():
+            self.idf[word] = math.log(1 + (self.corpus_size - freq + 0.5) / (freq + 0.5))
+
+
 # ---- rankers ---------------------------------------------------------------------------------------------
 
 
@@ -130,7 +141,7 @@ class Bm25Ranker:
 
     @cached_property
     def _bm25(self) -> BM25Okapi:
-        return BM25Okapi(self._docs)
+        return SmoothBM25(self._docs)
 
     @cached_property
     def _self(self) -> list[float]:
