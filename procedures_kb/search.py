@@ -248,6 +248,11 @@ class SearchIndex:
         known = set(self._idf) | set(self._sidf) | QUESTION_WORDS | {"dang", "ky", "khong", "gi", "lac"}
         self._vocab = sorted(known)
         self._vocab_set = set(self._vocab)
+        # words of the facts' questions and answers are Vietnamese as typed ("tuan" is "tuần", not "tu an"), though
+        # typos are corrected only towards the names' and descriptions' words
+        self._as_typed = self._vocab_set | {
+            t for p in procedures for f in p.facts for text in (*f.questions, f.answer) for t in words(text)
+        }
         self._long_vocab = [t for t in self._vocab if len(t) >= 3]
         self._correction_cache: dict[str, str | None] = {}
         self._aliases_by_text = {(a.procedure_index, a.text): a for a in self._aliases}
@@ -261,7 +266,7 @@ class SearchIndex:
 
     def _correct(self, token: str) -> list[str]:
         """A known syllable for an unknown token: one edit away, or two known syllables typed together."""
-        if token in self._vocab_set or _DIGITS.match(token) or len(token) < 3:
+        if token in self._as_typed or _DIGITS.match(token) or len(token) < 3:
             return [token]
         if token in self._correction_cache:
             cached = self._correction_cache[token]

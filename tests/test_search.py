@@ -159,3 +159,8 @@ def test_same_word_compares_written_forms():
     assert same_word("khai", asked, named)
     assert not same_word("dang", written_forms("đang tạm trú"), named)
     assert same_word("dang", written_forms("dang tam tru"), named)
+
+
+def test_a_word_of_the_facts_is_read_as_typed_not_split_into_two_names_words(catalogue):
+    # "tuan" is "tuần" (a week), not "tu" + "an": "khách lên chơi 1 tuần" is no question about khai tử
+    assert "tuan" in catalogue.search_index.normalise_query("nha co khach len choi 1 tuan co phai bao cong an ko")
