@@ -212,3 +212,17 @@ def test_a_common_words_weight_changes_smoothly_with_how_many_questions_hold_it(
 
     assert 0 < weight(51) < weight(49) < weight(51) * 1.2
     assert weight(10) > weight(49)
+
+
+def test_a_referral_needs_its_words_not_the_same_letters_nor_one_word_said_many_times():
+    catalogue = load_catalogue()
+    index = qa.index_for(catalogue)
+    # "thống nhất" is not "Nhật"; "việc … việc … việc" does not stand for "đi làm việc ở Hàn Quốc"
+    story = (
+        "Mẹ em mới mất, mẹ đứng tên sổ đỏ. Bố và 3 anh em thống nhất để bố đứng tên hết. Giờ nhà em phải làm những "
+        "việc gì, việc nào làm ở xã được, việc nào phải đi chỗ khác?"
+    )
+    assert index.referral_covered(story) is None
+    found = index.referral(story)
+    assert found is None or found[0].id != "xuat_khau_lao_dong"
+    assert index.referral_covered("con đi làm việc ở Nhật thì làm giấy tờ gì").id == "xuat_khau_lao_dong"

@@ -27,9 +27,9 @@ from rapidfuzz import fuzz
 from procedures_kb.catalogue import Catalogue
 from procedures_kb.schema import Fact, Procedure, ReferralTopic
 from procedures_kb.search import SHORTHAND, expand_shorthand
-from procedures_kb.text import fold, words
+from procedures_kb.text import fold, same_word, words, written_forms
 
-from .resolve import aspect_cue, detect_aspect
+from .resolve import asked_forms, aspect_cue, detect_aspect
 
 # How citizens ask for each aspect of the card (our wording; matched like a fact's questions).
 ASPECT_QUESTIONS: dict[str, tuple[str, ...]] = {
@@ -368,10 +368,12 @@ class QuestionIndex:
         """A referral topic all of whose words (of one name of two words or more) the message holds, in any order.
         (Asking for them close together was measured: it lost more right referrals than wrong ones.)"""
         said = set(words(text))
+        asked = asked_forms(self.catalogue, text)
         for topic in self.catalogue.referrals:
             for name in (topic.topic, *topic.aliases):
                 folded = set(words(name))
-                if len(folded) >= 2 and folded <= said:
+                named = written_forms(name)
+                if len(folded) >= 2 and folded <= said and all(same_word(w, asked, named) for w in folded):
                     return topic
         return None
 
@@ -379,7 +381,8 @@ class QuestionIndex:
         """The referral topic the message names best, with its score, or None below the threshold."""
         if not self._referrals:
             return None
-        scores = self.ranker.scores(self.query(text), self._referrals)
+        # each word once: "việc … việc … việc" in a story does not make up for "Hàn Quốc" missing from a name
+        scores = self.ranker.scores(list(dict.fromkeys(self.query(text))), self._referrals)
         best: dict[str, float] = {}
         for i, score in zip(self._referrals, scores, strict=True):
             topic_id = str(self._owners[i][1])

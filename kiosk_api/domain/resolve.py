@@ -292,7 +292,7 @@ def _tokenizer(catalogue: Catalogue) -> Callable[[str], list[str]]:
     return normalise if callable(normalise) else words
 
 
-def _asked_forms(catalogue: Catalogue, text: str) -> WrittenForms:
+def asked_forms(catalogue: Catalogue, text: str) -> WrittenForms:
     """How the message writes its syllables, as the search reads them (only forms that are words of the catalogue)."""
     asked = getattr(catalogue.search_index, "asked_forms", None)
     return asked(text) if callable(asked) else written_forms(text)
@@ -335,7 +335,7 @@ def rank(catalogue: Catalogue, text: str, limit: int = SEARCH_LIMIT) -> list[Can
         return []
     tokenize = _tokenizer(catalogue)
     query_tokens = question_words(tokenize(text))
-    asked = _asked_forms(catalogue, text)
+    asked = asked_forms(catalogue, text)
     return [_measured(h.procedure, h.score, query_tokens, tokenize, asked) for h in catalogue.search(text, limit=limit)]
 
 
@@ -353,7 +353,7 @@ def resolve(
     by_code = {h.code: h for h in hits}
     tokenize = _tokenizer(catalogue)
     query_tokens = question_words(tokenize(text)) if text else []
-    asked = _asked_forms(catalogue, text)
+    asked = asked_forms(catalogue, text)
 
     def known(code: str | None) -> Candidate | None:
         procedure = catalogue.get(code) if code and code.strip() else None
