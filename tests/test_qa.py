@@ -226,3 +226,13 @@ def test_a_referral_needs_its_words_not_the_same_letters_nor_one_word_said_many_
     found = index.referral(story)
     assert found is None or found[0].id != "xuat_khau_lao_dong"
     assert index.referral_covered("con đi làm việc ở Nhật thì làm giấy tờ gì").id == "xuat_khau_lao_dong"
+
+
+def test_without_rasa_two_procedures_named_are_both_answered_too():
+    catalogue = load_catalogue()
+    reply = fallback_answer(
+        catalogue, "UBND xã Thử Nghiệm", "làm khai tử cho bố và xóa thường trú thì làm thế nào"
+    ).answer
+    assert "khai tử" in reply.text.lower() and "thường trú" in reply.text.lower()
+    payloads = " ".join(b.payload for b in reply.buttons)
+    assert "1.000656" in payloads and "1.003197" in payloads  # a button for each procedure

@@ -129,6 +129,15 @@ def fallback_answer(
             calendar=calendar,
         )
         answer = reply.answer
+        second = catalogue.get(resolution.also.code) if resolution.also is not None else None
+        if second is not None:
+            # two procedures named ("khai tử cho bố và xóa thường trú"): both answered, as the assistant does
+            more = replies.reply_about(
+                catalogue, second, detect_aspect(message), message, commune=commune, now=now, calendar=calendar
+            ).answer
+            answer = answers.Answer(
+                f"{answer.text}\n\n{more.text}", [*answer.buttons, answers.procedure_button(second)]
+            )
         if (referral := replies.referral_reply(catalogue, resolution)) is not None:
             answer = answers.Answer(f"{answer.text}\n\n{referral.text}", answer.buttons)
         return Fallback(answer, reply.aspect.intent, procedure.code, resolution.procedure.score)
