@@ -93,7 +93,9 @@ def resolve_message(
     if upgraded is not None and upgraded.procedure is not None and upgraded.procedure.score >= FACT_VERBATIM:
         return upgraded
     referral = index.referral(text) if text.strip() else None
-    covered = index.referral_covered(text) if referral is not None else None
+    # between candidate procedures, the referral must be named where the question is asked, not in the story
+    asked = text if resolution.band is Band.LOST else qa.focus(text)
+    covered = index.referral_covered(asked) if referral is not None else None
     if referral is not None and covered is not None and covered.id == referral[0].id:
         # "đăng kiểm" and "ô tô" both said, no procedure sure, no fact question asked nearly word for word: the
         # referral answers.
