@@ -136,11 +136,11 @@ def test_dev_chat_evaluation_set(stack):
 
 
 # Floors for the team's own set through /api/chat: regression guards a little under the measured numbers (README,
-# "The assistant's own evaluation": 52 % overall, categories 51 / 57 / 46 %, 39 answers about another procedure on
+# "The assistant's own evaluation": 57.5 % overall, categories 58 / 62 / 53 %, 38 answers about another procedure on
 # 2026-12-06). The targets (90 % overall, 85 % per category, no answer about another procedure) are not
 # reached yet.
-CITIZEN_OVERALL_FLOOR = 0.45
-CITIZEN_CATEGORY_FLOOR = 0.40
+CITIZEN_OVERALL_FLOOR = 0.52
+CITIZEN_CATEGORY_FLOOR = 0.48
 CITIZEN_WRONG_PROCEDURE_CEILING = 42
 
 
@@ -186,6 +186,10 @@ def test_citizen_evaluation_set(stack):
     print("\ncitizen evaluation set through /api/chat:\n  " + "\n  ".join(lines))
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "citizen_eval.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # which tuning questions are right through the chat (held-out ones are never listed), to compare with
+    # bench/citizen_eval.py's answering without Rasa
+    tuning = {o.question.id: o.right for o in report.outcomes if not o.question.heldout}
+    (ARTIFACTS / "citizen_eval_tuning.json").write_text(json.dumps(tuning, indent=0), encoding="utf-8")
     assert not report.actions, lines  # nothing stored in a citizen's name by a question
     assert sum(o.wrong_procedure for o in report.outcomes) <= CITIZEN_WRONG_PROCEDURE_CEILING, [
         o.question.id for o in report.outcomes if o.wrong_procedure and not o.question.heldout
