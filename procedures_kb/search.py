@@ -205,6 +205,7 @@ class SearchIndex:
         self._names: list[frozenset[str]] = []
         self._secondary: list[frozenset[str]] = []
         self._name_forms: list[WrittenForms] = []
+        self._forms_by_code: dict[str, WrittenForms] = {}
         self._known_forms: set[str] = set()  # every syllable as the catalogue writes it ("từ", "tự", "tử" …)
         for pi, p in enumerate(procedures):
             seen: set[str] = set()
@@ -227,6 +228,7 @@ class SearchIndex:
             doc_tokens.append(own)
             self._names.append(frozenset(own))
             self._name_forms.append({t: frozenset(f) for t, f in name_forms.items()})
+            self._forms_by_code[p.code] = self._name_forms[-1]
             described = " ".join(_descriptive_text(p))
             self._secondary.append(frozenset(expand_shorthand(words(described))) - own)
             for text in [p.name, *p.aliases, described, *(q for f in p.facts for q in f.questions)]:
@@ -258,6 +260,10 @@ class SearchIndex:
         self._aliases_by_text = {(a.procedure_index, a.text): a for a in self._aliases}
 
     # ---- query normalisation --------------------------------------------------------------
+
+    def name_forms(self, code: str) -> WrittenForms | None:
+        """How a procedure's names and aliases write their syllables (None for a code not in the index)."""
+        return self._forms_by_code.get(code)
 
     def asked_forms(self, query: str) -> WrittenForms:
         """How the query writes its syllables, keeping only forms that are words of the catalogue: "từ" and "tự"

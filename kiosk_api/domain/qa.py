@@ -27,7 +27,7 @@ from rapidfuzz import fuzz
 from procedures_kb.catalogue import Catalogue
 from procedures_kb.schema import Fact, Procedure, ReferralTopic
 from procedures_kb.search import SHORTHAND, expand_shorthand
-from procedures_kb.text import fold, same_word, words, written_forms
+from procedures_kb.text import WrittenForms, fold, same_word, words, written_forms
 
 from .resolve import asked_forms, aspect_cue, detect_aspect
 
@@ -57,14 +57,14 @@ FULL_MESSAGE_WEIGHT = 0.9
 UNCUED_ASPECT_WEIGHT = 0.6
 REFERRAL_THRESHOLD = 0.8
 PRECISION_WEIGHT = 0.1
+"""BM25: the share of the message's words (weighted by rarity) a question covers, added with this weight to how much
+of the question the message covers. A tie-breaker: a long story covers many short questions in full."""
 FACT_OVER_ASPECT = 0.12
 """A fact this close behind an aspect the card also shows answers instead (the card after it has the aspect)."""
 CARD_ASPECTS: dict[str, set[str]] = {"fee": {"cost"}, "time": {"deadline"}, "where": {"where"}}
 """The aspects the card shows, with the fact kinds that answer the same thing; a fact of another card aspect's kind
 (a cost when the time is asked) never answers instead."""
 CARD_KINDS = frozenset().union(*CARD_ASPECTS.values())
-"""BM25: the share of the message's words (weighted by rarity) a question covers, added with this weight to how much
-of the question the message covers. A tie-breaker: a long story covers many short questions in full."""
 
 
 _SYLLABLE = re.compile(r"[^\W_]+")
@@ -369,13 +369,18 @@ class QuestionIndex:
         (Asking for them close together was measured: it lost more right referrals than wrong ones.)"""
         said = set(words(text))
         asked = asked_forms(self.catalogue, text)
-        for topic in self.catalogue.referrals:
-            for name in (topic.topic, *topic.aliases):
-                folded = set(words(name))
-                named = written_forms(name)
-                if len(folded) >= 2 and folded <= said and all(same_word(w, asked, named) for w in folded):
-                    return topic
+        for topic, folded, named in self._referral_names:
+            if len(folded) >= 2 and folded <= said and all(same_word(w, asked, named) for w in folded):
+                return topic
         return None
+
+    @cached_property
+    def _referral_names(self) -> list[tuple[ReferralTopic, frozenset[str], WrittenForms]]:
+        return [
+            (topic, frozenset(words(name)), written_forms(name))
+            for topic in self.catalogue.referrals
+            for name in (topic.topic, *topic.aliases)
+        ]
 
     def referral(self, text: str) -> tuple[ReferralTopic, float] | None:
         """The referral topic the message names best, with its score, or None below the threshold."""

@@ -315,14 +315,24 @@ def candidate(
     )
 
 
-def _measured(procedure: Procedure, score: float, query_tokens: list[str], tokenize, asked: WrittenForms) -> Candidate:
-    labels = (procedure.name, *procedure.aliases)
-    names = [tokenize(label) for label in labels]
-    forms: dict[str, set[str]] = {}
-    for label in labels:
+def _name_forms(catalogue: Catalogue, procedure: Procedure) -> WrittenForms:
+    """How the procedure's names write their syllables (kept by the search index; read from the names otherwise)."""
+    kept = getattr(catalogue.search_index, "name_forms", None)
+    forms = kept(procedure.code) if callable(kept) else None
+    if forms is not None:
+        return forms
+    merged: dict[str, set[str]] = {}
+    for label in (procedure.name, *procedure.aliases):
         for t, f in written_forms(label).items():
-            forms.setdefault(t, set()).update(f)
-    named = {t: frozenset(f) for t, f in forms.items()}
+            merged.setdefault(t, set()).update(f)
+    return {t: frozenset(f) for t, f in merged.items()}
+
+
+def _measured(
+    catalogue: Catalogue, procedure: Procedure, score: float, query_tokens: list[str], tokenize, asked: WrittenForms
+) -> Candidate:
+    names = [tokenize(label) for label in (procedure.name, *procedure.aliases)]
+    named = _name_forms(catalogue, procedure)
     # "từ năm 2008" is no evidence for "khai tử": a word typed with diacritics counts only in the name's own form.
     own = [t for t in query_tokens if same_word(t, asked, named)]
     return candidate(procedure, score, evidence(own, names), explained(own, names))
@@ -336,7 +346,10 @@ def rank(catalogue: Catalogue, text: str, limit: int = SEARCH_LIMIT) -> list[Can
     tokenize = _tokenizer(catalogue)
     query_tokens = question_words(tokenize(text))
     asked = asked_forms(catalogue, text)
-    return [_measured(h.procedure, h.score, query_tokens, tokenize, asked) for h in catalogue.search(text, limit=limit)]
+    return [
+        _measured(catalogue, h.procedure, h.score, query_tokens, tokenize, asked)
+        for h in catalogue.search(text, limit=limit)
+    ]
 
 
 def resolve(
@@ -359,7 +372,7 @@ def resolve(
         procedure = catalogue.get(code) if code and code.strip() else None
         if procedure is None:
             return None
-        return by_code.get(procedure.code) or _measured(procedure, 0.0, query_tokens, tokenize, asked)
+        return by_code.get(procedure.code) or _measured(catalogue, procedure, 0.0, query_tokens, tokenize, asked)
 
     pages, copies = parse_quantities(text)
     band, chosen, candidates, from_context = decide(
