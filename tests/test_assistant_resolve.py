@@ -243,6 +243,13 @@ def test_hint_does_not_override_a_clear_other_procedure(catalogue):
     assert r.procedure.code == "1.001193"
 
 
+def test_a_noisy_hint_does_not_override_a_confident_text(catalogue):
+    # the NLU read "đổi tên" as a change of civil status; the text is sure it is about the card
+    text = "Sau sáp nhập xã đổi tên, thẻ căn cước của tôi vẫn ghi nơi ở cũ. Có bắt buộc phải đi đổi thẻ không?"
+    assert resolve(catalogue, text).band is Band.CONFIDENT
+    assert resolve(catalogue, text, hint="1.004859").procedure.code == resolve(catalogue, text).procedure.code
+
+
 def test_hint_beats_current(catalogue):
     r = resolve(catalogue, "mất bao lâu?", current="1.001193", hint="1.004873")
     assert r.procedure.code == "1.004873" and not r.from_context

@@ -189,7 +189,10 @@ def decide(
     """
     band, chosen = classify(hits, thresholds)
     plausible = [h for h in hits if is_plausible(h, thresholds)]
-    if hint is not None and (band is not Band.CONFIDENT or any(h.code == hint.code for h in plausible)):
+    # the NLU's procedure entity is noisy ("đổi tên" read as a change of civil status): it decides only when the
+    # text names nothing, or between the procedures the text leaves unsure
+    unsure = band is Band.UNSURE and any(h.code == hint.code for h in plausible) if hint is not None else False
+    if hint is not None and (band is Band.LOST or unsure):
         return Band.CONFIDENT, hint, [hint], False
     if band is Band.CONFIDENT:
         return band, chosen[0], chosen, False
