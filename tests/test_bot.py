@@ -328,6 +328,18 @@ def test_feedback_not_sent_without_confirmation(stack):
     assert citizen_rows(stack)["feedback"] == before
 
 
+def test_a_question_that_mentions_a_request_is_answered_not_filed(stack):
+    """ "gửi đơn đề nghị hòa giải … bao lâu?" asks about a procedure: answered, no petition form, nothing stored."""
+    s = new_sender()
+    before = citizen_rows(stack)["feedback"]
+    body = stack.chat(
+        s, "Tôi gửi đơn đề nghị xã hòa giải tranh chấp đất với nhà bên cạnh. Xã phải hòa giải trong bao lâu?"
+    )
+    assert "hòa giải" in reply_text(body).lower()
+    assert not {b["title"] for b in reply_buttons(body)} & {"Gửi", "Không gửi"}
+    assert citizen_rows(stack)["feedback"] == before
+
+
 def test_greeting_help_and_thanks(stack):
     s = new_sender()
     assert "chào" in reply_text(stack.chat(s, "xin chào")).lower()

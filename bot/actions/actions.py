@@ -545,7 +545,9 @@ FEEDBACK_TRIGGER_RE = re.compile(
 )
 MIN_FEEDBACK_WORDS = 8
 # A petition is filed only when the citizen says so in these words; anything else is a question to answer.
-PETITION_WORDS_RE = re.compile(r"\b(phan anh|kien nghi|gop y|khieu nai|phan nan|to cao|de nghi|y kien dong gop)\b")
+PETITION_WORDS_RE = re.compile(r"\b(phan anh|kien nghi|gop y|khieu nai|phan nan|to cao|y kien dong gop)\b")
+# "đề nghị" names a petition only at the start ("đề nghị xã sửa đường"): "gửi đơn đề nghị hòa giải" is a procedure
+QUESTION_END_RE = re.compile(r"\b(khong|ko|chua|gi|nao|sao|dau|bao lau|bao nhieu|the nao|duoc khong)$")
 NOT_A_PETITION = "__question__"
 
 
@@ -567,7 +569,10 @@ class ValidateFeedbackForm(FormValidationAction):
         if tracker.get_slot("requested_slot") or latest_intent(tracker) != "give_feedback":
             return {}
         text = user_text(tracker)
-        if not PETITION_WORDS_RE.search(fold(text)):
+        starts = FEEDBACK_TRIGGER_RE.match(fold(text)) is not None
+        asks = text.rstrip().endswith("?") or QUESTION_END_RE.search(fold(text)) is not None
+        if not starts and (not PETITION_WORDS_RE.search(fold(text)) or asks):
+            # no petition word, or a question that only mentions one ("… khiếu nại ở đâu?"): answered, not filed
             return {"feedback_content": NOT_A_PETITION, "feedback_confirmed": False}
         rest = FEEDBACK_TRIGGER_RE.sub("", fold(text), count=1)
         if FEEDBACK_TRIGGER_RE.match(fold(text)) and len(rest.split()) >= MIN_FEEDBACK_WORDS:
