@@ -111,7 +111,8 @@ def down_client(settings, catalogue) -> Iterator[TestClient]:
 
 @pytest.fixture
 def rasa_client(settings, catalogue, fake_rasa) -> Iterator[TestClient]:
-    with make_client(settings, catalogue, rasa_url=fake_rasa.url, rasa_timeout=0.5) as c:
+    # generous: the fake answers at once, and a loaded CI machine must not turn a reply into a timeout
+    with make_client(settings, catalogue, rasa_url=fake_rasa.url, rasa_timeout=5) as c:
         yield c
 
 
@@ -352,11 +353,12 @@ def test_rasa_errors_fall_back(rasa_client, fake_rasa, setup):
     assert "Giấy chứng sinh" in body["replies"][1]["text"]
 
 
-def test_slow_rasa_falls_back_after_the_timeout(rasa_client, fake_rasa):
-    fake_rasa.delay = 2.0  # KIOSK_RASA_TIMEOUT is 0.5 s here
-    started = time.monotonic()
-    body = chat(rasa_client, "dang ky ket hon co mat tien k")
-    elapsed = time.monotonic() - started
+def test_slow_rasa_falls_back_after_the_timeout(settings, catalogue, fake_rasa):
+    fake_rasa.delay = 2.0
+    with make_client(settings, catalogue, rasa_url=fake_rasa.url, rasa_timeout=0.5) as client:
+        started = time.monotonic()
+        body = chat(client, "dang ky ket hon co mat tien k")
+        elapsed = time.monotonic() - started
     assert body["source"] == "fallback" and "Miễn phí" in body["replies"][1]["text"]
     assert elapsed < 1.9
 
