@@ -204,8 +204,7 @@ class SearchIndex:
         doc_tokens: list[set[str]] = []
         self._names: list[frozenset[str]] = []
         self._secondary: list[frozenset[str]] = []
-        self._name_forms: list[WrittenForms] = []
-        self._forms_by_code: dict[str, WrittenForms] = {}
+        self._name_forms: dict[str, WrittenForms] = {}  # by procedure code
         self._known_forms: set[str] = set()  # every syllable as the catalogue writes it ("từ", "tự", "tử" …)
         for pi, p in enumerate(procedures):
             seen: set[str] = set()
@@ -227,8 +226,7 @@ class SearchIndex:
                 own.update(toks)
             doc_tokens.append(own)
             self._names.append(frozenset(own))
-            self._name_forms.append({t: frozenset(f) for t, f in name_forms.items()})
-            self._forms_by_code[p.code] = self._name_forms[-1]
+            self._name_forms[p.code] = {t: frozenset(f) for t, f in name_forms.items()}
             described = " ".join(_descriptive_text(p))
             self._secondary.append(frozenset(expand_shorthand(words(described))) - own)
             for text in [p.name, *p.aliases, described, *(q for f in p.facts for q in f.questions)]:
@@ -261,9 +259,9 @@ class SearchIndex:
 
     # ---- query normalisation --------------------------------------------------------------
 
-    def name_forms(self, code: str) -> WrittenForms | None:
-        """How a procedure's names and aliases write their syllables (None for a code not in the index)."""
-        return self._forms_by_code.get(code)
+    def name_forms(self, code: str) -> WrittenForms:
+        """How a procedure's names and aliases write their syllables (none for a code not in the index)."""
+        return self._name_forms.get(code, {})
 
     def asked_forms(self, query: str) -> WrittenForms:
         """How the query writes its syllables, keeping only forms that are words of the catalogue: "từ" and "tự"
@@ -351,7 +349,7 @@ class SearchIndex:
         for pi, (phrase, text) in best.items():
             p = self.procedures[pi]
             # how much of the question's specific words the procedure's names (all of them) explain …
-            named = {t for t in q_set & self._names[pi] if same_word(t, asked, self._name_forms[pi])}
+            named = {t for t in q_set & self._names[pi] if same_word(t, asked, self._name_forms[p.code])}
             explained = sum(self._weight(t) for t in named) / q_weight
             # … and its conditions, documents and result (weaker evidence)
             described = sum(self._sidf.get(t, 0.0) for t in (q_set - QUESTION_WORDS) & self._secondary[pi])

@@ -569,13 +569,14 @@ class ValidateFeedbackForm(FormValidationAction):
         if tracker.get_slot("requested_slot") or latest_intent(tracker) != "give_feedback":
             return {}
         text = user_text(tracker)
-        starts = FEEDBACK_TRIGGER_RE.match(fold(text)) is not None
-        asks = text.rstrip().endswith("?") or QUESTION_END_RE.search(fold(text)) is not None
-        if not starts and (not PETITION_WORDS_RE.search(fold(text)) or asks):
+        folded = fold(text)
+        starts = FEEDBACK_TRIGGER_RE.match(folded) is not None
+        asks = text.rstrip().endswith("?") or QUESTION_END_RE.search(folded) is not None
+        if not starts and (not PETITION_WORDS_RE.search(folded) or asks):
             # no petition word, or a question that only mentions one ("… khiếu nại ở đâu?"): answered, not filed
             return {"feedback_content": NOT_A_PETITION, "feedback_confirmed": False}
-        rest = FEEDBACK_TRIGGER_RE.sub("", fold(text), count=1)
-        if FEEDBACK_TRIGGER_RE.match(fold(text)) and len(rest.split()) >= MIN_FEEDBACK_WORDS:
+        rest = FEEDBACK_TRIGGER_RE.sub("", folded, count=1)
+        if starts and len(rest.split()) >= MIN_FEEDBACK_WORDS:
             return {"feedback_content": text}
         return {}
 

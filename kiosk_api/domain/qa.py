@@ -29,7 +29,7 @@ from procedures_kb.schema import Fact, Procedure, ReferralTopic
 from procedures_kb.search import SHORTHAND, expand_shorthand
 from procedures_kb.text import WrittenForms, fold, same_word, words, written_forms
 
-from .resolve import asked_forms, aspect_cue, detect_aspect
+from .resolve import aspect_cue, detect_aspect
 
 # How citizens ask for each aspect of the card (our wording; matched like a fact's questions).
 ASPECT_QUESTIONS: dict[str, tuple[str, ...]] = {
@@ -368,7 +368,7 @@ class QuestionIndex:
         """A referral topic all of whose words (of one name of two words or more) the message holds, in any order.
         (Asking for them close together was measured: it lost more right referrals than wrong ones.)"""
         said = set(words(text))
-        asked = asked_forms(self.catalogue, text)
+        asked = self.catalogue.search_index.asked_forms(text)
         for topic, folded, named in self._referral_names:
             if len(folded) >= 2 and folded <= said and all(same_word(w, asked, named) for w in folded):
                 return topic

@@ -36,7 +36,7 @@ from enum import StrEnum
 
 from procedures_kb.catalogue import Catalogue
 from procedures_kb.schema import Procedure
-from procedures_kb.text import WrittenForms, fold, same_word, words, written_forms
+from procedures_kb.text import WrittenForms, fold, same_word, words
 
 
 class Band(StrEnum):
@@ -191,8 +191,9 @@ def decide(
     plausible = [h for h in hits if is_plausible(h, thresholds)]
     # the NLU's procedure entity is noisy ("đổi tên" read as a change of civil status): it decides only when the
     # text names nothing, or between the procedures the text leaves unsure
-    unsure = band is Band.UNSURE and any(h.code == hint.code for h in plausible) if hint is not None else False
-    if hint is not None and (band is Band.LOST or unsure):
+    if hint is not None and (
+        band is Band.LOST or (band is Band.UNSURE and any(h.code == hint.code for h in plausible))
+    ):
         return Band.CONFIDENT, hint, [hint], False
     if band is Band.CONFIDENT:
         return band, chosen[0], chosen, False
@@ -295,12 +296,6 @@ def _tokenizer(catalogue: Catalogue) -> Callable[[str], list[str]]:
     return normalise if callable(normalise) else words
 
 
-def asked_forms(catalogue: Catalogue, text: str) -> WrittenForms:
-    """How the message writes its syllables, as the search reads them (only forms that are words of the catalogue)."""
-    asked = getattr(catalogue.search_index, "asked_forms", None)
-    return asked(text) if callable(asked) else written_forms(text)
-
-
 def charges_per_page(procedure: Procedure) -> bool:
     return any(ch.fee.kind == "per_page_tiered" or getattr(ch.fee, "per", None) == "page" for ch in procedure.channels)
 
@@ -318,24 +313,11 @@ def candidate(
     )
 
 
-def _name_forms(catalogue: Catalogue, procedure: Procedure) -> WrittenForms:
-    """How the procedure's names write their syllables (kept by the search index; read from the names otherwise)."""
-    kept = getattr(catalogue.search_index, "name_forms", None)
-    forms = kept(procedure.code) if callable(kept) else None
-    if forms is not None:
-        return forms
-    merged: dict[str, set[str]] = {}
-    for label in (procedure.name, *procedure.aliases):
-        for t, f in written_forms(label).items():
-            merged.setdefault(t, set()).update(f)
-    return {t: frozenset(f) for t, f in merged.items()}
-
-
 def _measured(
     catalogue: Catalogue, procedure: Procedure, score: float, query_tokens: list[str], tokenize, asked: WrittenForms
 ) -> Candidate:
     names = [tokenize(label) for label in (procedure.name, *procedure.aliases)]
-    named = _name_forms(catalogue, procedure)
+    named = catalogue.search_index.name_forms(procedure.code)
     # "từ năm 2008" is no evidence for "khai tử": a word typed with diacritics counts only in the name's own form.
     own = [t for t in query_tokens if same_word(t, asked, named)]
     return candidate(procedure, score, evidence(own, names), explained(own, names))
@@ -348,7 +330,7 @@ def rank(catalogue: Catalogue, text: str, limit: int = SEARCH_LIMIT) -> list[Can
         return []
     tokenize = _tokenizer(catalogue)
     query_tokens = question_words(tokenize(text))
-    asked = asked_forms(catalogue, text)
+    asked = catalogue.search_index.asked_forms(text)
     return [
         _measured(catalogue, h.procedure, h.score, query_tokens, tokenize, asked)
         for h in catalogue.search(text, limit=limit)
@@ -369,7 +351,7 @@ def resolve(
     by_code = {h.code: h for h in hits}
     tokenize = _tokenizer(catalogue)
     query_tokens = question_words(tokenize(text)) if text else []
-    asked = asked_forms(catalogue, text)
+    asked = catalogue.search_index.asked_forms(text)
 
     def known(code: str | None) -> Candidate | None:
         procedure = catalogue.get(code) if code and code.strip() else None
