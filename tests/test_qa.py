@@ -246,3 +246,22 @@ def test_between_candidates_a_referral_told_only_in_the_story_does_not_answer():
     )
     assert replies.resolve_message(catalogue, story).referral is None  # the divorce is the story, not the question
     assert replies.resolve_message(catalogue, "ly hôn thì nộp đơn ở đâu").referral == "ly_hon"
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("cháu nó được 60 ngày kể từ hôm sinh rồi, có sao không", DEADLINE),
+        ("dì của cháu là người thân thì có thể đi thay không", PROXY),
+    ],
+)
+def test_a_question_worded_unlike_the_facts_questions_is_answered_by_the_fact_whose_answer_holds_its_words(
+    small, text, fact
+):
+    # "60 ngày kể từ" and "người thân" are words of the facts' answers, not of their questions.
+    index = qa.QuestionIndex(small)
+    birth = small.get("1.001193")
+    chosen = index.choose(birth, text)
+    assert chosen is not None and chosen.fact == fact
+    # the answers only choose among the procedure's facts; how well its questions match stays the questions' own
+    assert index.best_fact_score(birth, text) < qa.FACT_THRESHOLD

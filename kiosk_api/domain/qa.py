@@ -7,7 +7,7 @@ something, so a long story does not drown it). Two rankers are available and mea
 bench/citizen_eval.py: BM25 (rank_bm25, term weights from every fact question of the catalogue) and rapidfuzz's
 token-set ratio. Scores are normalised to about 0..1: BM25 by the document's score against itself (how much of the
 fact's question the message covers, plus PRECISION_WEIGHT × how much of the message the question covers),
-rapidfuzz by 100.
+rapidfuzz by 100. Among one procedure's facts, how much of the question the fact's answer holds is added too.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
@@ -64,6 +64,9 @@ FACT_OVER_ASPECT = 0.12
 CARD_ASPECTS: dict[str, set[str]] = {"fee": {"cost"}, "time": {"deadline"}, "where": {"where"}}
 """The aspects the card shows, with the fact kinds that answer the same thing; a fact of another card aspect's kind
 (a cost when the time is asked) never answers instead."""
+ANSWER_WEIGHT = 0.6
+"""How much of the question's words a fact's answer holds (weighted by rarity) is added with this weight when the
+facts of one procedure are ranked: a question worded unlike any of the fact's questions still finds its answer."""
 CARD_KINDS = frozenset().union(*CARD_ASPECTS.values())
 
 
@@ -217,6 +220,7 @@ class QuestionIndex:
     _global: Ranker = field(init=False)  # every fact question with its procedure's words, across the catalogue
     _global_owners: list[tuple[str, int]] = field(init=False, default_factory=list)
     _forms: defaultdict[str, set[str]] = field(init=False, default_factory=lambda: defaultdict(set))
+    _answers: dict[tuple[str, int], frozenset[str]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         docs: list[list[str]] = []
@@ -240,6 +244,8 @@ class QuestionIndex:
             ]
             if ids:
                 self._by_code[p.national_code] = ids
+            for i, f in enumerate(p.facts):
+                self._answers[(p.national_code, i)] = frozenset(t for t in marked(f.answer) if fold(t) not in own)
         for topic in self.catalogue.referrals:
             self._referrals += [add(marked(name), ("referral", topic.id)) for name in (topic.topic, *topic.aliases)]
         self.ranker = Bm25Ranker(docs) if self.ranker_name == "bm25" else FuzzRanker(docs)
@@ -283,7 +289,7 @@ class QuestionIndex:
             cached = self._names[procedure.national_code] = frozenset(words_) - KEEP_WORDS
         return cached
 
-    def rank(self, procedure: Procedure, text: str) -> list[tuple[Choice, float]]:
+    def rank(self, procedure: Procedure, text: str, with_answers: bool = True) -> list[tuple[Choice, float]]:
         """Facts of `procedure` and the aspects, best first (each once, with its best question's score). The
         question part of the message counts in full, the whole message a little less (a story's context); an
         aspect the wording does not clearly ask for counts less (short aspect questions match many messages)."""
@@ -300,6 +306,11 @@ class QuestionIndex:
             if owner[0] == "aspect" and owner[1] != cued:
                 score *= UNCUED_ASPECT_WEIGHT
             best[owner] = max(best.get(owner, 0.0), score)
+        if with_answers:
+            coverage = self._answer_coverage(self.query(asked, own))
+            for owner in best:
+                if owner[0] == "fact":
+                    best[owner] += ANSWER_WEIGHT * coverage(self._answers[owner[1]])  # type: ignore[index]
         ranked = []
         for (kind, key), score in sorted(best.items(), key=lambda kv: -kv[1]):
             if kind == "aspect":
@@ -308,6 +319,22 @@ class QuestionIndex:
                 _, index = key  # type: ignore[misc]
                 ranked.append((Choice(fact=procedure.facts[index], score=score), score))
         return ranked
+
+    def _answer_coverage(self, query: list[str]) -> Callable[[frozenset[str]], float]:
+        """How much of the asked words (weighted by their rarity among the answers) an answer holds."""
+        n = len(self._answers)
+        df = self._answer_df
+        weights = {t: math.log(1 + (n - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5)) for t in set(query)}
+        total = sum(weights.values()) or 1.0
+        return lambda answer: sum(w for t, w in weights.items() if t in answer) / total
+
+    @cached_property
+    def _answer_df(self) -> dict[str, int]:
+        df: dict[str, int] = defaultdict(int)
+        for answer in self._answers.values():
+            for t in answer:
+                df[t] += 1
+        return df
 
     def choose(self, procedure: Procedure, text: str) -> Choice | None:
         """The fact or aspect that answers the message about `procedure`; None when nothing is clearly asked. A
@@ -352,7 +379,7 @@ class QuestionIndex:
 
     def best_fact_score(self, procedure: Procedure, text: str) -> float:
         """How well the procedure's best fact matches the message (0 when it has none)."""
-        return max((s for c, s in self.rank(procedure, text) if c.fact is not None), default=0.0)
+        return max((s for c, s in self.rank(procedure, text, with_answers=False) if c.fact is not None), default=0.0)
 
     def referral_named(self, text: str) -> ReferralTopic | None:
         """A referral topic one of whose names (two words or more) the message contains word for word."""
