@@ -94,6 +94,17 @@ def test_a_fact_reply_starts_with_the_answer_then_the_card(small):
     assert reply.answer.buttons  # the card's aspects
 
 
+def test_two_long_answers_keep_the_procedures_name_when_the_card_has_no_room(small):
+    long_ = [DEADLINE.model_copy(update={"answer": "Cha mẹ đăng ký khai sinh cho con. " * 11}), PROXY]
+    long_[1] = PROXY.model_copy(update={"answer": "Ông bà hoặc người thân có thể đi thay. " * 10})
+    text = answers.fact_text(small.get("1.001193"), long_)
+    lines = text.splitlines()
+    assert lines[0].startswith("Cha mẹ") and lines[0].endswith("(Căn cứ: Điều 15 Luật Hộ tịch 2014.)")
+    assert lines[1].endswith("(Căn cứ: Điều 2 Thông tư 04/2020/TT-BTP.)")  # neither answer is cut
+    assert lines[2] == "Thủ tục Đăng ký khai sinh:"
+    assert not any(line.startswith("• ") for line in lines)
+
+
 def test_the_wording_of_an_aspect_overrides_the_nlu_guess(small):
     reply = replies.reply_about(small, small.get("1.001193"), "documents", "khai sinh mất bao lâu thì có")
     assert not reply.fact and reply.aspect is answers.Aspect.TIME

@@ -519,15 +519,16 @@ def card_lines(procedure: Procedure, province_fees: Mapping[str, FeeRule] | None
 def fact_text(
     procedure: Procedure, facts: Fact | Sequence[Fact], province_fees: Mapping[str, FeeRule] | None = None
 ) -> str:
-    """The direct answer(s) with their legal basis, then the procedure's short card (each line cut to the room
-    left, so the answers are never cut), then its notices."""
+    """The direct answer(s) with their legal basis, then the procedure's name and short card (each line cut to the
+    room left, so the answers are never cut; without room for the card, the name alone), then its notices."""
     facts = [facts] if isinstance(facts, Fact) else list(facts)
     head = [f"{_sentence(f.answer)} (Căn cứ: {f.basis.rstrip('.')}.)" for f in facts]
     notices = [province_caveat(procedure, province_fees) or "", caveat(procedure) or ""]
     heading = f"Thủ tục {title(procedure, 120)}:"
     room = MAX_CHARS - sum(len(x) + 1 for x in [*head, *notices, heading] if x)
     card = [shorten(line, room // 4) for line in card_lines(procedure, province_fees)] if room >= 4 * 50 else []
-    return _fit([*head, *([heading, *card] if card else []), *notices])
+    # without room for the card, the procedure's name still says which procedure to ask for at the desk
+    return _fit([*head, *([heading] if room >= 0 else []), *card, *notices])
 
 
 def referral_topic_text(topic: ReferralTopic) -> str:
