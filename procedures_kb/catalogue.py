@@ -7,10 +7,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import yaml
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, StringConstraints, TypeAdapter, ValidationError
 
 from .fees import FeeQuote, compute_fee
 from .fields import FIELDS_FILE, load_fields
@@ -265,7 +265,6 @@ def load_procedures(
                 problems.extend(Problem(p.code, message) for message in garbled(p))
                 imported.append(p)
     procedures = curated + imported
-    problems.extend(cross_check(procedures))
     fields = load_fields(fields_file)
     problems.extend(
         Problem(p.code, f"field {p.field!r} is not a catalogue field (see {fields_file.name})")
@@ -278,12 +277,16 @@ def load_procedures(
         facts, more = _read_facts(facts_dir, digest)
         problems += more
         by_code = {p.national_code: i for i, p in enumerate(procedures)}
-        for code, (where, items) in facts.items():
+        for code, (where, items, names) in facts.items():
             if code not in by_code:
                 problems.append(Problem(where, f"facts for {code}, which is not in the catalogue"))
                 continue
             i = by_code[code]
-            procedures[i] = procedures[i].model_copy(update={"facts": items})
+            known = {fold(a) for a in procedures[i].aliases}
+            problems += [Problem(where, f"alias {a!r} of {code} is in its entry") for a in names if fold(a) in known]
+            update = {"facts": items, "aliases": [*procedures[i].aliases, *names]}
+            procedures[i] = procedures[i].model_copy(update=update)
+    problems.extend(cross_check(procedures))
     return procedures, problems, digest.hexdigest()
 
 
@@ -296,24 +299,32 @@ def _packaged(path: Path | None, directory: Path, packaged: Path) -> Path | None
 _FACTS_ADAPTER: TypeAdapter[list[Fact]] = TypeAdapter(list[Fact])
 
 
-def _read_facts(directory: Path, digest) -> tuple[dict[str, tuple[str, list[Fact]]], list[Problem]]:
-    """code → (where, facts) from every facts file: a list of {code, facts: [...]}."""
+_Alias = Annotated[str, StringConstraints(strip_whitespace=True, min_length=4, max_length=120)]
+_ALIASES_ADAPTER: TypeAdapter[list[str]] = TypeAdapter(list[_Alias])
+
+
+def _read_facts(directory: Path, digest) -> tuple[dict[str, tuple[str, list[Fact], list[str]]], list[Problem]]:
+    """code → (where, facts, aliases) from every facts file: a list of {code, aliases?, facts?}; `aliases` are
+    more ways citizens name the procedure (an imported entry has none of its own)."""
     problems: list[Problem] = []
-    out: dict[str, tuple[str, list[Fact]]] = {}
-    for where, item in _read_entries(directory, problems, digest, "a facts file is a YAML list of {code, facts}"):
-        if not isinstance(item, dict) or set(item) != {"code", "facts"}:
-            problems.append(Problem(where, "expected exactly the keys code and facts"))
+    out: dict[str, tuple[str, list[Fact], list[str]]] = {}
+    shape = "a facts file is a YAML list of {code, aliases, facts}"
+    for where, item in _read_entries(directory, problems, digest, shape):
+        keys = set(item) - {"code"} if isinstance(item, dict) and "code" in item else set()
+        if not keys or not keys <= {"aliases", "facts"}:
+            problems.append(Problem(where, "expected the key code with facts, aliases or both"))
             continue
         code = ".".join(str(item["code"]).split(".")[:2])
         try:
-            facts = _FACTS_ADAPTER.validate_python(item["facts"])
+            facts = _FACTS_ADAPTER.validate_python(item.get("facts") or [])
+            names = _ALIASES_ADAPTER.validate_python(item.get("aliases") or [])
         except ValidationError as exc:
             problems.append(Problem(f"{where} [{code}]", _format_validation_error(exc)))
             continue
         if code in out:
             problems.append(Problem(where, f"facts for {code} are also in {out[code][0]}"))
             continue
-        out[code] = (where, facts)
+        out[code] = (where, facts, names)
     return out, problems
 
 

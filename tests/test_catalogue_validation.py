@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from procedures_kb.catalogue import PROCEDURES_DIR, CatalogueError, load_catalogue, validate
+from procedures_kb.catalogue import PROCEDURES_DIR, CatalogueError, load_catalogue, load_procedures, validate
 
 FIELDS_REQUIRED = {"Hộ tịch", "Chứng thực", "Cư trú", "Bảo trợ xã hội", "Người có công", "Nuôi con nuôi", "Giảm nghèo"}
 
@@ -112,3 +112,43 @@ def test_bad_yaml_and_load_errors(tmp_path, base_entry):
         load_catalogue(d)
     with pytest.raises(CatalogueError, match="unknown province"):
         load_catalogue(province="atlantis")
+
+
+def write_facts(tmp_path: Path, entries: list[dict]) -> Path:
+    d = tmp_path / "facts"
+    d.mkdir(parents=True, exist_ok=True)
+    (d / "test.yaml").write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    return d
+
+
+def test_a_facts_file_adds_the_names_citizens_use_to_a_procedure(tmp_path, base_entry):
+    d = write_catalogue(tmp_path, [base_entry])
+    facts = write_facts(tmp_path, [{"code": "1.001193", "aliases": ["làm giấy tờ cho con mới đẻ"]}])
+    procedures, problems, _ = load_procedures(d, None, facts_dir=facts)
+    assert problems == []
+    assert procedures[0].aliases == [*base_entry["aliases"], "làm giấy tờ cho con mới đẻ"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"code": "1.001193"}, "expected the key code with facts, aliases or both"),
+        ({"code": "1.001193", "aliases": ["x"], "note": "?"}, "expected the key code with facts, aliases or both"),
+        ({"code": "1.001193", "aliases": ["đi"]}, "at least 4 characters"),
+        ({"code": "1.001193", "aliases": ["KHAI SINH"]}, "alias 'KHAI SINH' of 1.001193 is in its entry"),
+    ],
+)
+def test_a_facts_files_aliases_are_checked(tmp_path, base_entry, entry, message):
+    entry_ = copy.deepcopy(base_entry)
+    entry_["aliases"] = ["khai sinh", "làm giấy khai sinh"]
+    d = write_catalogue(tmp_path, [entry_])
+    _, problems, _ = load_procedures(d, None, facts_dir=write_facts(tmp_path, [entry]))
+    assert any(message in str(p) for p in problems), problems
+
+
+def test_an_alias_from_a_facts_file_pointing_at_another_procedure_is_reported(tmp_path, base_entry):
+    e2 = other(base_entry, "1.004884", "Đăng ký lại khai sinh", ["khai sinh lại"])
+    d = write_catalogue(tmp_path, [base_entry, e2])
+    facts = write_facts(tmp_path, [{"code": "1.004884", "aliases": [base_entry["aliases"][0]]}])
+    _, problems, _ = load_procedures(d, None, facts_dir=facts)
+    assert any("also points at 1.001193" in str(p) for p in problems), problems
