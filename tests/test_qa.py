@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk_api.domain import answers, qa, replies
-from kiosk_api.domain.resolve import Band, detect_aspects, getting_again, resolve
+from kiosk_api.domain.resolve import Band, detect_aspects, getting_again, procedures_named_in, resolve
 from kiosk_api.services.chat import fallback_answer
 from procedures_kb.catalogue import Catalogue, load_catalogue
 from procedures_kb.schema import Fact, FactKind, ReferralTopic
@@ -276,3 +276,22 @@ def test_a_question_worded_unlike_the_facts_questions_is_answered_by_the_fact_wh
     assert chosen is not None and chosen.fact == fact
     # the answers only choose among the procedure's facts; how well its questions match stays the questions' own
     assert index.best_fact_score(birth, text) < qa.FACT_THRESHOLD
+
+
+def test_a_fact_that_sends_the_citizen_on_offers_that_procedure_first():
+    catalogue = load_catalogue()
+    birth = catalogue.get("1.001193")
+    onward = Fact(
+        kind=FactKind.NEXT,
+        questions=["làm khai sinh xong thì làm gì tiếp cho con"],
+        answer="Trong 60 ngày sau khi khai sinh, cha mẹ làm đăng ký thường trú cho con ở Công an xã.",
+        basis="Khoản 2 Điều 7 Nghị định 154/2024/NĐ-CP",
+    )
+    named = [p.code for p in procedures_named_in(catalogue, onward.answer, birth)]
+    assert named == ["1.004222"]
+    reply = answers.answer(birth, "overview", fact=onward, related=procedures_named_in(catalogue, onward.answer, birth))
+    assert reply.buttons[0].title == "Đăng ký thường trú" and "1.004222" in reply.buttons[0].payload
+    assert len(reply.buttons) == answers.MAX_BUTTONS
+    # a paper or a status named in passing is not a procedure to go on to; nor is the procedure itself
+    assert procedures_named_in(catalogue, "Mang theo giấy chứng nhận kết hôn và giấy khai sinh của con.", birth) == []
+    assert procedures_named_in(catalogue, "Hộ cận nghèo được hỗ trợ; đăng ký khai sinh đúng hạn.", birth) == []

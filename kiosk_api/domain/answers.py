@@ -142,6 +142,7 @@ BUTTON_ORDER = (
     Aspect.OVERVIEW,
 )
 MAX_BUTTONS = 5
+MAX_RELATED = 2
 
 # How a channel is named inside a sentence ("nộp trực tiếp: …").
 CHANNEL_PHRASES: dict[ChannelKind, str] = {
@@ -577,18 +578,22 @@ def answer(
     commune: str = "xã",
     fact: Fact | Sequence[Fact] | None = None,
     also: Aspect | str | None = None,
+    related: Sequence[Procedure] = (),
 ) -> Answer:
     """The reply about one aspect of a procedure, with buttons for the other aspects. With `now` and the working-day
     `calendar`, the time-limit answer also says when a file handed in today would be ready. A procedure the
     commune's desk does not handle (`offered` false) is answered "not done here" and who does it. With the `fact`
     that answers the citizen's question (see domain.qa), the reply is that fact, then the short card; `also` is a
-    second aspect the question asks about, answered after the first."""
+    second aspect the question asks about, answered after the first. `related` are procedures the fact sends the
+    citizen on to: a button each comes first (at most MAX_RELATED)."""
     aspect = Aspect(aspect)
     if not offered:
         return Answer(not_offered_text(procedure, commune), [])
     facts = [fact] if isinstance(fact, Fact) else list(fact or [])
     if facts:
-        return Answer(fact_text(procedure, facts, province_fees), aspect_buttons(procedure, Aspect.OVERVIEW))
+        onward = [procedure_button(p) for p in related[:MAX_RELATED]]
+        buttons = onward + aspect_buttons(procedure, Aspect.OVERVIEW)[: MAX_BUTTONS - len(onward)]
+        return Answer(fact_text(procedure, facts, province_fees), buttons)
     text = aspect_text(procedure, aspect, province_fees, pages=pages, copies=copies, now=now, calendar=calendar)
     if also is not None and Aspect(also) not in (aspect, Aspect.OVERVIEW):
         # "hết bao lâu, mất bao nhiêu tiền": both asked, both answered

@@ -14,7 +14,16 @@ from procedures_kb.schema import Procedure
 from procedures_kb.workdays import WorkingCalendar
 
 from . import answers, qa
-from .resolve import Band, Candidate, Resolution, detect_aspects, getting_again, named_whole, resolve
+from .resolve import (
+    Band,
+    Candidate,
+    Resolution,
+    detect_aspects,
+    getting_again,
+    named_whole,
+    procedures_named_in,
+    resolve,
+)
 
 FACT_EVIDENCE = 0.5
 """How much a candidate's best matching fact adds to its search score when the search alone is unsure."""
@@ -63,6 +72,7 @@ def reply_about(
         commune=commune,
         fact=facts,
         also=also,
+        related=procedures_named_in(catalogue, " ".join(f.answer for f in facts), procedure) if facts else (),
     )
     return Reply(reply, aspect, bool(facts))
 

@@ -394,6 +394,67 @@ def named_whole(catalogue: Catalogue, text: str, candidate: Candidate) -> bool:
     return len(own) >= 2 and _contains(index.normalise_query(text), own)
 
 
+# A procedure named inside an answer ("… thì làm đăng ký thường trú cho con") is something to do when its name starts
+# with what is done; a paper or a status named in passing ("giấy chứng nhận kết hôn", "hộ cận nghèo") is not.
+ACTION_WORDS = frozenset(
+    (
+        "dang ky",
+        "xoa",
+        "cap",
+        "doi",
+        "chung thuc",
+        "ghi chu",
+        "xac nhan",
+        "thay doi",
+        "tach",
+        "khai bao",
+        "gia han",
+        "dinh chinh",
+        "chuyen",
+        "lam",
+        "xin",
+        "phan chia",
+        "ho tro",
+        "thuc hien",
+        "giai quyet",
+        "cai chinh",
+    )
+)
+MENTION_MIN_WORDS = 3
+
+
+def procedures_named_in(catalogue: Catalogue, text: str, but: Procedure | None = None) -> list[Procedure]:
+    """The procedures whose name or alias (three words or more, starting with what is done) `text` contains word
+    for word, in the order they come; `but` left out. For the answer of a fact that sends the citizen on to another
+    procedure: the reply offers it."""
+    said = words(text)
+    found: dict[str, tuple[int, Procedure]] = {}
+    for procedure, label in _action_labels(catalogue):
+        if but is not None and procedure.code == but.code:
+            continue
+        n = len(label)
+        at = next((i for i in range(len(said) - n + 1) if said[i : i + n] == list(label)), None)
+        if at is not None and (procedure.code not in found or at < found[procedure.code][0]):
+            found[procedure.code] = (at, procedure)
+    return [p for _, p in sorted(found.values(), key=lambda ap: ap[0])]
+
+
+_LABELS: dict[int, tuple[Catalogue, list[tuple[Procedure, tuple[str, ...]]]]] = {}
+
+
+def _action_labels(catalogue: Catalogue) -> list[tuple[Procedure, tuple[str, ...]]]:
+    cached = _LABELS.get(id(catalogue))
+    if cached is None or cached[0] is not catalogue:
+        labels = []
+        for procedure in catalogue.procedures:
+            for label in {tuple(words(x)) for x in (procedure.name, *procedure.aliases)}:
+                starts = {" ".join(label[:1]), " ".join(label[:2])}
+                if len(label) >= MENTION_MIN_WORDS and starts & ACTION_WORDS:
+                    labels.append((procedure, label))
+        cached = _LABELS[id(catalogue)] = (catalogue, labels)
+    return cached[1]
+
+
 def _contains(seq: Sequence[str], part: Sequence[str]) -> bool:
     n = len(part)
     return n > 0 and any(list(seq[i : i + n]) == list(part) for i in range(len(seq) - n + 1))
