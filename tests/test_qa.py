@@ -295,3 +295,15 @@ def test_a_fact_that_sends_the_citizen_on_offers_that_procedure_first():
     # a paper or a status named in passing is not a procedure to go on to; nor is the procedure itself
     assert procedures_named_in(catalogue, "Mang theo giấy chứng nhận kết hôn và giấy khai sinh của con.", birth) == []
     assert procedures_named_in(catalogue, "Hộ cận nghèo được hỗ trợ; đăng ký khai sinh đúng hạn.", birth) == []
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "both"),
+    [(0.8, 0.42, True), (0.8, 0.38, False), (1.0, 0.55, False), (1.2, 0.9, True)],
+)
+def test_a_second_fact_is_given_when_close_enough_behind_the_first(small, monkeypatch, first, second, both):
+    index = qa.QuestionIndex(small)
+    ranked = [(qa.Choice(fact=PROXY, score=first), first), (qa.Choice(fact=DEADLINE, score=second), second)]
+    monkeypatch.setattr(index, "rank", lambda procedure, text: ranked)
+    chosen = index.choose(small.get("1.001193"), "ông bà đi khai sinh cho cháu được không, quá hạn thì sao")
+    assert chosen is not None and chosen.facts == ([PROXY, DEADLINE] if both else [PROXY])

@@ -52,7 +52,10 @@ KEEP_WORDS = frozenset("bao lau may ngay dau nao gi khong duoc phai co the thoi 
 FACT_THRESHOLD = 0.5
 """A fact answers the question from this normalised score up (and when it beats the best aspect)."""
 ASPECT_THRESHOLD = 0.5
-SECOND_FACT_GAP = 0.3
+SECOND_FACT_GAP = 0.4
+SECOND_FACT_MIN = 0.4
+"""A second fact is given too when it scores this much and is no further than SECOND_FACT_GAP behind the first: a
+story's question often needs two ("đi làm xa, có nhờ người nộp được không, bao lâu có")."""
 FULL_MESSAGE_WEIGHT = 0.9
 UNCUED_ASPECT_WEIGHT = 0.6
 REFERRAL_THRESHOLD = 0.8
@@ -346,7 +349,7 @@ class QuestionIndex:
         top, score = ranked[0]
         if top.fact is not None and score >= FACT_THRESHOLD:
             second = next((c for c, _ in ranked[1:] if c.fact is not None), None)
-            if second is not None and second.score >= max(FACT_THRESHOLD, score - SECOND_FACT_GAP):
+            if second is not None and second.score >= max(SECOND_FACT_MIN, score - SECOND_FACT_GAP):
                 return Choice(fact=top.fact, score=score, also=second.fact)
             return top
         if top.aspect is not None and score >= ASPECT_THRESHOLD:
