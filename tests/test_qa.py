@@ -68,6 +68,12 @@ def test_nothing_clearly_asked_gives_no_choice(small):
         ("Năm ngoái tôi đi làm ăn xa. Vợ tôi sinh cháu ở quê. Giờ về thì đi khai sinh ở đâu?", "giờ về thì"),
         ("đăng ký khai sinh cần gì", "đăng ký khai sinh cần gì"),
         ("Cháu bị ốm. Mẹ cháu đi vắng. Ông bà làm giấy khai sinh cho cháu được không", "ông bà làm"),
+        # a question made only of asking words says what it asks about in the sentence before, however long
+        (
+            "Nhà tôi ở thôn Đông. Cán bộ bảo hồ sơ xin xét hộ cận nghèo của tôi bị loại vì nhà có xe máy và ti vi mới"
+            " mua năm ngoái. Như vậy có đúng không?",
+            "bị loại vì nhà có xe máy",
+        ),
     ],
 )
 def test_focus_finds_the_question_in_a_story(text, expected):

@@ -26,7 +26,7 @@ from rapidfuzz import fuzz
 
 from procedures_kb.catalogue import Catalogue
 from procedures_kb.schema import Fact, Procedure, ReferralTopic
-from procedures_kb.search import SHORTHAND, expand_shorthand
+from procedures_kb.search import QUESTION_WORDS, SHORTHAND, expand_shorthand
 from procedures_kb.text import WrittenForms, fold, same_word, words, written_forms
 
 from .resolve import aspect_cue, detect_aspect
@@ -101,6 +101,14 @@ _ASKS = re.compile(
 )
 
 
+# Words that only ask ("như vậy có đúng không", "thế thì phải làm sao ạ"): a question made of them says what it asks
+# about in the sentence before it.
+ASKING_WORDS = QUESTION_WORDS | frozenset(
+    "co dung sai vay the nhu sao a nhe nha ha ak ko k j gi lam duoc dc khong hay chang chu ai nen phai".split()
+)
+BARE_ASK_WORDS = 3
+
+
 def focus(text: str) -> str:
     """The part of a message that asks: the last sentence with a question in it, with the sentence before it when
     that one is short (it often names the paper); the whole text when no sentence asks."""
@@ -109,7 +117,8 @@ def focus(text: str) -> str:
         return text.strip()
     for i in range(len(sentences) - 1, -1, -1):
         if _ASKS.search(" ".join(words(sentences[i])) + ("?" if sentences[i].endswith("?") else "")):
-            start = i - 1 if i > 0 and len(sentences[i - 1]) <= 80 else i
+            bare = len(set(words(sentences[i])) - ASKING_WORDS) < BARE_ASK_WORDS
+            start = i - 1 if i > 0 and (bare or len(sentences[i - 1]) <= 80) else i
             return " ".join(sentences[start : i + 1])
     return sentences[-1]
 
