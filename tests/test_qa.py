@@ -208,6 +208,11 @@ def test_a_lost_paper_asked_again_is_the_procedure_that_issues_it_again():
     candidates = resolve(catalogue, "mất thẻ căn cước thì chứng thực chữ ký được không").candidates
     assert getting_again(catalogue, "không có thẻ thì có chứng thực chữ ký được không?", candidates) is None
     assert getting_again(catalogue, "mất thẻ căn cước thì xin cấp lại ở đâu", candidates).code == "1.014064"
+    # the paper asked for again must be the candidate's own: a birth notice is not an identity certificate
+    text = "Giấy chứng sinh của cháu bị thất lạc trước khi đi làm khai sinh. Xã có cấp lại giấy chứng sinh không?"
+    candidates = resolve(catalogue, text).candidates
+    assert "1.014068" in {c.code for c in candidates}  # Cấp lại giấy chứng nhận căn cước: "giấy chứng … thất lạc"
+    assert getting_again(catalogue, text, candidates) is None
 
 
 def test_a_fact_close_behind_a_card_aspect_answers_but_never_another_aspects_fact():

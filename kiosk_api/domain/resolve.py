@@ -375,6 +375,9 @@ def resolve(
 
 
 AGAIN = ("cap", "lai")
+AGAIN_EVIDENCE = 1.0
+"""The paper asked for again must be the candidate's own: every specific word of one of its names is in the message
+("giấy chứng sinh bị thất lạc" is not "giấy chứng nhận căn cước bị thất lạc")."""
 
 
 def getting_again(catalogue: Catalogue, asked: str, candidates: Sequence[Candidate]) -> Candidate | None:
@@ -382,7 +385,7 @@ def getting_again(catalogue: Catalogue, asked: str, candidates: Sequence[Candida
     the one candidate whose name is getting it again ("Cấp lại …", "Đổi, cấp lại …"); else None."""
     if not _contains(catalogue.search_index.normalise_query(asked), AGAIN):
         return None
-    again = [c for c in candidates if _contains(words(c.name), AGAIN)]
+    again = [c for c in candidates if _contains(words(c.name), AGAIN) and c.evidence >= AGAIN_EVIDENCE]
     return again[0] if len(again) == 1 else None
 
 
