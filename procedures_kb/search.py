@@ -148,9 +148,11 @@ def damaged_paper(tokens: list[str]) -> bool:
     )
 
 
-def _read_mat(tokens: list[str], damaged: bool = False) -> list[str]:
+def _read_mat(tokens: list[str], damaged: bool = False, *, add: bool = True) -> list[str]:
+    """The tokens with "mất" read by its object: dropped for a death; for a lost (or spoilt: `damaged`) paper,
+    "cấp lại" added at the end (unless `add` is false: a phrase compared word for word)."""
     if "mat" not in tokens:
-        return tokens + [w for w in _LOST if w not in tokens] if damaged else tokens
+        return tokens + [w for w in _LOST if w not in tokens] if damaged and add else tokens
     out = list(tokens)
     extra: list[str] = _LOST if damaged else []
     for i, t in enumerate(tokens):
@@ -162,7 +164,7 @@ def _read_mat(tokens: list[str], damaged: bool = False) -> list[str]:
             extra = _LOST
         elif any(w in _PERSON_WORDS for w in before + after[:1]) or (before[-1:] == ["da"] and not after):
             out[i] = ""  # a death, not a lost paper: "mất sổ …" aliases must not match it
-    return [w for w in out if w] + [w for w in extra if w not in out]
+    return [w for w in out if w] + ([w for w in extra if w not in out] if add else [])
 
 
 def expand_shorthand(tokens: list[str]) -> list[str]:
@@ -295,12 +297,15 @@ class SearchIndex:
         self._correction_cache[token] = fixed
         return fixed.split() if fixed else [token]
 
-    def normalise_query(self, query: str) -> list[str]:
+    def normalise_query(self, query: str, *, phrase: bool = False) -> list[str]:
+        """The query's words as the index reads them: shorthand expanded, typos corrected, "mất" read by its object
+        (a lost paper adds "cấp lại" at the end, unless `phrase`: a name looked for word for word), a foreign
+        country marked."""
         toks = expand_shorthand(words(query))
         out: list[str] = []
         for t in toks:
             out.extend(self._correct(t))
-        return _mark_foreign(_read_mat(_drop_cost_verb(out), damaged_paper(toks)))
+        return _mark_foreign(_read_mat(_drop_cost_verb(out), damaged_paper(toks), add=not phrase))
 
     # ---- scoring ----------------------------------------------------------------------------
 

@@ -318,3 +318,15 @@ def test_a_second_fact_is_given_when_close_enough_behind_the_first(small, monkey
     monkeypatch.setattr(index, "rank", lambda procedure, text: ranked)
     chosen = index.choose(small.get("1.001193"), "ông bà đi khai sinh cho cháu được không, quá hạn thì sao")
     assert chosen is not None and chosen.facts == ([PROXY, DEADLINE] if both else [PROXY])
+
+
+def test_a_lost_paper_named_word_for_word_is_found_by_any_of_its_names():
+    catalogue = load_catalogue()
+    index = catalogue.search_index
+    # a lost paper adds "cấp lại" for the search; a name looked for word for word is read without it
+    assert index.normalise_query("mất hộ chiếu")[-2:] == ["cap", "lai"]
+    assert index.normalise_query("mất hộ chiếu", phrase=True) == ["mat", "ho", "chieu"]
+    text = "Tôi làm mất hộ chiếu ở nhà. Tôi phải trình báo mất ở đâu trước khi làm hộ chiếu mới?"
+    r = replies.resolve_message(catalogue, text)
+    # the procedure (Trình báo mất hộ chiếu, named "mất hộ chiếu") and the referral (làm hộ chiếu) are both answered
+    assert r.band is Band.CONFIDENT and r.procedure.code == "1.010386" and r.referral == "ho_chieu"

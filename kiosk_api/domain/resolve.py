@@ -390,11 +390,14 @@ def getting_again(catalogue: Catalogue, asked: str, candidates: Sequence[Candida
 
 
 def named_whole(catalogue: Catalogue, text: str, candidate: Candidate) -> bool:
-    """The message contains the candidate's best-matching name or alias word for word."""
+    """The message contains one of the candidate's names or aliases (two words or more) word for word."""
     index = catalogue.search_index
-    matched = {h.procedure.code: h.matched for h in catalogue.search(text, limit=SEARCH_LIMIT)}
-    own = index.normalise_query(matched.get(candidate.code, candidate.name))
-    return len(own) >= 2 and _contains(index.normalise_query(text), own)
+    said = index.normalise_query(text, phrase=True)
+    procedure = catalogue.get(candidate.code)
+    labels = [procedure.name, *procedure.aliases] if procedure is not None else [candidate.name]
+    return any(
+        len(own) >= 2 and _contains(said, own) for own in (index.normalise_query(x, phrase=True) for x in labels)
+    )
 
 
 # A procedure named inside an answer ("… thì làm đăng ký thường trú cho con") is something to do when its name starts
@@ -469,13 +472,13 @@ def second_named(
     """Another procedure whose name or alias the message contains whole, apart from the first one's ("làm khai
     sinh và đăng ký thường trú cho con"): both are answered."""
     index = catalogue.search_index
-    said = index.normalise_query(text)
+    said = index.normalise_query(text, phrase=True)
     matched = {h.procedure.code: h.matched for h in catalogue.search(text, limit=SEARCH_LIMIT)}
-    first_tokens = index.normalise_query(matched.get(first.code, first.name))
+    first_tokens = index.normalise_query(matched.get(first.code, first.name), phrase=True)
     for hit in hits:
         if hit.code == first.code or not is_plausible(hit, thresholds) or hit.code not in matched:
             continue
-        own = index.normalise_query(matched[hit.code])
+        own = index.normalise_query(matched[hit.code], phrase=True)
         if len(own) >= 2 and _contains(said, own) and not set(own) <= set(first_tokens):
             # its words stand apart from the first procedure's in the message
             rest = [t for t in said if t not in set(first_tokens)]
