@@ -389,6 +389,7 @@ def test_resolve_endpoint(client):
         "aspect": "fee",
         "also": None,
         "referral": None,
+        "dossier": False,
     }
     assert body["candidates"][0]["code"] == "2.000815" and 0 < body["candidates"][0]["score"] <= 1
 
@@ -407,10 +408,15 @@ def test_resolve_endpoint(client):
         "aspect": None,
         "also": None,
         "referral": None,
+        "dossier": False,
     }
     passport = client.get("/api/assistant/resolve", params={"q": "cho hỏi làm hộ chiếu ở đâu"}).json()
     assert passport["band"] != "confident" and passport["referral"]["id"] == "ho_chieu"
     assert "Phòng Quản lý xuất nhập cảnh" in passport["referral"]["text"]
+
+    # a message about a dossier of one's own says so: the bot looks it up instead of answering about a procedure
+    own = client.get("/api/assistant/resolve", params={"q": "tra cứu hồ sơ đăng ký kết hôn của tôi"}).json()
+    assert own["dossier"] is True
 
     hinted = client.get("/api/assistant/resolve", params={"q": "cần giấy tờ gì", "hint": "1.000656"}).json()
     assert hinted["procedure"]["code"] == "1.000656"

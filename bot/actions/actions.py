@@ -384,6 +384,18 @@ def normalise_dossier_code(code: str | None) -> str | None:
     return code.upper() if PROVINCIAL_CODE_RE.fullmatch(code) else code
 
 
+async def asks_about_a_procedure(tracker: Tracker) -> bool:
+    """The latest message names a procedure confidently and asks nothing about a dossier of its own."""
+    text = user_text(tracker)
+    if not text or text.startswith("/"):
+        return False
+    try:
+        res = await client.resolve(client_key(tracker), text)
+    except KioskUnavailable:
+        return False
+    return not res.data.get("dossier") and res.data.get("band") == "confident" and bool(res.data.get("procedure"))
+
+
 class ActionLookupDossier(Action):
     """Code only -> the public status and a request for the 4 digits; code + digits -> the full answer."""
 
@@ -396,6 +408,11 @@ class ActionLookupDossier(Action):
             code = tracker.get_slot("dossier_code")  # the digits that follow an earlier code
         digits = phone_digits(tracker)
         events: list[EventType] = [SlotSet("phone_last4", None)]
+        if not code and await asks_about_a_procedure(tracker):
+            # "nộp hồ sơ từ tuần trước, theo quy định mấy ngày phải xong?", "sinh năm 1999, làm căn cước năm 2021 …
+            # có phải đổi thẻ không?": a question about a procedure that the NLU read as a lookup or as phone digits
+            # (no dossier code, no "tra cứu hồ sơ"): it is answered, no code is asked for.
+            return await answer_question(dispatcher, tracker, "overview")
         if not code:
             dispatcher.utter_message(text=msg.ASK_DOSSIER_CODE_FIRST if digits else msg.ASK_DOSSIER_CODE)
             return events + [SlotSet("dossier_code", None)]

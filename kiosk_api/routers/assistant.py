@@ -18,7 +18,7 @@ from procedures_kb.schema import Procedure
 from ..db import session_now
 from ..deps import CalendarDep, CatalogueDep, ClientDep, NowDep, SecretDep, SessionDep, SettingsDep, TodayDep
 from ..domain import answers, lookup_texts, replies
-from ..domain.resolve import Resolution, aspect_cue
+from ..domain.resolve import Resolution, aspect_cue, mentions_dossier
 from ..errors import ApiError
 from ..schemas.assistant import (
     AnswerResponse,
@@ -54,7 +54,7 @@ def buttons_out(buttons: list[answers.Button]) -> list[ButtonOut]:
 
 
 def resolution_out(
-    resolution: Resolution, aspect: str | None = None, referral: ReferralOut | None = None
+    resolution: Resolution, aspect: str | None = None, referral: ReferralOut | None = None, dossier: bool = False
 ) -> ResolveResponse:
     chosen = resolution.procedure
     also = resolution.also
@@ -68,6 +68,7 @@ def resolution_out(
         aspect=aspect,
         also=ProcedureRef(code=also.code, name=also.name) if also else None,
         referral=referral,
+        dossier=dossier,
     )
 
 
@@ -87,7 +88,7 @@ def resolve_question(
     topic = next((t for t in catalogue.referrals if t.id == resolution.referral), None)
     if topic is not None:
         referral = ReferralOut(id=topic.id, topic=topic.topic, text=answers.referral_topic_text(topic))
-    return resolution_out(resolution, aspect_cue(q), referral)
+    return resolution_out(resolution, aspect_cue(q), referral, mentions_dossier(q))
 
 
 @router.get("/answer", response_model=AnswerResponse, responses=error_responses(404, 422))

@@ -36,6 +36,9 @@ class ResolveResponse(BaseModel):
         description="When no procedure is confident and the message is about something the commune does not do: "
         "who does it (the referral table)",
     )
+    dossier: bool = Field(
+        default=False, description="The message asks about a dossier of its own (a dossier code, 'tra cứu hồ sơ')"
+    )
 
 
 class ReferralOut(BaseModel):
