@@ -86,6 +86,11 @@ def resolve_message(
     - else a referral topic the message names ("mở công ty", "làm hộ chiếu"): the referral table answers;
     - between unsure candidates, the one whose fact answers the question leads."""
     resolution = resolve(catalogue, text, current=current, hint=hint)
+    # what the text alone leaves unsure, before the NLU's hint decides: "giấy xác nhận khuyết tật bị thất lạc, xin
+    # cấp lại ở đâu" is the candidate that issues it again, whatever paper name the NLU picked up
+    plain = resolve(catalogue, text, current=current) if hint else resolution
+    if plain.band is Band.UNSURE and (again := getting_again(catalogue, qa.focus(text), plain.candidates)):
+        return Resolution(Band.CONFIDENT, again, [again], plain.pages, plain.copies, False, None)
     index = qa.index_for(catalogue)
     if resolution.band is Band.CONFIDENT:
         named = index.referral_named(text) if resolution.procedure and not resolution.from_context else None
@@ -96,9 +101,6 @@ def resolve_message(
             return replace(resolution, band=Band.LOST, procedure=None, candidates=[], referral=named.id)
         # "làm hộ chiếu và căn cước cho con": both named word for word, both answered (the procedure first).
         return replace(resolution, referral=named.id)
-    if resolution.band is Band.UNSURE and (again := getting_again(catalogue, qa.focus(text), resolution.candidates)):
-        # "giấy xác nhận khuyết tật bị thất lạc, xin cấp lại ở đâu": the candidate that issues it again
-        return Resolution(Band.CONFIDENT, again, [again], resolution.pages, resolution.copies, False, None)
     upgraded = _by_fact_question(catalogue, index, text, resolution)
     if upgraded is not None and upgraded.procedure is not None and upgraded.procedure.score >= FACT_VERBATIM:
         return upgraded
