@@ -34,7 +34,7 @@ def main() -> None:
     for _ in range(5):
         for q in questions:
             t = time.perf_counter()
-            catalogue.search(q.question, limit=5)
+            catalogue.search_index.search_uncached(q.question, limit=5)  # each query computed, none kept
             timings.append((time.perf_counter() - t) * 1000)
     timings.sort()
     p50 = statistics.median(timings)

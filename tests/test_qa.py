@@ -332,3 +332,12 @@ def test_a_lost_paper_named_word_for_word_is_found_by_any_of_its_names():
     r = replies.resolve_message(catalogue, text)
     # the procedure (Trình báo mất hộ chiếu, named "mất hộ chiếu") and the referral (làm hộ chiếu) are both answered
     assert r.band is Band.CONFIDENT and r.procedure.code == "1.010386" and r.referral == "ho_chieu"
+
+
+def test_bm25_scores_from_postings_are_rank_bm25s(small):
+    ranker = qa.QuestionIndex(small).ranker
+    ids = list(range(len(ranker.docs)))
+    for doc in ranker.docs[:40]:
+        query = [*doc, "khai", "sinh", "khai"]  # repeated words count each time, as in rank_bm25
+        expected = ranker._bm25.get_batch_scores(query, ids)
+        assert ranker._raw(query, ids) == pytest.approx(list(expected), abs=1e-9)

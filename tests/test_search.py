@@ -164,3 +164,11 @@ def test_same_word_compares_written_forms():
 def test_a_word_of_the_facts_is_read_as_typed_not_split_into_two_names_words(catalogue):
     # "tuan" is "tuần" (a week), not "tu" + "an": "khách lên chơi 1 tuần" is no question about khai tử
     assert "tuan" in catalogue.search_index.normalise_query("nha co khach len choi 1 tuan co phai bao cong an ko")
+
+
+def test_a_message_searched_again_gets_the_same_hits_kept():
+    catalogue = load_catalogue()
+    first = catalogue.search("làm giấy khai sinh cho con cần gì", limit=3)
+    again = catalogue.search("làm giấy khai sinh cho con cần gì", limit=3)
+    assert again == first and again is not first  # each caller gets its own list
+    assert catalogue.search_index.search_uncached("làm giấy khai sinh cho con cần gì", 3) == first

@@ -162,11 +162,31 @@ class Bm25Ranker:
     def _self(self) -> list[float]:
         return [max(float(self._bm25.get_batch_scores(doc, [i])[0]), 1e-9) for i, doc in enumerate(self._docs)]
 
+    @cached_property
+    def _postings(self) -> dict[str, list[tuple[int, float]]]:
+        """Per word, the documents holding it with its BM25 term weight there (idf × saturated frequency): the
+        scores of rank_bm25's get_batch_scores, summed over the few documents a word is in rather than all."""
+        bm25 = self._bm25
+        out: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, freqs in enumerate(bm25.doc_freqs):
+            norm = bm25.k1 * (1 - bm25.b + bm25.b * bm25.doc_len[i] / bm25.avgdl)
+            for word, f in freqs.items():
+                out[word].append((i, bm25.idf.get(word, 0.0) * f * (bm25.k1 + 1) / (f + norm)))
+        return out
+
+    def _raw(self, query: list[str], ids: Sequence[int]) -> list[float]:
+        totals: defaultdict[int, float] = defaultdict(float)
+        postings = self._postings
+        for word in query:
+            for i, weight in postings.get(word, ()):
+                totals[i] += weight
+        return [totals.get(i, 0.0) for i in ids]
+
     def scores(self, query: list[str], ids: Sequence[int]) -> list[float]:
         q = query
         if not q or not ids:
             return [0.0] * len(ids)
-        raw = self._bm25.get_batch_scores(q, list(ids))
+        raw = self._raw(q, ids)
         idf = self._bm25.idf
         asked = {t: max(idf.get(t, 0.0), 0.0) for t in set(q)}
         total = sum(asked.values()) or 1.0

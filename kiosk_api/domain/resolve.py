@@ -434,29 +434,29 @@ def procedures_named_in(catalogue: Catalogue, text: str, but: Procedure | None =
     for word, in the order they come; `but` left out. For the answer of a fact that sends the citizen on to another
     procedure: the reply offers it."""
     said = words(text)
+    labels = _action_labels(catalogue)
     found: dict[str, tuple[int, Procedure]] = {}
-    for procedure, label in _action_labels(catalogue):
-        if but is not None and procedure.code == but.code:
-            continue
-        n = len(label)
-        at = next((i for i in range(len(said) - n + 1) if said[i : i + n] == list(label)), None)
-        if at is not None and (procedure.code not in found or at < found[procedure.code][0]):
-            found[procedure.code] = (at, procedure)
+    for at in range(len(said) - 1):
+        for procedure, label in labels.get((said[at], said[at + 1]), ()):
+            other = but is None or procedure.code != but.code
+            if other and procedure.code not in found and tuple(said[at : at + len(label)]) == label:
+                found[procedure.code] = (at, procedure)
     return [p for _, p in sorted(found.values(), key=lambda ap: ap[0])]
 
 
-_LABELS: dict[int, tuple[Catalogue, list[tuple[Procedure, tuple[str, ...]]]]] = {}
+_LABELS: dict[int, tuple[Catalogue, dict[tuple[str, str], list[tuple[Procedure, tuple[str, ...]]]]]] = {}
 
 
-def _action_labels(catalogue: Catalogue) -> list[tuple[Procedure, tuple[str, ...]]]:
+def _action_labels(catalogue: Catalogue) -> dict[tuple[str, str], list[tuple[Procedure, tuple[str, ...]]]]:
+    """The names and aliases that can be mentioned as something to do, by their first two words."""
     cached = _LABELS.get(id(catalogue))
     if cached is None or cached[0] is not catalogue:
-        labels = []
+        labels: dict[tuple[str, str], list[tuple[Procedure, tuple[str, ...]]]] = {}
         for procedure in catalogue.procedures:
             for label in {tuple(words(x)) for x in (procedure.name, *procedure.aliases)}:
                 starts = {" ".join(label[:1]), " ".join(label[:2])}
                 if len(label) >= MENTION_MIN_WORDS and starts & ACTION_WORDS:
-                    labels.append((procedure, label))
+                    labels.setdefault((label[0], label[1]), []).append((procedure, label))
         cached = _LABELS[id(catalogue)] = (catalogue, labels)
     return cached[1]
 
