@@ -341,3 +341,25 @@ def test_bm25_scores_from_postings_are_rank_bm25s(small):
         query = [*doc, "khai", "sinh", "khai"]  # repeated words count each time, as in rank_bm25
         expected = ranker._bm25.get_batch_scores(query, ids)
         assert ranker._raw(query, ids) == pytest.approx(list(expected), abs=1e-9)
+
+
+def test_no_name_and_two_procedures_facts_alike_ask_which_rather_than_not_found():
+    base = load_catalogue()
+    same = Fact(
+        kind=FactKind.PROXY,
+        questions=["đi làm ăn xa có nhờ người thân làm thay được không"],
+        answer="Được, người thân mang giấy tờ và văn bản ủy quyền đến nộp thay.",
+        basis="Điều 2 Thông tư 04/2020/TT-BTP",
+    )
+    procedures = [
+        p.model_copy(update={"facts": [same]}) if p.code in ("1.001193", "1.000656") else p.model_copy()
+        for p in base.procedures
+        if p.field == "Hộ tịch"
+    ]
+    catalogue = Catalogue(procedures=procedures, referrals=[])
+    text = "em đi làm ăn xa, có nhờ người thân làm thay được không ạ"
+    assert resolve(catalogue, text).band is Band.LOST
+    r = replies.resolve_message(catalogue, text)
+    assert r.band is Band.UNSURE and {c.code for c in r.candidates} == {"1.001193", "1.000656"}
+    # a message no fact answers well stays "not found"
+    assert replies.resolve_message(catalogue, "cho em hỏi cái này với").band is Band.LOST

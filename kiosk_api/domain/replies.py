@@ -120,7 +120,20 @@ def resolve_message(
         return replace(resolution, referral=covered.id)
     if referral is not None and resolution.band is Band.LOST:
         return replace(resolution, referral=referral[0].id)
+    if resolution.band is Band.LOST and not resolution.from_context:
+        return _asked_by_facts(catalogue, index, text, resolution)
     return _by_candidate_facts(catalogue, index, text, resolution)
+
+
+def _asked_by_facts(catalogue: Catalogue, index: qa.QuestionIndex, text: str, resolution: Resolution) -> Resolution:
+    """The names found nothing and no fact question leads: the procedures whose facts answer the question alike
+    (from GLOBAL_FACT_MIN, within GLOBAL_FACT_LEAD of the best) are asked about, rather than "not found"."""
+    found = index.facts_anywhere(text, limit=3)
+    if not found or found[0][1] < GLOBAL_FACT_MIN:
+        return resolution
+    alike = [(catalogue.get(code), s) for code, s in found if s >= found[0][1] - GLOBAL_FACT_LEAD]
+    asked = [Candidate(p.code, p.name, round(s, 4), 0.0, 0.0) for p, s in alike if p is not None]
+    return Resolution(Band.UNSURE, None, asked, resolution.pages, resolution.copies) if len(asked) >= 2 else resolution
 
 
 def _by_fact_question(
