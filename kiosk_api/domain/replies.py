@@ -81,9 +81,11 @@ def resolve_message(
     catalogue: Catalogue, text: str, *, current: str | None = None, hint: str | None = None
 ) -> Resolution:
     """resolve(), then what the names alone cannot settle when no procedure is confident:
+    - a lost paper asked for again: the candidate that issues it again (read from the text, before the NLU's hint);
     - a fact question of one procedure asked nearly word for word identifies it (among the candidates, or when the
       names found nothing);
     - else a referral topic the message names ("mở công ty", "làm hộ chiếu"): the referral table answers;
+    - names found nothing and two procedures' facts answer alike: both are asked about;
     - between unsure candidates, the one whose fact answers the question leads."""
     resolution = resolve(catalogue, text, current=current, hint=hint)
     # what the text alone leaves unsure, before the NLU's hint decides: "giấy xác nhận khuyết tật bị thất lạc, xin
