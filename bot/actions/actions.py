@@ -203,7 +203,8 @@ async def answer_question(
     """Resolve the procedure the citizen asks about, then answer, ask which one, or say we are lost.
 
     `fallback`: the NLU was not confident about the intent; answer only when the text itself names a
-    procedure confidently (never from the conversation's context, never a guess).
+    procedure confidently (never from the conversation's context, never a guess); when the text leaves a few
+    procedures unsure, ask which one (as for any question) rather than say it was not understood.
     """
     key = client_key(tracker)
     chosen = latest_entity(tracker, "procedure_code")
@@ -244,7 +245,7 @@ async def answer_question(
             # Something the commune does not do: who does it, where (never another procedure's facts).
             dispatcher.utter_message(text=str(referral["text"]), buttons=[msg.MENU_BUTTON, msg.OFFICER_BUTTON])
             return [SlotSet("candidate_codes", None), SlotSet("candidate_names", None), SlotSet("pending_aspect", None)]
-        if fallback:
+        if fallback and not (band == "unsure" and candidates):
             return lost(dispatcher, when_lost)
         if band != "unsure" and pending:
             # "bao nhiêu tiền?" right after "Có phải ông/bà hỏi về …?": the same choice, for the new question.
