@@ -419,15 +419,16 @@ def test_the_kiosk_chat_exposes_the_rating_url_too(rasa_kiosk, slow_rasa, sessio
 
 
 def test_webhook_answers_before_the_assistant_does(rasa_kiosk, fake_zalo, slow_rasa):
-    slow_rasa.delay = 3.0  # the assistant takes 3 s; Zalo wants the webhook's answer within 2 s
+    slow_rasa.delay = 5.0  # the assistant takes 5 s; Zalo wants the webhook's answer within 2 s
     started = time.monotonic()
     response = rasa_kiosk.post(text_event(USER, "chào bạn"))
     answered = time.monotonic() - started
     assert response.status_code == 200 and response.json() == {"status": "accepted"}
-    assert answered < 1.0  # well within Zalo's 2 s, while the assistant needs 3 s
+    # within Zalo's 2 s while the assistant needs 5 s (a bound of 1 s failed once on a loaded CI machine: 1.5 s)
+    assert answered < 2.0
     assert fake_zalo.attempts == []  # nothing sent yet: the assistant is still thinking
     [sent] = fake_zalo.wait_for_messages(1)
-    assert sent.at - started >= 3.0
+    assert sent.at - started >= 5.0
     assert sent.body["message"]["text"] == "Xin chào từ Rasa"
 
 
