@@ -10,15 +10,19 @@ import pytest
 from search_eval import Labelled, dev_chat_questions, own_questions
 
 from kiosk_api.domain.resolve import (
+    MAX_AGE,
     Band,
     Candidate,
+    age_range,
     aspect_cue,
     classify,
     decide,
     detect_aspect,
+    fits_age,
     is_greeting,
     mentions_dossier,
     number_from_words,
+    parse_age,
     parse_quantities,
     resolve,
     wants_officer,
@@ -317,6 +321,35 @@ def test_decide_per_page_and_context():
 )
 def test_parse_quantities(text, expected):
     assert parse_quantities(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("bé nhà tôi 3 tuổi", 3),
+        ("me e nam nay 72t, ko co luong huu", 72),
+        ("ông tôi năm nay 81", 81),
+        ("con em dưới 6 tuổi", 5),
+        ("người trên 80 tuổi", 81),
+        ("cháu mười lăm tuổi", 15),
+        ("mẹ 70 tuổi đưa cháu 5 tuổi đi làm", None),  # two ages: whose?
+        ("vay 300 triệu", None),
+        ("năm nay 2025 rồi", None),
+    ],
+)
+def test_parse_age(text, age):
+    assert parse_age(text) == age
+
+
+def test_an_age_stated_leaves_out_the_procedures_for_other_ages(catalogue):
+    assert age_range("Cấp thẻ căn cước cho người dưới 14 tuổi") == (0, 13)
+    assert age_range("Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên") == (14, MAX_AGE)
+    assert age_range("Đăng ký khai sinh") == (0, MAX_AGE)
+    assert fits_age("Cấp thẻ căn cước cho người dưới 14 tuổi", None)
+    r = resolve(catalogue, "con gái tôi 4 tuổi, làm thẻ căn cước cho cháu thế nào")
+    assert r.band is Band.CONFIDENT and r.procedure.code == "1.014062"
+    r = resolve(catalogue, "em năm nay 16 tuổi, làm thẻ căn cước lần đầu cần gì")
+    assert all(c.code != "1.014062" for c in r.candidates)
 
 
 def test_number_words():

@@ -160,6 +160,20 @@ def test_a_procedure_and_a_referral_both_named_are_both_answered():
     assert guessed.procedure is None and guessed.referral == "dang_ky_doanh_nghiep"
 
 
+def test_a_procedure_named_beside_a_referral_is_answered_with_it():
+    catalogue = load_catalogue()
+    # the vehicle registration is not named word for word, but the rest of the message, without the driving
+    # licence's words, names it alone: both are answered, the procedure first
+    text = "con tôi sắp thi bằng lái xe máy, rồi còn đăng ký cái xe mới mua nữa, làm ở đâu vậy"
+    r = replies.resolve_message(catalogue, text)
+    assert r.band is Band.CONFIDENT and r.procedure.code == "1.013067" and r.referral == "giay_phep_lai_xe"
+    reply = fallback_answer(catalogue, "UBND xã Thử Nghiệm", text).answer.text
+    assert "Công an xã" in reply and reply.index("Công an xã") < reply.index("Cảnh sát giao thông")
+    # the rest names nothing by itself: the referral alone
+    alone = replies.resolve_message(catalogue, "muốn thi bằng lái xe máy thì đăng ký ở đâu")
+    assert alone.procedure is None and alone.referral == "giay_phep_lai_xe"
+
+
 def test_a_referral_said_in_full_answers_before_a_loose_fact():
     catalogue = load_catalogue()
     # no procedure is sure; "đăng kiểm" and "ô tô" are both said: the inspection centres, not a vehicle fact

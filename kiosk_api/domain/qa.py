@@ -433,6 +433,15 @@ class QuestionIndex:
                 return topic
         return None
 
+    def referral_names_said(self, text: str, topic: ReferralTopic) -> list[list[str]]:
+        """The names of `topic` (two words or more, folded words in order) all of whose words the message holds."""
+        said = set(words(text))
+        return [
+            words(name)
+            for name in (topic.topic, *topic.aliases)
+            if len(set(words(name))) >= 2 and set(words(name)) <= said
+        ]
+
     @cached_property
     def _referral_names(self) -> list[tuple[ReferralTopic, frozenset[str], WrittenForms]]:
         return [

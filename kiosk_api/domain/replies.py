@@ -10,7 +10,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from procedures_kb.catalogue import Catalogue
-from procedures_kb.schema import Procedure
+from procedures_kb.schema import Procedure, ReferralTopic
+from procedures_kb.text import words
 from procedures_kb.workdays import WorkingCalendar
 
 from . import answers, qa
@@ -98,7 +99,10 @@ def resolve_message(
         named = index.referral_named(text) if resolution.procedure and not resolution.from_context else None
         if named is None:
             return resolution
-        if not named_whole(catalogue, text, resolution.procedure):
+        beside = _named_beside(catalogue, index, text, named)
+        if not named_whole(catalogue, text, resolution.procedure) and (
+            beside is None or beside.code != resolution.procedure.code
+        ):
             # "mở công ty", "sang tên sổ đỏ" said word for word, the procedure only guessed: the referral answers.
             return replace(resolution, band=Band.LOST, procedure=None, candidates=[], referral=named.id)
         # "làm hộ chiếu và căn cước cho con": both named word for word, both answered (the procedure first).
@@ -111,6 +115,11 @@ def resolve_message(
     asked = text if resolution.band is Band.LOST else qa.focus(text)
     covered = index.referral_covered(asked) if referral is not None else None
     if referral is not None and covered is not None and covered.id == referral[0].id:
+        if resolution.band is Band.UNSURE and (beside := _named_beside(catalogue, index, text, covered)) is not None:
+            # "mất ví có căn cước và bằng lái, làm lại ở đâu": the referral, and the procedure the rest names.
+            return Resolution(
+                Band.CONFIDENT, beside, [beside], resolution.pages, resolution.copies, referral=covered.id
+            )
         # "đăng kiểm" and "ô tô" both said, no procedure sure, no fact question asked nearly word for word: the
         # referral answers.
         return replace(resolution, referral=referral[0].id)
@@ -125,6 +134,37 @@ def resolve_message(
     if resolution.band is Band.LOST and not resolution.from_context:
         return _asked_by_facts(catalogue, index, text, resolution)
     return _by_candidate_facts(catalogue, index, text, resolution)
+
+
+def _named_beside(catalogue: Catalogue, index: qa.QuestionIndex, text: str, topic: ReferralTopic) -> Candidate | None:
+    """The procedure the message names besides a referral topic ("thi bằng lái xe máy và đăng ký chiếc xe mới"):
+    the message without the topic's name, resolved alone; None when the rest names nothing sure."""
+    names = index.referral_names_said(text, topic)
+    if not names:
+        return None
+    tokens = text.split()
+    folded = [" ".join(words(t)) for t in tokens]
+    # the longest run of one of its names said word for word ("… căn cước với bằng lái xe máy": "bằng lái xe", the
+    # "mất" of "mất bằng lái xe" said elsewhere stays)
+    run, start = 0, 0
+    for name in names:
+        for i in range(len(tokens)):
+            for j in range(len(name)):
+                k = 0
+                while i + k < len(tokens) and j + k < len(name) and folded[i + k] == name[j + k]:
+                    k += 1
+                if k > run:
+                    run, start = k, i
+    if run < 2:
+        return None
+    kept = [not start <= i < start + run for i in range(len(tokens))]
+    rest = " ".join(t for t, k in zip(tokens, kept, strict=True) if k)
+    alone = resolve(catalogue, rest)
+    if alone.band is Band.UNSURE:
+        # the lost paper may be told in the story, not where the question is asked
+        again = getting_again(catalogue, rest, alone.candidates)
+        alone = Resolution(Band.CONFIDENT, again) if again else _by_candidate_facts(catalogue, index, rest, alone)
+    return alone.procedure if alone.band is Band.CONFIDENT else None
 
 
 def _asked_by_facts(catalogue: Catalogue, index: qa.QuestionIndex, text: str, resolution: Resolution) -> Resolution:

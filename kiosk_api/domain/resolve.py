@@ -287,6 +287,44 @@ def parse_quantities(text: str) -> tuple[int | None, int | None]:
     return _find_number(_PAGES_RE, folded, MAX_PAGES), _find_number(_COPIES_RE, folded, MAX_COPIES)
 
 
+# ---- ages ----------------------------------------------------------------------------------------
+
+_AGE_RE = re.compile(rf"(?:(?P<side>duoi|tren|qua)\s+)?(?<![\w.]){_NUMBER}\s*(?:tuoi|t)\b")
+_AGE_NOW_RE = re.compile(r"\bnam nay\s+(?P<n>\d{1,3})\b")
+MAX_AGE = 120
+_NAME_BELOW = re.compile(r"\bduoi (\d{1,3}) tuoi\b")
+_NAME_FROM = re.compile(r"\btu du (\d{1,3}) tuoi\b")
+
+
+def parse_age(text: str) -> int | None:
+    """The one age a message states ("bé 3 tuổi", "me e 72t", "năm nay 76", "con dưới 6 tuổi" → 5); None when it
+    states none, or several that differ (whose would it be?)."""
+    folded = _normalise(text)
+    ages = set()
+    for match in _AGE_RE.finditer(folded):
+        value = number_from_words(match.group("n"))
+        if value is None or not 0 <= value <= MAX_AGE:
+            continue
+        side = match.group("side")
+        ages.add(value - 1 if side == "duoi" else value + 1 if side else value)
+    ages.update(int(m.group("n")) for m in _AGE_NOW_RE.finditer(folded) if int(m.group("n")) <= MAX_AGE)
+    return ages.pop() if len(ages) == 1 else None
+
+
+def age_range(name: str) -> tuple[int, int]:
+    """The ages a procedure is for, as its name states them ("… cho người dưới 14 tuổi": 0..13, "… từ đủ 14 tuổi
+    trở lên": 14..); 0..MAX_AGE when it states none."""
+    folded = _normalise(name)
+    low = max((int(m) for m in _NAME_FROM.findall(folded)), default=0)
+    high = min((int(m) - 1 for m in _NAME_BELOW.findall(folded)), default=MAX_AGE)
+    return low, high
+
+
+def fits_age(name: str, age: int | None) -> bool:
+    low, high = age_range(name)
+    return age is None or low <= age <= high
+
+
 # ---- the whole resolution -----------------------------------------------------------------------
 
 
@@ -347,7 +385,9 @@ def resolve(
 ) -> Resolution:
     """Resolve a message to a procedure (see the module docstring). Unknown `current`/`hint` codes are ignored."""
     text = unicodedata.normalize("NFC", text or "").strip()
-    hits = rank(catalogue, text)
+    # "bé nhà tôi 3 tuổi … làm căn cước": not the card of those from 14
+    age = parse_age(text)
+    hits = [h for h in rank(catalogue, text) if fits_age(h.name, age)]
     by_code = {h.code: h for h in hits}
     tokenize = _tokenizer(catalogue)
     query_tokens = question_words(tokenize(text)) if text else []
