@@ -233,6 +233,9 @@ class FactKind(StrEnum):
     OTHER = "other"
 
 
+MAX_AGE = 120
+
+
 class Fact(Strict):
     """A short fact about a procedure with the questions it answers; written in the team's words, with its legal
     basis. Facts live in data/facts/ (one file per field), keyed by procedure code."""
@@ -241,6 +244,19 @@ class Fact(Strict):
     questions: list[str] = Field(min_length=1, max_length=6)  # how citizens ask it (our wording)
     answer: str = Field(min_length=20, max_length=420)  # one or two sentences, the direct answer
     basis: str = Field(min_length=5, max_length=200)  # "Điều 16 Luật Hộ tịch 2014"
+    # the ages (from, to; inclusive) of the person the fact is about, when its answer depends on age: a message
+    # stating another age is not answered with it, one stating an age in it prefers it ("mẹ tôi 72 tuổi …")
+    ages: tuple[int, int] | None = None
+
+    @field_validator("ages")
+    @classmethod
+    def _ages(cls, v: tuple[int, int] | None) -> tuple[int, int] | None:
+        if v is not None and not 0 <= v[0] <= v[1] <= MAX_AGE:
+            raise ValueError(f"a fact's ages are from and to, 0 ≤ from ≤ to ≤ {MAX_AGE}")
+        return v
+
+    def fits_age(self, age: int | None) -> bool:
+        return age is None or self.ages is None or self.ages[0] <= age <= self.ages[1]
 
     @field_validator("questions")
     @classmethod

@@ -152,3 +152,22 @@ def test_an_alias_from_a_facts_file_pointing_at_another_procedure_is_reported(tm
     facts = write_facts(tmp_path, [{"code": "1.004884", "aliases": [base_entry["aliases"][0]]}])
     _, problems, _ = load_procedures(d, None, facts_dir=facts)
     assert any("also points at 1.001193" in str(p) for p in problems), problems
+
+
+@pytest.mark.parametrize(("ages", "ok"), [([70, 74], True), ([0, 5], True), ([75, 70], False), ([60, 130], False)])
+def test_a_facts_ages_are_from_and_to(tmp_path, base_entry, ages, ok):
+    fact = {
+        "kind": "eligibility",
+        "questions": ["người bao nhiêu tuổi thì được làm"],
+        "answer": "Người trong độ tuổi này được làm thủ tục.",
+        "basis": "Điều 1 Luật Thử",
+        "ages": ages,
+    }
+    d = write_catalogue(tmp_path, [base_entry])
+    procedures, problems, _ = load_procedures(
+        d, None, facts_dir=write_facts(tmp_path, [{"code": "1.001193", "facts": [fact]}])
+    )
+    if ok:
+        assert problems == [] and procedures[0].facts[-1].ages == tuple(ages)
+    else:
+        assert any("ages" in str(p) for p in problems), problems

@@ -174,6 +174,20 @@ def test_a_procedure_named_beside_a_referral_is_answered_with_it():
     assert alone.procedure is None and alone.referral == "giay_phep_lai_xe"
 
 
+def test_the_age_a_message_states_picks_the_fact_about_that_age():
+    catalogue = load_catalogue()
+    index = qa.index_for(catalogue)
+    pension = catalogue.get("1.014027")  # trợ cấp hưu trí xã hội: from 75, or from 70 in a poor household
+    younger = index.choose(pension, "ông nhà tôi 71 tuổi, không có lương hưu, có được trợ cấp hưu trí xã hội không")
+    assert younger is not None and younger.fact.ages == (70, 74)
+    older = index.choose(pension, "ông nhà tôi 79 tuổi, không có lương hưu, có được trợ cấp hưu trí xã hội không")
+    assert older is not None and older.fact.ages == (75, 120)
+    assert all(f.fits_age(79) for f in older.facts)
+    card = catalogue.get("1.014062")  # căn cước under 14: a child under 6 is not taken to the police
+    assert index.choose(card, "làm căn cước cho cháu 9 tuổi có phải dẫn cháu đi không").fact.ages == (6, 13)
+    assert index.choose(card, "làm căn cước cho cháu 4 tuổi có phải dẫn cháu đi không").fact.ages == (0, 5)
+
+
 def test_a_referral_said_in_full_answers_before_a_loose_fact():
     catalogue = load_catalogue()
     # no procedure is sure; "đăng kiểm" and "ô tô" are both said: the inspection centres, not a vehicle fact

@@ -29,7 +29,7 @@ from procedures_kb.schema import Fact, Procedure, ReferralTopic
 from procedures_kb.search import QUESTION_WORDS, SHORTHAND, expand_shorthand
 from procedures_kb.text import WrittenForms, fold, same_word, words, written_forms
 
-from .resolve import aspect_cue, detect_aspect
+from .resolve import aspect_cue, detect_aspect, parse_age
 
 # How citizens ask for each aspect of the card (our wording; matched like a fact's questions).
 ASPECT_QUESTIONS: dict[str, tuple[str, ...]] = {
@@ -68,6 +68,8 @@ CARD_ASPECTS: dict[str, set[str]] = {"fee": {"cost"}, "time": {"deadline"}, "whe
 """The aspects the card shows, with the fact kinds that answer the same thing; a fact of another card aspect's kind
 (a cost when the time is asked) never answers instead."""
 ANSWER_WEIGHT = 0.6
+AGE_FIT = 0.25
+"""Added to a fact about the age the message states (Fact.ages)."""
 """How much of the question's words a fact's answer holds (weighted by rarity) is added with this weight when the
 facts of one procedure are ranked: a question worded unlike any of the fact's questions still finds its answer."""
 CARD_KINDS = frozenset().union(*CARD_ASPECTS.values())
@@ -251,6 +253,7 @@ class QuestionIndex:
     ranker: Ranker = field(init=False)
     _global: Ranker = field(init=False)  # every fact question with its procedure's words, across the catalogue
     _global_owners: list[tuple[str, int]] = field(init=False, default_factory=list)
+    _global_facts: list[Fact] = field(init=False, default_factory=list)
     _forms: defaultdict[str, set[str]] = field(init=False, default_factory=lambda: defaultdict(set))
     _answers: dict[tuple[str, int], frozenset[str]] = field(init=False, default_factory=dict)
 
@@ -287,6 +290,7 @@ class QuestionIndex:
                 for q in f.questions:
                     whole.append(marked(q))
                     self._global_owners.append((p.national_code, i))
+                    self._global_facts.append(f)
         for doc in [*docs, *whole]:
             for t in doc:
                 self._forms[fold(t)].add(t)
@@ -343,13 +347,19 @@ class QuestionIndex:
             for owner in best:
                 if owner[0] == "fact":
                     best[owner] += ANSWER_WEIGHT * coverage(self._answers[owner[1]])  # type: ignore[index]
+        age = parse_age(text)
         ranked = []
         for (kind, key), score in sorted(best.items(), key=lambda kv: -kv[1]):
             if kind == "aspect":
                 ranked.append((Choice(aspect=str(key), score=score), score))
-            else:
-                _, index = key  # type: ignore[misc]
-                ranked.append((Choice(fact=procedure.facts[index], score=score), score))
+                continue
+            fact = procedure.facts[key[1]]  # type: ignore[index]
+            if not fact.fits_age(age):
+                continue  # "bố tôi 72 tuổi": not the fact about those from 75
+            if age is not None and fact.ages is not None:
+                score += AGE_FIT  # the citizen's age is the one the fact is about
+            ranked.append((Choice(fact=fact, score=score), score))
+        ranked.sort(key=lambda cs: -cs[1])
         return ranked
 
     def _answer_coverage(self, query: list[str]) -> Callable[[frozenset[str]], float]:
@@ -405,8 +415,10 @@ class QuestionIndex:
         a = self._global.scores(self.query(asked), ids)
         b = self._global.scores(self.query(text), ids) if asked != text else a
         best: dict[str, float] = {}
-        for (code, _), x, y in zip(self._global_owners, a, b, strict=True):
-            best[code] = max(best.get(code, 0.0), x, FULL_MESSAGE_WEIGHT * y)
+        age = parse_age(text)
+        for (code, _), fact, x, y in zip(self._global_owners, self._global_facts, a, b, strict=True):
+            if fact.fits_age(age):
+                best[code] = max(best.get(code, 0.0), x, FULL_MESSAGE_WEIGHT * y)
         return sorted(best.items(), key=lambda kv: -kv[1])[:limit]
 
     def best_fact_score(self, procedure: Procedure, text: str) -> float:

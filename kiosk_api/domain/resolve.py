@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from procedures_kb.catalogue import Catalogue
-from procedures_kb.schema import Procedure
+from procedures_kb.schema import MAX_AGE, Procedure
 from procedures_kb.text import WrittenForms, fold, same_word, words
 
 
@@ -291,7 +291,6 @@ def parse_quantities(text: str) -> tuple[int | None, int | None]:
 
 _AGE_RE = re.compile(rf"(?:(?P<side>duoi|tren|qua)\s+)?(?<![\w.]){_NUMBER}\s*(?:tuoi|t)\b")
 _AGE_NOW_RE = re.compile(r"\bnam nay\s+(?P<n>\d{1,3})\b")
-MAX_AGE = 120
 _NAME_BELOW = re.compile(r"\bduoi (\d{1,3}) tuoi\b")
 _NAME_FROM = re.compile(r"\btu du (\d{1,3}) tuoi\b")
 
