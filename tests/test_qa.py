@@ -174,6 +174,20 @@ def test_a_procedure_named_beside_a_referral_is_answered_with_it():
     assert alone.procedure is None and alone.referral == "giay_phep_lai_xe"
 
 
+def test_a_message_saying_it_asks_two_things_gets_the_second_from_the_rest():
+    catalogue = load_catalogue()
+    # the shop is not named whole, but the message says there are two things: the rest, without the residence's
+    # name, names the household business
+    text = "Vợ tôi mới về làm dâu, muốn nhập khẩu cho vợ vào nhà tôi và mở tiệm cắt tóc cho vợ. Hai việc này làm ở đâu?"
+    r = replies.resolve_message(catalogue, text)
+    assert r.procedure.code == "1.004222" and r.also is not None and r.also.code == "1.001612"
+    assert replies.resolve_message(catalogue, text.replace("Hai việc này làm", "Làm")).also is None
+    # the rest names something the commune does not do: the referral, not a vehicle procedure for "lái xe"
+    r = replies.resolve_message(catalogue, "mất ví, trong đó có thẻ căn cước và bằng lái xe, làm lại 2 cái này ở đâu")
+    assert r.procedure.code == "1.014064" and r.also is None and r.referral == "giay_phep_lai_xe"
+    assert replies.asks_two_things("lam chung 1 cho dc ko") and not replies.asks_two_things("hai vợ chồng tôi")
+
+
 def test_the_age_a_message_states_picks_the_fact_about_that_age():
     catalogue = load_catalogue()
     index = qa.index_for(catalogue)

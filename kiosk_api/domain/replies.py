@@ -6,6 +6,8 @@ catalogue and its question index only.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -98,6 +100,9 @@ def resolve_message(
     if resolution.band is Band.CONFIDENT:
         named = index.referral_named(text) if resolution.procedure and not resolution.from_context else None
         if named is None:
+            if resolution.also is None and resolution.procedure is not None and not resolution.from_context:
+                other, topic = _second_thing(catalogue, index, text, resolution.procedure)
+                return replace(resolution, also=other, referral=topic)
             return resolution
         beside = _named_beside(catalogue, index, text, named)
         if not named_whole(catalogue, text, resolution.procedure) and (
@@ -138,14 +143,45 @@ def resolve_message(
 
 def _named_beside(catalogue: Catalogue, index: qa.QuestionIndex, text: str, topic: ReferralTopic) -> Candidate | None:
     """The procedure the message names besides a referral topic ("thi bằng lái xe máy và đăng ký chiếc xe mới"):
-    the message without the topic's name, resolved alone; None when the rest names nothing sure."""
-    names = index.referral_names_said(text, topic)
-    if not names:
-        return None
+    the message without the topic's name, resolved alone; None when the rest names nothing sure (its one plausible
+    candidate is enough when the message says it asks about two things)."""
+    rest = _without(text, index.referral_names_said(text, topic))
+    return _alone(catalogue, index, rest, lone=asks_two_things(text)) if rest is not None else None
+
+
+TWO_THINGS = re.compile(r"\b(?:(?:hai|2) (?:viec|thu tuc|cai|loai|giay)|cung (?:mot )?luc|lam chung)\b")
+"""The message says it asks about two things ("hai việc này làm ở đâu", "làm cùng lúc được không")."""
+
+
+def asks_two_things(text: str) -> bool:
+    return TWO_THINGS.search(" ".join(words(text))) is not None
+
+
+def _second_thing(
+    catalogue: Catalogue, index: qa.QuestionIndex, text: str, first: Candidate
+) -> tuple[Candidate | None, str | None]:
+    """When the message says it asks about two things and names one procedure: the other one, read from the message
+    without the first one's name ("nhập khẩu vào nhà chồng và mở tiệm làm tóc, hai việc này …"), as a procedure
+    or a referral topic; (None, None) when the rest names nothing sure."""
+    procedure = catalogue.get(first.code)
+    if procedure is None or not asks_two_things(text):
+        return None, None
+    rest = _without(text, [words(label) for label in (procedure.name, *procedure.aliases)])
+    if rest is None:
+        return None, None
+    topic = index.referral_named(rest) or index.referral_covered(rest)
+    if topic is not None:
+        return None, topic.id  # "thẻ căn cước và bằng lái xe": the licence is not a vehicle procedure
+    other = _alone(catalogue, index, rest, lone=True)
+    return (other, None) if other is not None and other.code != first.code else (None, None)
+
+
+def _without(text: str, names: Sequence[Sequence[str]]) -> str | None:
+    """The message without the longest run of words of one of `names` (folded words) said word for word ("… căn
+    cước với bằng lái xe máy" without "bằng lái xe"; the "mất" of "mất bằng lái xe" said elsewhere stays); None when
+    no two words of a name are said together."""
     tokens = text.split()
     folded = [" ".join(words(t)) for t in tokens]
-    # the longest run of one of its names said word for word ("… căn cước với bằng lái xe máy": "bằng lái xe", the
-    # "mất" of "mất bằng lái xe" said elsewhere stays)
     run, start = 0, 0
     for name in names:
         for i in range(len(tokens)):
@@ -157,9 +193,15 @@ def _named_beside(catalogue: Catalogue, index: qa.QuestionIndex, text: str, topi
                     run, start = k, i
     if run < 2:
         return None
-    kept = [not start <= i < start + run for i in range(len(tokens))]
-    rest = " ".join(t for t, k in zip(tokens, kept, strict=True) if k)
+    return " ".join(t for i, t in enumerate(tokens) if not start <= i < start + run)
+
+
+def _alone(catalogue: Catalogue, index: qa.QuestionIndex, rest: str, *, lone: bool = False) -> Candidate | None:
+    """The procedure a part of the message names by itself, or None. With `lone`, the one plausible candidate is
+    enough (the message says it names a second thing there)."""
     alone = resolve(catalogue, rest)
+    if lone and alone.band is Band.UNSURE and len(alone.candidates) == 1:
+        return alone.candidates[0]
     if alone.band is Band.UNSURE:
         # the lost paper may be told in the story, not where the question is asked
         again = getting_again(catalogue, rest, alone.candidates)
