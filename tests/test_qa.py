@@ -188,6 +188,21 @@ def test_a_message_saying_it_asks_two_things_gets_the_second_from_the_rest():
     assert replies.asks_two_things("lam chung 1 cho dc ko") and not replies.asks_two_things("hai vợ chồng tôi")
 
 
+def test_a_question_asking_which_papers_lists_them_before_a_fact_it_touches():
+    catalogue = load_catalogue()
+    land = catalogue.get("1.013978")  # sổ đỏ lần đầu
+    text = "Xin cấp sổ đỏ lần đầu thì phải chuẩn bị giấy tờ gì ạ?"
+    choice = qa.index_for(catalogue).choose(land, text)
+    assert choice.aspect == "documents" and choice.fact is not None  # a fact matches loosely ("giấy tờ gì")
+    reply = fallback_answer(catalogue, "UBND xã Thử Nghiệm", text).answer.text
+    assert reply.startswith("Thủ tục Đăng ký đất đai") and "giấy tờ cần chuẩn bị:\n1. Đơn đăng ký đất đai" in reply
+    assert f"Hỏi thêm «{choice.fact.questions[0]}»" in reply
+    assert reply.index("2. Giấy tờ về quyền sử dụng đất") < reply.index("Hỏi thêm")
+    # papers named in a question that asks something else: the fact answers first
+    other = "Người yêu tôi đi làm xa chưa về, tôi mang giấy tờ hai đứa lên xã đăng ký kết hôn một mình có được không?"
+    assert not fallback_answer(catalogue, "UBND xã Thử Nghiệm", other).answer.text.startswith("Thủ tục")
+
+
 def test_the_age_a_message_states_picks_the_fact_about_that_age():
     catalogue = load_catalogue()
     index = qa.index_for(catalogue)

@@ -40,6 +40,8 @@ from .status import DossierStatus
 
 MAX_CHARS = 900
 MAX_ITEMS = 8
+PAPERS_ROOM = 600
+"""Room for the list of papers (with its heading) when facts follow it."""
 MORE = "… (xem đầy đủ tại quầy hoặc trên màn hình kiosk)"
 FREE = "Miễn phí (không mất tiền)"
 UNVERIFIED = "Lưu ý: thông tin này đang được rà soát lại; ông/bà nên hỏi cán bộ trước khi nộp hồ sơ."
@@ -304,12 +306,17 @@ def document_line(doc: Document) -> str:
     return line
 
 
-def documents_text(procedure: Procedure) -> str:
+def documents_text(procedure: Procedure, facts: Sequence[Fact] = ()) -> str:
+    """The papers to bring, numbered; with `facts` (what else the question touched), each after the list with the
+    question it answers."""
     header = f"Thủ tục {title(procedure)} — giấy tờ cần chuẩn bị:"
+    notes = [f"Hỏi thêm «{f.questions[0]}»: {_sentence(f.answer)} (Căn cứ: {f.basis.rstrip('.')}.)" for f in facts]
     if not procedure.documents:
-        return _fit([header, NO_DOCUMENTS, caveat(procedure) or ""])
-    footer = [referral_line(procedure) or "", caveat(procedure) or ""]
-    return _list_text(header, [document_line(d) for d in procedure.documents], footer=footer)
+        return _fit([header, NO_DOCUMENTS, *notes, caveat(procedure) or ""])
+    footer = [referral_line(procedure) or "", *notes, caveat(procedure) or ""]
+    # the notes are never cut, and leave the papers at least PAPERS_ROOM
+    limit = max(MAX_CHARS, sum(len(n) + 1 for n in notes) + PAPERS_ROOM)
+    return _list_text(header, [document_line(d) for d in procedure.documents], footer=footer, limit=limit)
 
 
 # ---- fee ----------------------------------------------------------------------------------------
@@ -590,6 +597,9 @@ def answer(
     if not offered:
         return Answer(not_offered_text(procedure, commune), [])
     facts = [fact] if isinstance(fact, Fact) else list(fact or [])
+    if facts and aspect is Aspect.DOCUMENTS:
+        # "phải chuẩn bị những giấy tờ gì?" with a fact touching it: the papers first, the fact after them
+        return Answer(documents_text(procedure, facts), aspect_buttons(procedure, aspect))
     if facts:
         onward = [procedure_button(p) for p in related[:MAX_RELATED]]
         buttons = onward + aspect_buttons(procedure, Aspect.OVERVIEW)[: MAX_BUTTONS - len(onward)]

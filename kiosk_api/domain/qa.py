@@ -29,7 +29,7 @@ from procedures_kb.schema import Fact, Procedure, ReferralTopic
 from procedures_kb.search import QUESTION_WORDS, SHORTHAND, expand_shorthand
 from procedures_kb.text import WrittenForms, fold, same_word, words, written_forms
 
-from .resolve import aspect_cue, detect_aspect, parse_age
+from .resolve import asks_which_papers, aspect_cue, detect_aspect, parse_age
 
 # How citizens ask for each aspect of the card (our wording; matched like a fact's questions).
 ASPECT_QUESTIONS: dict[str, tuple[str, ...]] = {
@@ -68,6 +68,8 @@ CARD_ASPECTS: dict[str, set[str]] = {"fee": {"cost"}, "time": {"deadline"}, "whe
 """The aspects the card shows, with the fact kinds that answer the same thing; a fact of another card aspect's kind
 (a cost when the time is asked) never answers instead."""
 ANSWER_WEIGHT = 0.6
+DOCUMENTS_OVER_FACT = 0.95
+"""A question clearly asking which papers is answered with the card's documents unless a fact scores this much."""
 AGE_FIT = 0.25
 """Added to a fact about the age the message states (Fact.ages)."""
 """How much of the question's words a fact's answer holds (weighted by rarity) is added with this weight when the
@@ -386,6 +388,9 @@ class QuestionIndex:
         if not ranked:
             return None
         top, score = ranked[0]
+        if top.fact is not None and score < DOCUMENTS_OVER_FACT and asks_which_papers(focus(text)):
+            # "phải chuẩn bị những giấy tờ gì?": the list of papers, unless a fact is asked nearly word for word
+            return Choice(aspect="documents", fact=top.fact, score=score)
         if top.fact is not None and score >= FACT_THRESHOLD:
             second = next((c for c, _ in ranked[1:] if c.fact is not None), None)
             if second is not None and second.score >= max(SECOND_FACT_MIN, score - SECOND_FACT_GAP):

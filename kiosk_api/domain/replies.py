@@ -63,9 +63,11 @@ def reply_about(
     facts = choice.facts if choice is not None else []
     asked = detect_aspects(message) if message and not facts else []
     also = next((a for a in asked if a != aspect), None) if aspect in asked else None
+    # a fact answers first; only a choice of the papers with a fact (qa.choose) lists the papers before it
+    papers_first = choice is not None and choice.aspect == answers.Aspect.DOCUMENTS
     reply = answers.answer(
         procedure,
-        aspect,
+        aspect if papers_first or not facts else answers.Aspect.OVERVIEW,
         catalogue.province_fees,
         pages=pages,
         copies=copies,

@@ -644,6 +644,18 @@ ASPECT_CUES: dict[str, re.Pattern[str]] = {
 }
 
 
+_WHICH_PAPERS = re.compile(
+    r"\b(giay to (gi|nao)|nhung giay to|can (nhung )?gi|(mang|chuan bi|nop) (theo )?(nhung )?gi|ho so gom"
+    r"|thanh phan ho so)\b"
+)
+
+
+def asks_which_papers(text: str) -> bool:
+    """The wording asks which papers ("cần chuẩn bị những giấy tờ gì", "hồ sơ gồm"), not only names them ("mang
+    giấy tờ lên xã một mình được không")."""
+    return _WHICH_PAPERS.search(" ".join(words(text))) is not None
+
+
 def aspect_cue(text: str) -> str | None:
     """The one aspect ("time", "fee", "documents", "where") the wording clearly asks about, else None."""
     folded = " ".join(words(text))
