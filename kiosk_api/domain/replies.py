@@ -36,6 +36,8 @@ GLOBAL_FACT_MIN = 0.7
 GLOBAL_FACT_LEAD = 0.1
 FACT_VERBATIM = 0.95
 """A fact question matched this well is asked nearly word for word: it answers before a referral topic named."""
+ONE_CANDIDATE_FACT = 0.9
+"""The one plausible procedure is answered when one of its fact questions matches this well."""
 
 
 @dataclass(frozen=True)
@@ -247,10 +249,10 @@ def _by_candidate_facts(catalogue: Catalogue, index: qa.QuestionIndex, text: str
     if resolution.band is not Band.UNSURE:
         return resolution
     if len(resolution.candidates) == 1:
-        # The one plausible procedure, and a question of its own facts asked nearly word for word: no need to ask.
+        # The one plausible procedure, and a question of its own facts asked (nearly) in those words: no need to ask.
         only = resolution.candidates[0]
         procedure = catalogue.get(only.code)
-        if procedure is not None and index.best_fact_score(procedure, text) >= FACT_VERBATIM:
+        if procedure is not None and index.best_fact_score(procedure, text) >= ONE_CANDIDATE_FACT:
             return Resolution(Band.CONFIDENT, only, [only], resolution.pages, resolution.copies, False, None)
         return resolution
     scored = []
