@@ -6,6 +6,7 @@ The app never creates tables: run `kiosk db upgrade` (or `kiosk serve`, which do
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -22,6 +23,7 @@ from .access_log import AccessLogMiddleware
 from .catalogue_config import catalogue_for
 from .clock import Clock
 from .db import make_engine, make_sessionmaker
+from .domain import qa
 from .routers import (
     assistant,
     chat,
@@ -86,6 +88,9 @@ def create_app(
         if zalo_worker is not None:
             await zalo_worker.start()
         app.state.zalo_worker = zalo_worker
+        # The assistant's question index embeds the catalogue's questions once (read from disk after the first
+        # time): in the background, so the server answers at once and the first question does not wait.
+        threading.Thread(target=lambda: qa.index_for(catalogue).warm(), name="warm-assistant", daemon=True).start()
         try:
             yield {"rasa": rasa, "zalo_worker": zalo_worker}
         finally:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -21,12 +22,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
+import numpy as np
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz
 
 from procedures_kb.catalogue import Catalogue
 from procedures_kb.schema import Fact, Procedure, ReferralTopic
 from procedures_kb.search import QUESTION_WORDS, SHORTHAND, expand_shorthand
+from procedures_kb.semantic import Embedder, default_embedder
 from procedures_kb.text import WrittenForms, fold, same_word, words, written_forms
 
 from .resolve import asks_which_papers, aspect_cue, detect_aspect, parse_age
@@ -70,6 +73,10 @@ CARD_ASPECTS: dict[str, set[str]] = {"fee": {"cost"}, "time": {"deadline"}, "whe
 ANSWER_WEIGHT = 0.6
 DOCUMENTS_OVER_FACT = 0.95
 """A question clearly asking which papers is answered with the card's documents unless a fact scores this much."""
+SEMANTIC_WEIGHT = 10.0
+SEMANTIC_BASE = 0.84
+"""Closeness in meaning adds SEMANTIC_WEIGHT × (cosine − SEMANTIC_BASE) when above the base (e5 cosines of unrelated
+Vietnamese questions sit around 0.75–0.8)."""
 AGE_FIT = 0.25
 """Added to a fact about the age the message states (Fact.ages)."""
 """How much of the question's words a fact's answer holds (weighted by rarity) is added with this weight when the
@@ -247,7 +254,11 @@ class QuestionIndex:
 
     catalogue: Catalogue
     ranker_name: str = "bm25"
+    embedder: Embedder | None = None  # closeness in meaning beside the words (procedures_kb.semantic)
     _owners: list[tuple[str, object]] = field(init=False, default_factory=list)  # (kind, key) per text
+    _texts: list[str] = field(init=False, default_factory=list)  # the question (or name) of each text
+    _embedded: np.ndarray | None = field(init=False, default=None)
+    _vectors_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
     _by_code: dict[str, list[int]] = field(init=False, default_factory=dict)
     _aspects: list[int] = field(init=False, default_factory=list)
     _referrals: list[int] = field(init=False, default_factory=list)
@@ -262,20 +273,21 @@ class QuestionIndex:
     def __post_init__(self) -> None:
         docs: list[list[str]] = []
 
-        def add(doc: list[str], owner: tuple[str, object]) -> int:
+        def add(doc: list[str], owner: tuple[str, object], text: str) -> int:
             docs.append(doc)
             self._owners.append(owner)
+            self._texts.append(text)
             return len(docs) - 1
 
         for aspect, questions in ASPECT_QUESTIONS.items():
-            self._aspects += [add(marked(q), ("aspect", aspect)) for q in questions]
+            self._aspects += [add(marked(q), ("aspect", aspect), q) for q in questions]
         for p in self.catalogue.procedures:
             # The procedure's own name words say nothing about WHICH of its facts is asked: left out both here and
             # from the message (see rank), so "giấy xác nhận tình trạng hôn nhân còn giá trị không" is matched on
             # "còn giá trị".
             own = self.name_words(p)
             ids = [
-                add([t for t in marked(q) if fold(t) not in own], ("fact", (p.national_code, i)))
+                add([t for t in marked(q) if fold(t) not in own], ("fact", (p.national_code, i)), q)
                 for i, f in enumerate(p.facts)
                 for q in f.questions
             ]
@@ -284,7 +296,8 @@ class QuestionIndex:
             for i, f in enumerate(p.facts):
                 self._answers[(p.national_code, i)] = frozenset(t for t in marked(f.answer) if fold(t) not in own)
         for topic in self.catalogue.referrals:
-            self._referrals += [add(marked(name), ("referral", topic.id)) for name in (topic.topic, *topic.aliases)]
+            names = (topic.topic, *topic.aliases)
+            self._referrals += [add(marked(name), ("referral", topic.id), name) for name in names]
         self.ranker = Bm25Ranker(docs) if self.ranker_name == "bm25" else FuzzRanker(docs)
         whole: list[list[str]] = []
         for p in self.catalogue.procedures:
@@ -297,6 +310,30 @@ class QuestionIndex:
             for t in doc:
                 self._forms[fold(t)].add(t)
         self._global = Bm25Ranker(whole) if self.ranker_name == "bm25" else FuzzRanker(whole)
+        # the global questions are the procedures' fact questions in the same order: their rows among the texts
+        self._global_rows = [i for ids in self._by_code.values() for i in ids]
+
+    def warm(self) -> None:
+        """Embed the catalogue's questions now (the first time ~30 s on one core, then read from disk), so that the
+        first citizen's message does not wait for it."""
+        self._vectors()
+
+    def _vectors(self) -> np.ndarray | None:
+        if self.embedder is None or not self._texts:
+            return None
+        with self._vectors_lock:
+            if self._embedded is None:
+                self._embedded = self.embedder.many(self._texts)
+            return self._embedded
+
+    def closeness(self, text: str) -> np.ndarray:
+        """SEMANTIC_WEIGHT × how much closer in meaning than SEMANTIC_BASE the message is to each text (0 when not
+        closer, or without an embedder)."""
+        vectors = self._vectors()
+        if vectors is None or not text.strip():
+            return np.zeros(len(self._texts), dtype=np.float32)
+        cos = vectors @ self.embedder.one(text)  # type: ignore[union-attr]
+        return SEMANTIC_WEIGHT * np.maximum(cos - SEMANTIC_BASE, 0.0)
 
     def query(self, text: str, leave_out: frozenset[str] = frozenset()) -> list[str]:
         """The message's words as the index knows them. Typed with diacritics: each syllable as written ("phát
@@ -337,13 +374,18 @@ class QuestionIndex:
         in_focus = self.ranker.scores(self.query(asked, own), ids)
         in_full = self.ranker.scores(self.query(text, own), ids) if asked != text else in_focus
         cued = aspect_cue(asked) or (detect_aspect(asked) if len(tokens(asked)) <= 12 else None)
+        close = self.closeness(text)
         best: dict[tuple[str, object], float] = {}
+        meaning: dict[tuple[str, object], float] = {}
         for i, a, b in zip(ids, in_focus, in_full, strict=True):
             owner = self._owners[i]
             score = max(a, FULL_MESSAGE_WEIGHT * b)
+            near = float(close[i])
             if owner[0] == "aspect" and owner[1] != cued:
                 score *= UNCUED_ASPECT_WEIGHT
+                near *= UNCUED_ASPECT_WEIGHT
             best[owner] = max(best.get(owner, 0.0), score)
+            meaning[owner] = max(meaning.get(owner, 0.0), near)
         if with_answers:
             coverage = self._answer_coverage(self.query(asked, own))
             for owner in best:
@@ -361,7 +403,16 @@ class QuestionIndex:
             if age is not None and fact.ages is not None:
                 score += AGE_FIT  # the citizen's age is the one the fact is about
             ranked.append((Choice(fact=fact, score=score), score))
-        ranked.sort(key=lambda cs: -cs[1])
+        # The words' score says whether something is asked (the thresholds of choose); among what is, closeness in
+        # meaning reorders the facts ("còn dùng được không" and "có giá trị bao lâu" ask the same). The card's short
+        # aspect questions are never as close as a fact's: an aspect counts as close as the closest fact, so facts
+        # and aspects still compete on their words.
+        closest = max((m for (kind, _), m in meaning.items() if kind == "fact"), default=0.0)
+
+        def near(choice: Choice) -> float:
+            return closest if choice.aspect is not None else meaning[_owner(choice, procedure)]
+
+        ranked.sort(key=lambda cs: (cs[1] < FACT_THRESHOLD, -(cs[1] + near(cs[0]))))
         return ranked
 
     def _answer_coverage(self, query: list[str]) -> Callable[[frozenset[str]], float]:
@@ -430,6 +481,25 @@ class QuestionIndex:
         """How well the procedure's best fact matches the message (0 when it has none)."""
         return max((s for c, s in self.rank(procedure, text, with_answers=False) if c.fact is not None), default=0.0)
 
+    def best_fact_meaning(self, procedure: Procedure, text: str) -> float:
+        """How well the procedure's best fact matches the message, in words and in meaning (for comparing
+        procedures with each other, not against a threshold)."""
+        ids = self._by_code.get(procedure.national_code, [])
+        if not ids:
+            return 0.0
+        own = self.name_words(procedure)
+        asked = focus(text)
+        words_ = [
+            max(a, FULL_MESSAGE_WEIGHT * b)
+            for a, b in zip(
+                self.ranker.scores(self.query(asked, own), ids),
+                self.ranker.scores(self.query(text, own), ids),
+                strict=True,
+            )
+        ]
+        close = self.closeness(text)
+        return max(w + float(close[i]) for i, w in zip(ids, words_, strict=True))
+
     def referral_named(self, text: str) -> ReferralTopic | None:
         """A referral topic one of whose names (two words or more) the message contains word for word."""
         said = " " + " ".join(words(text)) + " "
@@ -483,6 +553,12 @@ class QuestionIndex:
         return next(t for t in self.catalogue.referrals if t.id == topic_id), score
 
 
+def _owner(choice: Choice, procedure: Procedure) -> tuple[str, object]:
+    if choice.aspect is not None:
+        return ("aspect", choice.aspect)
+    return ("fact", (procedure.national_code, procedure.facts.index(choice.fact)))  # type: ignore[arg-type]
+
+
 _INDEXES: dict[tuple[int, str], QuestionIndex] = {}
 DEFAULT_RANKER = "bm25"  # measured against "rapidfuzz" by bench/citizen_eval.py (README, Assistant)
 
@@ -493,5 +569,5 @@ def index_for(catalogue: Catalogue, ranker: str | None = None) -> QuestionIndex:
     key = (id(catalogue), ranker)
     index = _INDEXES.get(key)
     if index is None or index.catalogue is not catalogue:
-        index = _INDEXES[key] = QuestionIndex(catalogue, ranker)
+        index = _INDEXES[key] = QuestionIndex(catalogue, ranker, default_embedder())
     return index

@@ -258,7 +258,7 @@ def _by_candidate_facts(catalogue: Catalogue, index: qa.QuestionIndex, text: str
     scored = []
     for c in resolution.candidates:
         procedure = catalogue.get(c.code)
-        fact = index.best_fact_score(procedure, text) if procedure is not None else 0.0
+        fact = index.best_fact_meaning(procedure, text) if procedure is not None else 0.0
         scored.append((c.score + FACT_EVIDENCE * fact, c))
     scored.sort(key=lambda sc: -sc[0])
     if scored[0][0] - scored[1][0] >= FACT_LEAD:
