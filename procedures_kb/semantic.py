@@ -16,12 +16,12 @@ import hashlib
 import os
 import threading
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 MODEL = "multilingual-e5-small-q4"
+RECENT = 1024
 CACHE_DIR = Path(__file__).resolve().parents[1] / "models" / "embeddings"
 
 
@@ -32,15 +32,34 @@ class Embedder:
         self._model = model
         self._cache_dir = cache_dir
         self._lock = threading.Lock()  # the C engine is not known to be thread-safe
-        self.one = lru_cache(maxsize=1024)(self._one)
+        self._recent: dict[str, np.ndarray] = {}  # the last messages embedded, oldest first
 
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
         with self._lock:
-            vectors = np.asarray(self._model.query(list(texts)), dtype=np.float32)  # type: ignore[attr-defined]
+            return self._run(texts)
+
+    def _run(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = np.asarray(self._model.query(list(texts)), dtype=np.float32)  # type: ignore[attr-defined]
         return vectors.reshape(len(texts), -1)
 
-    def _one(self, text: str) -> np.ndarray:
-        return self._embed([text])[0]
+    def one(self, text: str, *, wait: bool = True) -> np.ndarray | None:
+        """A message's embedding (the last RECENT messages are kept). Without `wait`, None when another message
+        is being embedded right now: under load (many conversations at once) a message is then answered by its
+        words alone rather than wait in line (embedding takes ~1 ms a word, one message at a time)."""
+        cached = self._recent.get(text)
+        if cached is not None:
+            return cached
+        if not self._lock.acquire(blocking=wait):
+            return None
+        try:
+            vector = self._recent.get(text)
+            if vector is None:
+                vector = self._recent[text] = self._run([text])[0]
+                if len(self._recent) > RECENT:
+                    self._recent.pop(next(iter(self._recent)))
+        finally:
+            self._lock.release()
+        return vector
 
     def many(self, texts: Sequence[str]) -> np.ndarray:
         """The embeddings of `texts` (one row each), from the disk cache when these texts were embedded before."""

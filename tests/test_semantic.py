@@ -82,3 +82,16 @@ def test_meaning_reorders_only_what_the_words_already_ask():
         scores = [s for _, s in index.rank(catalogue.get(code), text)]
         asked = [s >= qa.FACT_THRESHOLD for s in scores]
         assert asked == sorted(asked, reverse=True)  # whatever is asked comes before whatever is not
+
+
+def test_under_load_a_message_is_matched_by_its_words_rather_than_wait():
+    model = CountingModel()
+    embedder = semantic.Embedder(model, cache_dir=None)
+    index = qa.QuestionIndex(Catalogue(procedures=[], referrals=[]), embedder=embedder)
+    index.warm()
+    with embedder._lock:  # another message is being embedded right now
+        assert embedder.one("tách hộ ở đâu", wait=False) is None
+        assert not index.closeness("tách hộ ở đâu").any()
+    assert index.closeness("tách hộ ở đâu").any()  # free again: the meaning counts
+    with embedder._lock:  # a message embedded before is kept
+        assert embedder.one("tách hộ ở đâu", wait=False) is not None

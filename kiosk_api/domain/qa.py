@@ -316,23 +316,31 @@ class QuestionIndex:
     def warm(self) -> None:
         """Embed the catalogue's questions now (the first time ~30 s on one core, then read from disk), so that the
         first citizen's message does not wait for it."""
-        self._vectors()
+        self._vectors(wait=True)
 
-    def _vectors(self) -> np.ndarray | None:
+    def _vectors(self, *, wait: bool) -> np.ndarray | None:
+        """The catalogue's embedded questions; without `wait`, None while they are being embedded (a message
+        answered meanwhile is matched by its words alone)."""
         if self.embedder is None or not self._texts:
             return None
-        with self._vectors_lock:
-            if self._embedded is None:
-                self._embedded = self.embedder.many(self._texts)
-            return self._embedded
+        if self._embedded is None:
+            if not self._vectors_lock.acquire(blocking=wait):
+                return None
+            try:
+                if self._embedded is None:
+                    self._embedded = self.embedder.many(self._texts)
+            finally:
+                self._vectors_lock.release()
+        return self._embedded
 
     def closeness(self, text: str) -> np.ndarray:
         """SEMANTIC_WEIGHT × how much closer in meaning than SEMANTIC_BASE the message is to each text (0 when not
-        closer, or without an embedder)."""
-        vectors = self._vectors()
-        if vectors is None or not text.strip():
+        closer, without an embedder, or while the embedder is busy with another message)."""
+        vectors = self._vectors(wait=False)
+        asked = self.embedder.one(text, wait=False) if vectors is not None and text.strip() else None  # type: ignore[union-attr]
+        if vectors is None or asked is None:
             return np.zeros(len(self._texts), dtype=np.float32)
-        cos = vectors @ self.embedder.one(text)  # type: ignore[union-attr]
+        cos = vectors @ asked
         return SEMANTIC_WEIGHT * np.maximum(cos - SEMANTIC_BASE, 0.0)
 
     def query(self, text: str, leave_out: frozenset[str] = frozenset()) -> list[str]:
@@ -374,18 +382,13 @@ class QuestionIndex:
         in_focus = self.ranker.scores(self.query(asked, own), ids)
         in_full = self.ranker.scores(self.query(text, own), ids) if asked != text else in_focus
         cued = aspect_cue(asked) or (detect_aspect(asked) if len(tokens(asked)) <= 12 else None)
-        close = self.closeness(text)
         best: dict[tuple[str, object], float] = {}
-        meaning: dict[tuple[str, object], float] = {}
         for i, a, b in zip(ids, in_focus, in_full, strict=True):
             owner = self._owners[i]
             score = max(a, FULL_MESSAGE_WEIGHT * b)
-            near = float(close[i])
             if owner[0] == "aspect" and owner[1] != cued:
                 score *= UNCUED_ASPECT_WEIGHT
-                near *= UNCUED_ASPECT_WEIGHT
             best[owner] = max(best.get(owner, 0.0), score)
-            meaning[owner] = max(meaning.get(owner, 0.0), near)
         if with_answers:
             coverage = self._answer_coverage(self.query(asked, own))
             for owner in best:
@@ -403,10 +406,19 @@ class QuestionIndex:
             if age is not None and fact.ages is not None:
                 score += AGE_FIT  # the citizen's age is the one the fact is about
             ranked.append((Choice(fact=fact, score=score), score))
+        ranked.sort(key=lambda cs: -cs[1])
+        if sum(c.fact is not None and s >= FACT_THRESHOLD for c, s in ranked) < 2:
+            return ranked  # nothing for the meaning to reorder (and a message's embedding costs ~1 ms a word)
         # The words' score says whether something is asked (the thresholds of choose); among what is, closeness in
         # meaning reorders the facts ("còn dùng được không" and "có giá trị bao lâu" ask the same). The card's short
         # aspect questions are never as close as a fact's: an aspect counts as close as the closest fact, so facts
         # and aspects still compete on their words.
+        close = self.closeness(text)
+        meaning: dict[tuple[str, object], float] = {}
+        for i in ids:
+            owner = self._owners[i]
+            near = float(close[i]) * (UNCUED_ASPECT_WEIGHT if owner[0] == "aspect" and owner[1] != cued else 1.0)
+            meaning[owner] = max(meaning.get(owner, 0.0), near)
         closest = max((m for (kind, _), m in meaning.items() if kind == "fact"), default=0.0)
 
         def near(choice: Choice) -> float:
