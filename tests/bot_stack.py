@@ -132,6 +132,11 @@ class BotStack:
             self._wait(f"{self.api_url}/healthz", deadline)
             self._wait(f"http://127.0.0.1:{actions_port}/health", deadline)
             self._wait(f"{self.rasa_url}/version", deadline)  # /status needs the API token
+            # the measures are of the assistant with meaning, not while it embeds the catalogue at start
+            while httpx.get(f"{self.api_url}/healthz", timeout=5).json().get("assistant") == "warming":
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the assistant did not warm up in time\n{self.tail()}")
+                time.sleep(0.5)
         except BaseException:
             self.stop()  # leave no server behind when start-up fails
             raise

@@ -11,6 +11,8 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from kiosk_api.app import create_app
+from kiosk_api.domain import qa
+from procedures_kb import semantic
 from procedures_kb.schema import ChannelKind
 
 
@@ -26,6 +28,15 @@ def test_healthz(client, catalogue):
     body = response.json()
     assert body["status"] == "ok" and body["database"] == "ok"
     assert body["catalogue"] == {"procedures": len(catalogue), "fingerprint": catalogue.fingerprint}
+    qa.index_for(catalogue).warm()
+    assert client.get("/healthz").json()["assistant"] == "ready"  # words and meaning
+
+
+def test_healthz_says_how_the_assistant_matches(catalogue):
+    index = qa.QuestionIndex(catalogue, embedder=None)
+    assert index.meaning_state == "words_only"
+    warming = qa.QuestionIndex(catalogue, embedder=semantic.Embedder(object(), cache_dir=None))
+    assert warming.meaning_state == "warming"  # its questions not embedded yet
 
 
 def test_search_ranks_khai_sinh_first(client):

@@ -95,3 +95,20 @@ def test_under_load_a_message_is_matched_by_its_words_rather_than_wait():
     assert index.closeness("tách hộ ở đâu").any()  # free again: the meaning counts
     with embedder._lock:  # a message embedded before is kept
         assert embedder.one("tách hộ ở đâu", wait=False) is not None
+
+
+def test_one_index_per_catalogue_when_asked_from_several_threads_at_once():
+    from concurrent.futures import ThreadPoolExecutor
+
+    catalogue = Catalogue(procedures=load_catalogue().procedures[:5], referrals=[])
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        indexes = list(pool.map(lambda _: qa.index_for(catalogue), range(8)))
+    assert all(i is indexes[0] for i in indexes)  # the start-up warming and a request share one index
+
+
+def test_meaning_does_not_decide_between_procedures_whose_facts_the_words_do_not_ask():
+    from kiosk_api.domain import replies
+    from kiosk_api.domain.resolve import Band
+
+    # "đăng ký lại" is close in meaning to many short fact questions; the words ask none of them: asked about
+    assert replies.resolve_message(load_catalogue(), "đăng ký lại").band is Band.UNSURE

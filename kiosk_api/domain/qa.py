@@ -73,6 +73,9 @@ CARD_ASPECTS: dict[str, set[str]] = {"fee": {"cost"}, "time": {"deadline"}, "whe
 ANSWER_WEIGHT = 0.6
 DOCUMENTS_OVER_FACT = 0.95
 """A question clearly asking which papers is answered with the card's documents unless a fact scores this much."""
+MEANING_MIN_WORDS = 0.4
+"""Between candidate procedures, meaning weighs only facts whose words match at least this much ("đăng ký lại" alone
+is close to many short fact questions: it is asked about)."""
 SEMANTIC_WEIGHT = 10.0
 SEMANTIC_BASE = 0.84
 """Closeness in meaning adds SEMANTIC_WEIGHT × (cosine − SEMANTIC_BASE) when above the base (e5 cosines of unrelated
@@ -318,6 +321,14 @@ class QuestionIndex:
         first citizen's message does not wait for it."""
         self._vectors(wait=True)
 
+    @property
+    def meaning_state(self) -> str:
+        """ "ready" (words and meaning), "warming" (words, the catalogue's questions being embedded) or
+        "words_only" (no embedding model)."""
+        if self.embedder is None:
+            return "words_only"
+        return "ready" if self._embedded is not None or not self._texts else "warming"
+
     def _vectors(self, *, wait: bool) -> np.ndarray | None:
         """The catalogue's embedded questions; without `wait`, None while they are being embedded (a message
         answered meanwhile is matched by its words alone)."""
@@ -494,8 +505,8 @@ class QuestionIndex:
         return max((s for c, s in self.rank(procedure, text, with_answers=False) if c.fact is not None), default=0.0)
 
     def best_fact_meaning(self, procedure: Procedure, text: str) -> float:
-        """How well the procedure's best fact matches the message, in words and in meaning (for comparing
-        procedures with each other, not against a threshold)."""
+        """How well the procedure's best fact matches the message, in words and, for the facts the words ask, in
+        meaning (for comparing procedures with each other, not against a threshold)."""
         ids = self._by_code.get(procedure.national_code, [])
         if not ids:
             return 0.0
@@ -509,8 +520,10 @@ class QuestionIndex:
                 strict=True,
             )
         ]
+        if max(words_) < MEANING_MIN_WORDS:
+            return max(words_)  # no fact the words come near: nothing for the meaning to weigh
         close = self.closeness(text)
-        return max(w + float(close[i]) for i, w in zip(ids, words_, strict=True))
+        return max(w + (float(close[i]) if w >= MEANING_MIN_WORDS else 0.0) for i, w in zip(ids, words_, strict=True))
 
     def referral_named(self, text: str) -> ReferralTopic | None:
         """A referral topic one of whose names (two words or more) the message contains word for word."""
@@ -572,6 +585,7 @@ def _owner(choice: Choice, procedure: Procedure) -> tuple[str, object]:
 
 
 _INDEXES: dict[tuple[int, str], QuestionIndex] = {}
+_INDEXES_LOCK = threading.Lock()
 DEFAULT_RANKER = "bm25"  # measured against "rapidfuzz" by bench/citizen_eval.py (README, Assistant)
 
 
@@ -581,5 +595,8 @@ def index_for(catalogue: Catalogue, ranker: str | None = None) -> QuestionIndex:
     key = (id(catalogue), ranker)
     index = _INDEXES.get(key)
     if index is None or index.catalogue is not catalogue:
-        index = _INDEXES[key] = QuestionIndex(catalogue, ranker, default_embedder())
+        with _INDEXES_LOCK:  # one index per catalogue, also when the start-up warming and a request ask at once
+            index = _INDEXES.get(key)
+            if index is None or index.catalogue is not catalogue:
+                index = _INDEXES[key] = QuestionIndex(catalogue, ranker, default_embedder())
     return index

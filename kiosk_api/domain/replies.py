@@ -91,9 +91,12 @@ def resolve_message(
     - a lost paper asked for again: the candidate that issues it again (read from the text, before the NLU's hint);
     - a fact question of one procedure asked nearly word for word identifies it (among the candidates, or when the
       names found nothing);
-    - else a referral topic the message names ("mở công ty", "làm hộ chiếu"): the referral table answers;
+    - else a referral topic the message names ("mở công ty", "làm hộ chiếu"): the referral table answers, with the
+      procedure the rest of the message names by itself ("thi bằng lái xe máy và đăng ký chiếc xe mới");
+    - a confident procedure in a message saying it asks two things ("hai việc này"): the second thing, from the
+      rest of the message without the first's name;
     - names found nothing and two procedures' facts answer alike: both are asked about;
-    - between unsure candidates, the one whose fact answers the question leads."""
+    - between unsure candidates, the one whose fact answers the question (in words and meaning) leads."""
     resolution = resolve(catalogue, text, current=current, hint=hint)
     # what the text alone leaves unsure, before the NLU's hint decides: "giấy xác nhận khuyết tật bị thất lạc, xin
     # cấp lại ở đâu" is the candidate that issues it again, whatever paper name the NLU picked up

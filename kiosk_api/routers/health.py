@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..deps import CatalogueDep, SessionDep
+from ..domain import qa
 from ..schemas.health import CatalogueHealth, Health
 
 router = APIRouter(tags=["health"])
@@ -33,6 +34,7 @@ def healthz(session: SessionDep, catalogue: CatalogueDep):
         status="ok" if database == "ok" else "degraded",
         database=database,
         catalogue=CatalogueHealth(procedures=len(catalogue), fingerprint=catalogue.fingerprint),
+        assistant=qa.index_for(catalogue).meaning_state,
     )
     if database != "ok":
         return JSONResponse(status_code=503, content=body.model_dump(mode="json"))

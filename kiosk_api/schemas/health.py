@@ -16,3 +16,6 @@ class Health(BaseModel):
     status: Literal["ok", "degraded"]
     database: Literal["ok", "error"]
     catalogue: CatalogueHealth
+    # how the assistant matches questions: by words and meaning ("ready"), by words while the catalogue's questions
+    # are being embedded at start ("warming"), or by words alone (the meaning model is not installed)
+    assistant: Literal["ready", "warming", "words_only"] = "ready"
