@@ -8,6 +8,8 @@ bench/citizen_eval.py: BM25 (rank_bm25, term weights from every fact question of
 token-set ratio. Scores are normalised to about 0..1: BM25 by the document's score against itself (how much of the
 fact's question the message covers, plus PRECISION_WEIGHT × how much of the message the question covers),
 rapidfuzz by 100. Among one procedure's facts, how much of the question the fact's answer holds is added too.
+Closeness in meaning (procedures_kb.semantic) reorders the facts the words already ask, and weighs candidates'
+facts against each other; thresholds stay on the words' score.
 """
 
 from __future__ import annotations
@@ -313,8 +315,6 @@ class QuestionIndex:
             for t in doc:
                 self._forms[fold(t)].add(t)
         self._global = Bm25Ranker(whole) if self.ranker_name == "bm25" else FuzzRanker(whole)
-        # the global questions are the procedures' fact questions in the same order: their rows among the texts
-        self._global_rows = [i for ids in self._by_code.values() for i in ids]
 
     def warm(self) -> None:
         """Embed the catalogue's questions now (the first time ~30 s on one core, then read from disk), so that the
@@ -323,8 +323,8 @@ class QuestionIndex:
 
     @property
     def meaning_state(self) -> str:
-        """ "ready" (words and meaning), "warming" (words, the catalogue's questions being embedded) or
-        "words_only" (no embedding model)."""
+        """How questions are matched: "ready" (words and meaning), "warming" (words, while the catalogue's questions
+        are being embedded) or "words_only" (no embedding model)."""
         if self.embedder is None:
             return "words_only"
         return "ready" if self._embedded is not None or not self._texts else "warming"
