@@ -388,55 +388,59 @@ class QuestionIndex:
         question part of the message counts in full, the whole message a little less (a story's context); an
         aspect the wording does not clearly ask for counts less (short aspect questions match many messages)."""
         ids = self._by_code.get(procedure.national_code, []) + self._aspects
-        own = self.name_words(procedure)
         asked = focus(text)
-        in_focus = self.ranker.scores(self.query(asked, own), ids)
-        in_full = self.ranker.scores(self.query(text, own), ids) if asked != text else in_focus
         cued = aspect_cue(asked) or (detect_aspect(asked) if len(tokens(asked)) <= 12 else None)
         best: dict[tuple[str, object], float] = {}
-        for i, a, b in zip(ids, in_focus, in_full, strict=True):
+        for i, score in zip(ids, self._word_scores(procedure, text, ids), strict=True):
             owner = self._owners[i]
-            score = max(a, FULL_MESSAGE_WEIGHT * b)
             if owner[0] == "aspect" and owner[1] != cued:
                 score *= UNCUED_ASPECT_WEIGHT
             best[owner] = max(best.get(owner, 0.0), score)
         if with_answers:
-            coverage = self._answer_coverage(self.query(asked, own))
+            coverage = self._answer_coverage(self.query(asked, self.name_words(procedure)))
             for owner in best:
                 if owner[0] == "fact":
                     best[owner] += ANSWER_WEIGHT * coverage(self._answers[owner[1]])  # type: ignore[index]
         age = parse_age(text)
-        ranked = []
-        for (kind, key), score in sorted(best.items(), key=lambda kv: -kv[1]):
+        entries: list[tuple[tuple[str, object], Choice, float]] = []
+        for owner, score in best.items():
+            kind, key = owner
             if kind == "aspect":
-                ranked.append((Choice(aspect=str(key), score=score), score))
+                entries.append((owner, Choice(aspect=str(key), score=score), score))
                 continue
             fact = procedure.facts[key[1]]  # type: ignore[index]
             if not fact.fits_age(age):
                 continue  # "bố tôi 72 tuổi": not the fact about those from 75
             if age is not None and fact.ages is not None:
                 score += AGE_FIT  # the citizen's age is the one the fact is about
-            ranked.append((Choice(fact=fact, score=score), score))
-        ranked.sort(key=lambda cs: -cs[1])
-        if sum(c.fact is not None and s >= FACT_THRESHOLD for c, s in ranked) < 2:
-            return ranked  # nothing for the meaning to reorder (and a message's embedding costs ~1 ms a word)
-        # The words' score says whether something is asked (the thresholds of choose); among what is, closeness in
-        # meaning reorders the facts ("còn dùng được không" and "có giá trị bao lâu" ask the same). The card's short
-        # aspect questions are never as close as a fact's: an aspect counts as close as the closest fact, so facts
-        # and aspects still compete on their words.
-        close = self.closeness(text)
-        meaning: dict[tuple[str, object], float] = {}
-        for i in ids:
-            owner = self._owners[i]
-            near = float(close[i]) * (UNCUED_ASPECT_WEIGHT if owner[0] == "aspect" and owner[1] != cued else 1.0)
-            meaning[owner] = max(meaning.get(owner, 0.0), near)
-        closest = max((m for (kind, _), m in meaning.items() if kind == "fact"), default=0.0)
+            entries.append((owner, Choice(fact=fact, score=score), score))
+        entries.sort(key=lambda e: -e[2])
+        if sum(choice.fact is not None and score >= FACT_THRESHOLD for _, choice, score in entries) >= 2:
+            # The words' score says whether something is asked (the thresholds of choose); among what is, closeness
+            # in meaning reorders the facts ("còn dùng được không" and "có giá trị bao lâu" ask the same). The card's
+            # short aspect questions are never as close as a fact's: an aspect counts as close as the closest fact,
+            # so facts and aspects still compete on their words. (With fewer than two facts asked there is nothing
+            # to reorder, and a message's embedding costs ~1 ms a word.)
+            close = self.closeness(text)
+            meaning: dict[tuple[str, object], float] = {}
+            for i in ids:
+                owner = self._owners[i]
+                near = float(close[i]) * (UNCUED_ASPECT_WEIGHT if owner[0] == "aspect" and owner[1] != cued else 1.0)
+                meaning[owner] = max(meaning.get(owner, 0.0), near)
+            closest = max((m for (kind, _), m in meaning.items() if kind == "fact"), default=0.0)
+            entries.sort(
+                key=lambda e: (e[2] < FACT_THRESHOLD, -(e[2] + (closest if e[0][0] == "aspect" else meaning[e[0]])))
+            )
+        return [(choice, score) for _, choice, score in entries]
 
-        def near(choice: Choice) -> float:
-            return closest if choice.aspect is not None else meaning[_owner(choice, procedure)]
-
-        ranked.sort(key=lambda cs: (cs[1] < FACT_THRESHOLD, -(cs[1] + near(cs[0]))))
-        return ranked
+    def _word_scores(self, procedure: Procedure, text: str, ids: Sequence[int]) -> list[float]:
+        """How well the message's words match each text of `ids`: the question part of the message in full, the whole
+        message a little less; the procedure's own name words left out."""
+        own = self.name_words(procedure)
+        asked = focus(text)
+        in_focus = self.ranker.scores(self.query(asked, own), ids)
+        in_full = self.ranker.scores(self.query(text, own), ids) if asked != text else in_focus
+        return [max(a, FULL_MESSAGE_WEIGHT * b) for a, b in zip(in_focus, in_full, strict=True)]
 
     def _answer_coverage(self, query: list[str]) -> Callable[[frozenset[str]], float]:
         """How much of the asked words (weighted by their rarity among the answers) an answer holds."""
@@ -510,20 +514,11 @@ class QuestionIndex:
         ids = self._by_code.get(procedure.national_code, [])
         if not ids:
             return 0.0
-        own = self.name_words(procedure)
-        asked = focus(text)
-        words_ = [
-            max(a, FULL_MESSAGE_WEIGHT * b)
-            for a, b in zip(
-                self.ranker.scores(self.query(asked, own), ids),
-                self.ranker.scores(self.query(text, own), ids),
-                strict=True,
-            )
-        ]
-        if max(words_) < MEANING_MIN_WORDS:
-            return max(words_)  # no fact the words come near: nothing for the meaning to weigh
+        scores = self._word_scores(procedure, text, ids)
+        if max(scores) < MEANING_MIN_WORDS:
+            return max(scores)  # no fact the words come near: nothing for the meaning to weigh
         close = self.closeness(text)
-        return max(w + (float(close[i]) if w >= MEANING_MIN_WORDS else 0.0) for i, w in zip(ids, words_, strict=True))
+        return max(w + (float(close[i]) if w >= MEANING_MIN_WORDS else 0.0) for i, w in zip(ids, scores, strict=True))
 
     def referral_named(self, text: str) -> ReferralTopic | None:
         """A referral topic one of whose names (two words or more) the message contains word for word."""
@@ -576,12 +571,6 @@ class QuestionIndex:
         if score < REFERRAL_THRESHOLD:
             return None
         return next(t for t in self.catalogue.referrals if t.id == topic_id), score
-
-
-def _owner(choice: Choice, procedure: Procedure) -> tuple[str, object]:
-    if choice.aspect is not None:
-        return ("aspect", choice.aspect)
-    return ("fact", (procedure.national_code, procedure.facts.index(choice.fact)))  # type: ignore[arg-type]
 
 
 _INDEXES: dict[tuple[int, str], QuestionIndex] = {}

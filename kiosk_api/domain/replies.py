@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from difflib import SequenceMatcher
 
 from procedures_kb.catalogue import Catalogue
 from procedures_kb.schema import Procedure, ReferralTopic
@@ -111,9 +112,8 @@ def resolve_message(
                 other, topic = _second_thing(catalogue, index, text, resolution.procedure)
                 return replace(resolution, also=other, referral=topic)
             return resolution
-        beside = _named_beside(catalogue, index, text, named)
         if not named_whole(catalogue, text, resolution.procedure) and (
-            beside is None or beside.code != resolution.procedure.code
+            (beside := _named_beside(catalogue, index, text, named)) is None or beside.code != resolution.procedure.code
         ):
             # "mở công ty", "sang tên sổ đỏ" said word for word, the procedure only guessed: the referral answers.
             return replace(resolution, band=Band.LOST, procedure=None, candidates=[], referral=named.id)
@@ -191,13 +191,9 @@ def _without(text: str, names: Sequence[Sequence[str]]) -> str | None:
     folded = [" ".join(words(t)) for t in tokens]
     run, start = 0, 0
     for name in names:
-        for i in range(len(tokens)):
-            for j in range(len(name)):
-                k = 0
-                while i + k < len(tokens) and j + k < len(name) and folded[i + k] == name[j + k]:
-                    k += 1
-                if k > run:
-                    run, start = k, i
+        match = SequenceMatcher(None, folded, list(name), autojunk=False).find_longest_match()
+        if match.size > run:
+            run, start = match.size, match.a
     if run < 2:
         return None
     return " ".join(t for i, t in enumerate(tokens) if not start <= i < start + run)

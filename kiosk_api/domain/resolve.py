@@ -320,8 +320,10 @@ def age_range(name: str) -> tuple[int, int]:
 
 
 def fits_age(name: str, age: int | None) -> bool:
+    if age is None:
+        return True  # most messages state no age: the name is not read
     low, high = age_range(name)
-    return age is None or low <= age <= high
+    return low <= age <= high
 
 
 # ---- the whole resolution -----------------------------------------------------------------------
