@@ -112,3 +112,13 @@ def test_meaning_does_not_decide_between_procedures_whose_facts_the_words_do_not
 
     # "đăng ký lại" is close in meaning to many short fact questions; the words ask none of them: asked about
     assert replies.resolve_message(load_catalogue(), "đăng ký lại").band is Band.UNSURE
+
+
+def test_a_fact_about_another_age_does_not_weigh_between_candidates():
+    catalogue = load_catalogue()
+    by_words = qa.QuestionIndex(catalogue, embedder=None)
+    card = catalogue.get("1.014062")  # căn cước under 14: facts for under 6 (0–5) and for 6–13
+    # "có phải đưa con đi không" is the under-6 fact's question: it counts with no age said, not for a child of 10
+    no_age = by_words.best_fact_meaning(card, "làm căn cước cho con có phải đưa con đi không")
+    ten = by_words.best_fact_meaning(card, "làm căn cước cho con 10 tuổi có phải đưa con đi không")
+    assert ten < no_age - 0.1

@@ -510,8 +510,14 @@ class QuestionIndex:
 
     def best_fact_meaning(self, procedure: Procedure, text: str) -> float:
         """How well the procedure's best fact matches the message, in words and, for the facts the words ask, in
-        meaning (for comparing procedures with each other, not against a threshold)."""
-        ids = self._by_code.get(procedure.national_code, [])
+        meaning (for comparing procedures with each other, not against a threshold). A fact about another age than
+        the one the message states does not count, as in rank."""
+        age = parse_age(text)
+        ids = [
+            i
+            for i in self._by_code.get(procedure.national_code, [])
+            if procedure.facts[self._owners[i][1][1]].fits_age(age)  # type: ignore[index]
+        ]
         if not ids:
             return 0.0
         scores = self._word_scores(procedure, text, ids)
