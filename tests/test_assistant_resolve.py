@@ -14,10 +14,12 @@ from kiosk_api.domain.resolve import (
     Band,
     Candidate,
     age_range,
+    asks_which_papers,
     aspect_cue,
     classify,
     decide,
     detect_aspect,
+    detect_aspects,
     fits_age,
     is_greeting,
     mentions_dossier,
@@ -409,6 +411,19 @@ def test_aspect_cues_override_only_when_one_aspect_is_clear():
     assert aspect_cue("tạm trú nộp ở đâu") == "where"
     assert aspect_cue("đăng ký khai sinh") is None
     assert aspect_cue("khai sinh cần giấy tờ gì, lệ phí bao nhiêu") is None  # two aspects: leave it to the NLU
+
+
+def test_never_is_not_when_and_what_a_file_holds_asks_for_papers():
+    # "chưa … bao giờ" is "never": the story's "xe chưa đăng ký bao giờ" does not ask how long
+    assert detect_aspects("xe chưa đăng ký biển bao giờ, giờ đi đăng ký lần đầu thì cần giấy tờ gì") == ["documents"]
+    assert aspect_cue("mẹ tôi chưa bao giờ có giấy khai sinh") is None
+    assert aspect_cue("nộp rồi mà chưa thấy trả, bao giờ có kết quả") == "time"
+    assert detect_aspects("chưa làm bao giờ, bao giờ lấy được") == ["time"]
+    assert aspect_cue("hồ sơ xin giấy phép xây dựng gồm những gì") == "documents"
+    assert asks_which_papers("hồ sơ xin giấy phép xây dựng gồm những gì")
+    assert detect_aspects("bản vẽ phải nộp mấy bộ") == ["documents"]
+    # Zalo shorthand is read as the search reads it (data/shorthand.yaml)
+    assert asks_which_papers("di dk lan dau thi can giay to j") and aspect_cue("dk tam tru mat bn tien") == "fee"
 
 
 # ---- HTTP ---------------------------------------------------------------------------------------

@@ -420,3 +420,29 @@ def test_no_name_and_two_procedures_facts_alike_ask_which_rather_than_not_found(
     assert r.band is Band.UNSURE and {c.code for c in r.candidates} == {"1.001193", "1.000656"}
     # a message no fact answers well stays "not found"
     assert replies.resolve_message(catalogue, "cho em hỏi cái này với").band is Band.LOST
+
+
+class _Weighed:
+    """A question index whose facts_anywhere gives set scores: by words, and by words and meaning."""
+
+    def __init__(self, by_words: list[tuple[str, float]], by_meaning: list[tuple[str, float]]) -> None:
+        self.by_words, self.by_meaning = by_words, by_meaning
+
+    def facts_anywhere(self, text: str, limit: int = 3, *, meaning: bool = False) -> list[tuple[str, float]]:
+        return (self.by_meaning if meaning else self.by_words)[:limit]
+
+
+@pytest.mark.parametrize(
+    ("by_words", "by_meaning", "answered"),
+    [
+        ([("1.004859", 0.8), ("1.010039", 0.65)], [("1.004859", 1.3), ("1.010039", 1.2)], True),  # words lead
+        ([("1.004859", 0.78), ("1.010039", 0.72)], [("1.004859", 1.4), ("1.010039", 1.2)], True),  # meaning leads
+        ([("1.004859", 0.78), ("1.010039", 0.72)], [("1.004859", 1.4), ("1.010039", 1.35)], False),  # neither
+        ([("1.004859", 0.78), ("1.010039", 0.72)], [("1.010039", 1.4), ("1.004859", 1.2)], False),  # they disagree
+        ([("1.004859", 0.78), ("1.010039", 0.77)], [("1.004859", 1.6), ("1.010039", 1.2)], False),  # a tie in words
+    ],
+)
+def test_a_fact_question_names_the_procedure_when_words_or_meaning_lead(catalogue, by_words, by_meaning, answered):
+    lost = replies.Resolution(Band.LOST, None, [])
+    r = replies._by_fact_question(catalogue, _Weighed(by_words, by_meaning), "đổi tên cho con", lost)
+    assert (r is not None and r.procedure.code == "1.004859") if answered else r is None

@@ -272,6 +272,7 @@ class QuestionIndex:
     _global: Ranker = field(init=False)  # every fact question with its procedure's words, across the catalogue
     _global_owners: list[tuple[str, int]] = field(init=False, default_factory=list)
     _global_facts: list[Fact] = field(init=False, default_factory=list)
+    _global_texts: list[int] = field(init=False, default_factory=list)  # each global question's place in _texts
     _forms: defaultdict[str, set[str]] = field(init=False, default_factory=lambda: defaultdict(set))
     _answers: dict[tuple[str, int], frozenset[str]] = field(init=False, default_factory=dict)
 
@@ -304,6 +305,7 @@ class QuestionIndex:
             names = (topic.topic, *topic.aliases)
             self._referrals += [add(marked(name), ("referral", topic.id), name) for name in names]
         self.ranker = Bm25Ranker(docs) if self.ranker_name == "bm25" else FuzzRanker(docs)
+        self._global_texts = [i for i, owner in enumerate(self._owners) if owner[0] == "fact"]
         whole: list[list[str]] = []
         for p in self.catalogue.procedures:
             for i, f in enumerate(p.facts):
@@ -488,20 +490,28 @@ class QuestionIndex:
             return top
         return None
 
-    def facts_anywhere(self, text: str, limit: int = 3) -> list[tuple[str, float]]:
+    def facts_anywhere(self, text: str, limit: int = 3, *, meaning: bool = False) -> list[tuple[str, float]]:
         """The procedures (national codes) whose fact questions the message matches best, across the catalogue,
-        with the score of their best question (the question part of the message counts in full)."""
+        with the score of their best question (the question part of the message counts in full). With `meaning`,
+        a question whose words match from MEANING_MIN_WORDS also counts its closeness in meaning (for comparing
+        procedures with each other, not against a threshold)."""
         if not self._global_owners:
             return []
         ids = range(len(self._global_owners))
         asked = focus(text)
         a = self._global.scores(self.query(asked), ids)
         b = self._global.scores(self.query(text), ids) if asked != text else a
+        close = self.closeness(text) if meaning else None
         best: dict[str, float] = {}
         age = parse_age(text)
-        for (code, _), fact, x, y in zip(self._global_owners, self._global_facts, a, b, strict=True):
+        for (code, _), fact, x, y, t in zip(
+            self._global_owners, self._global_facts, a, b, self._global_texts, strict=True
+        ):
             if fact.fits_age(age):
-                best[code] = max(best.get(code, 0.0), x, FULL_MESSAGE_WEIGHT * y)
+                score = max(x, FULL_MESSAGE_WEIGHT * y)
+                if close is not None and score >= MEANING_MIN_WORDS:
+                    score += float(close[t])
+                best[code] = max(best.get(code, 0.0), score)
         return sorted(best.items(), key=lambda kv: -kv[1])[:limit]
 
     def best_fact_score(self, procedure: Procedure, text: str) -> float:

@@ -35,6 +35,9 @@ FACT_LEAD = 0.12
 """The lead the best candidate needs over the next, with its facts counted, to be answered."""
 GLOBAL_FACT_MIN = 0.7
 GLOBAL_FACT_LEAD = 0.1
+WORDS_TIE = 0.03
+"""Facts of two procedures whose words match within this are a tie (often one fact given to both): the meaning does
+not break it."""
 FACT_VERBATIM = 0.95
 """A fact question matched this well is asked nearly word for word: it answers before a referral topic named."""
 ONE_CANDIDATE_FACT = 0.9
@@ -237,8 +240,14 @@ def _by_fact_question(
     if outside and (resolution.band is not Band.UNSURE or found[0][1] < FACT_VERBATIM):
         return None
     lead = found[0][1] - (found[1][1] if len(found) > 1 else 0.0)
+    if lead < GLOBAL_FACT_LEAD:
+        # the words' lead is short: the meaning may still lead clearly to the same procedure, not a near tie
+        weighed = index.facts_anywhere(text, limit=2, meaning=True)
+        meant = weighed[0][1] - (weighed[1][1] if len(weighed) > 1 else 0.0)
+        if lead < WORDS_TIE or weighed[0][0] != found[0][0] or meant < GLOBAL_FACT_LEAD:
+            return None
     procedure = catalogue.get(found[0][0])
-    if procedure is None or lead < GLOBAL_FACT_LEAD:
+    if procedure is None:
         return None
     chosen = Candidate(procedure.code, procedure.name, round(found[0][1], 4), 1.0, 1.0)
     return Resolution(Band.CONFIDENT, chosen, [chosen], resolution.pages, resolution.copies)

@@ -36,6 +36,7 @@ from enum import StrEnum
 
 from procedures_kb.catalogue import Catalogue
 from procedures_kb.schema import MAX_AGE, Procedure
+from procedures_kb.search import expand_shorthand
 from procedures_kb.text import WrittenForms, fold, same_word, words
 
 
@@ -566,6 +567,9 @@ _ASPECT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             "mang gi",
             "mang theo",
             "ho so gom",
+            "gom nhung gi",
+            "gom gi",
+            "may bo",
             "chuan bi",
             "to khai",
             "can mang",
@@ -575,12 +579,19 @@ _ASPECT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+_NEVER = re.compile(r"\bchua bao gio\b|\bchua (?:\w+ ){1,6}?bao gio\b(?! (?:co|lay|xong|nhan|duoc|moi|thi)\b)")
+""""Chưa … bao giờ" is "never" ("xe chưa đăng ký bao giờ", "chưa bao giờ có giấy khai sinh"), not "when"."""
+
+
+def _cue_text(text: str) -> str:
+    """The folded words the wording cues are read on, Zalo shorthand expanded ("can giay to j", "mat bn tien")."""
+    return " ".join(expand_shorthand(words(text)))
+
+
 def detect_aspects(text: str, limit: int = 2) -> list[str]:
     """The aspects a free-text question asks about, first the one detect_aspect gives; another only where its words
     are not part of the first's ("mất bao nhiêu ngày" asks only the time, "hết bao lâu, bao nhiêu tiền" both)."""
-    folded = _normalise(text)
-    folded = re.sub(r"\b(dk|dky|dki)\b", "dang ky", folded)
-    folded = re.sub(r"\b(bn|bnh)\b", "bao nhieu", folded)
+    folded = _NEVER.sub(" # ", _cue_text(text))
     found: list[str] = []
     for aspect, pattern in _ASPECT_PATTERNS:
         if len(found) < limit and pattern.search(folded):
@@ -640,7 +651,7 @@ ASPECT_CUES: dict[str, re.Pattern[str]] = {
     ),
     "documents": re.compile(
         r"\b(can (nhung )?(gi|giay to)|giay to (gi|nao)|mang (theo )?(nhung )?(gi|giay)|chuan bi (nhung )?(gi|giay)"
-        r"|ho so gom|can nop (nhung )?gi|thanh phan ho so)\b"
+        r"|ho so gom|gom (nhung )?gi|nop may bo|can nop (nhung )?gi|thanh phan ho so)\b"
     ),
     "where": re.compile(r"\b(o dau|nop dau|cho nao|nop (online|truc tuyen|qua mang)|qua buu dien|buu chinh)\b"),
 }
@@ -648,18 +659,18 @@ ASPECT_CUES: dict[str, re.Pattern[str]] = {
 
 _WHICH_PAPERS = re.compile(
     r"\b(giay to (gi|nao)|nhung giay to|can (nhung )?gi|(mang|chuan bi|nop) (theo )?(nhung )?gi|ho so gom"
-    r"|thanh phan ho so)\b"
+    r"|gom (nhung )?gi|thanh phan ho so)\b"
 )
 
 
 def asks_which_papers(text: str) -> bool:
     """The wording asks which papers ("cần chuẩn bị những giấy tờ gì", "hồ sơ gồm"), not only names them ("mang
     giấy tờ lên xã một mình được không")."""
-    return _WHICH_PAPERS.search(" ".join(words(text))) is not None
+    return _WHICH_PAPERS.search(_cue_text(text)) is not None
 
 
 def aspect_cue(text: str) -> str | None:
     """The one aspect ("time", "fee", "documents", "where") the wording clearly asks about, else None."""
-    folded = " ".join(words(text))
+    folded = _NEVER.sub(" # ", _cue_text(text))
     cued = [aspect for aspect, pattern in ASPECT_CUES.items() if pattern.search(folded)]
     return cued[0] if len(cued) == 1 else None
