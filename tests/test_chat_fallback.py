@@ -180,7 +180,7 @@ def test_fallback_answers(down_client, message, expected):
 
 
 def test_fallback_unsure_offers_choices(down_client):
-    reply = chat(down_client, "thế còn làm lại khai sinh")["replies"][1]
+    reply = chat(down_client, "thế còn làm lại giấy tờ khai sinh")["replies"][1]
     assert reply["text"].startswith("Ông/bà muốn hỏi thủ tục nào")
     assert '/ask_procedure{"procedure_code":"1.004884"}' in [b["payload"] for b in reply["buttons"]]
 

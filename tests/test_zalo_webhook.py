@@ -301,7 +301,7 @@ def test_zalo_off_when_not_configured(start, settings, caplog):
 
 
 def test_numbered_buttons_round_trip(kiosk, fake_zalo):
-    kiosk.post(text_event(USER, "thế còn làm lại khai sinh"))
+    kiosk.post(text_event(USER, "thế còn làm lại giấy tờ khai sinh"))
     [first] = fake_zalo.wait_for_messages(1)
     text = first.body["message"]["text"]
     assert "Ông/bà muốn hỏi thủ tục nào" in text
