@@ -12,6 +12,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from .domain import staff_texts
+
 log = logging.getLogger(__name__)
 
 _HTTP_CODES = {
@@ -38,6 +40,15 @@ class ApiError(Exception):
         self.error = error
         self.detail = detail
         self.headers = headers
+
+
+def login_error(wait: int | None, scope: str | None) -> ApiError:
+    """A refused staff login (services.staff.LoginRefused): 401 for wrong credentials, 429 with Retry-After when no
+    tries are left."""
+    detail = staff_texts.login_refused(wait, scope)
+    if wait is None:
+        return ApiError(401, "invalid_credentials", detail)
+    return ApiError(429, "too_many_attempts", detail, headers={"Retry-After": str(wait)})
 
 
 def error_response(status_code: int, error: str, detail: Any = None, headers: dict[str, str] | None = None):

@@ -1,5 +1,5 @@
-# Shared set-up for scripts/start and scripts/test: a Python >= 3.11 virtual environment in .venv
-# with the project installed. Sourced, not executed.
+# Shared set-up for scripts/start and scripts/test, sourced, not executed: the virtual environments (.venv, Python
+# >= 3.11, the kiosk API; .venv-bot, Python 3.10, Rasa), training the bot, system packages and the speech clips.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

@@ -20,9 +20,8 @@ from ..deps import (
     client_address,
     current_staff,
 )
-from ..domain import lookup_texts
 from ..domain.status import DossierStatus
-from ..errors import ApiError
+from ..errors import ApiError, login_error
 from ..schemas.common import PageNumber, error_responses
 from ..schemas.dossiers import (
     ImportReportOut,
@@ -49,22 +48,6 @@ router = APIRouter(
 )
 
 
-LOGIN_FAILED = "Tên đăng nhập hoặc mật khẩu không đúng."
-
-
-def login_error(refused: staff_service.LoginRefused) -> ApiError:
-    if refused.wait is None:
-        return ApiError(401, "invalid_credentials", LOGIN_FAILED)
-    if refused.scope == "account":
-        detail = (
-            "Tài khoản này tạm khóa vì bị nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau khoảng "
-            f"{max(1, -(-refused.wait // 60))} phút, hoặc nhờ quản trị viên mở khóa."
-        )
-    else:
-        detail = lookup_texts.too_many_attempts(refused.wait)
-    return ApiError(429, "too_many_attempts", detail, headers={"Retry-After": str(refused.wait)})
-
-
 @public.post("/login", response_model=TokenResponse, responses=error_responses(401, 422, 429))
 def login(
     body: LoginRequest, request: Request, session: SessionDep, settings: SettingsDep, secret: SecretDep
@@ -81,7 +64,7 @@ def login(
             address=client_address(request),
         )
     except staff_service.LoginRefused as refused:
-        raise login_error(refused) from None
+        raise login_error(refused.wait, refused.scope) from None
     return TokenResponse(token=issued.token, expires_at=issued.expires_at)
 
 

@@ -39,6 +39,7 @@ from ..domain.apology import ApologyError, apology_letter, suggested_new_date
 from ..domain.charts import Series, bar_chart, format_number, line_chart, table_rows
 from ..domain.dates import format_date
 from ..domain.periods import Period, PeriodError, resolve_period
+from ..errors import login_error
 from ..models import StaffUser
 from ..report_rules import rules_for
 from ..schemas.common import PageNumber, RowId
@@ -50,7 +51,6 @@ from ..services import feedback as feedback_service
 from ..services import handoffs as handoff_service
 from ..services import staff as staff_service
 from ..templating import templates
-from .staff import login_error
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/staff", tags=["staff pages"], include_in_schema=False)
@@ -199,7 +199,7 @@ def login_submit(
             address=client_address(request),
         )
     except staff_service.LoginRefused as refused:
-        error = login_error(refused)
+        error = login_error(refused.wait, refused.scope)
         return _login_page(request, settings, error=str(error.detail), next_url=next_url, status=error.status_code)
     response = RedirectResponse(next_url, status_code=303)
     response.set_cookie(

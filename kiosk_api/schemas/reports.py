@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from ..domain import bieu6a as b6
 from ..domain.periods import Period, PeriodError, resolve_period
+from ..domain.report_results import Bieu5aReport, Bieu6aReport
 from ..domain.scoring import Score, round_half_up
-from ..services import reports as svc
 
 Source = Literal["ballots", "entered", "computed", "default", "missing"]
 
@@ -101,7 +101,7 @@ class Bieu5aOut(ScoreOut):
     groups: list[GroupScoreOut] = Field(default_factory=list)
 
     @classmethod
-    def from_report(cls, report: svc.Bieu5aReport, unit: str) -> Bieu5aOut:
+    def from_report(cls, report: Bieu5aReport, unit: str) -> Bieu5aOut:
         total = ScoreOut.of(report.total)
         return cls(
             **total.model_dump(),
@@ -184,7 +184,7 @@ class Bieu6aOut(BaseModel):
     groups: list[Bieu6aGroupOut] = Field(default_factory=list)
 
     @classmethod
-    def from_report(cls, report: svc.Bieu6aReport, unit: str) -> Bieu6aOut:
+    def from_report(cls, report: Bieu6aReport, unit: str) -> Bieu6aOut:
         return cls(
             unit=unit,
             period=PeriodOut.of(report.period),

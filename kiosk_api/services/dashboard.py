@@ -22,6 +22,7 @@ from ..domain.bieu6a import RESOLVED_CODES
 from ..domain.dates import format_date
 from ..domain.overdue import days_overdue
 from ..domain.periods import Period
+from ..domain.report_results import Bieu5aReport, Bieu6aReport
 from ..domain.scoring import IndicatorScore
 from ..domain.status import DossierStatus
 from ..models import Dossier, HandoffRequest, Rating
@@ -92,8 +93,8 @@ class WaitingHandoff:
 class Dashboard:
     period: Period
     today: date
-    bieu5a: reports.Bieu5aReport
-    bieu6a: reports.Bieu6aReport
+    bieu5a: Bieu5aReport
+    bieu6a: Bieu6aReport
     months: list[MonthTrend]
     weakest_indicators: list[IndicatorScore]
     weakest_fields: list[FieldScore]
@@ -160,14 +161,14 @@ def month_trends(session: Session, months: list[Period]) -> list[MonthTrend]:
     ]
 
 
-def weakest_indicators(report: reports.Bieu5aReport, count: int = 3) -> list[IndicatorScore]:
+def weakest_indicators(report: Bieu5aReport, count: int = 3) -> list[IndicatorScore]:
     """The indicators scored from ballots with the lowest share of their maximum (ties: lower id first)."""
     scored = [i for i in report.total.indicators if i.source == "ballots" and i.average is not None]
     scored.sort(key=lambda i: (float(i.average) / i.max_points, i.id))  # type: ignore[arg-type]
     return scored[:count]
 
 
-def weakest_fields(report: reports.Bieu5aReport, count: int = 5) -> list[FieldScore]:
+def weakest_fields(report: Bieu5aReport, count: int = 5) -> list[FieldScore]:
     """Fields (with enough ballots to compare) by score, lowest first."""
     out = []
     for group in report.groups:

@@ -40,6 +40,7 @@ from ..db import session_now, session_today
 from ..domain import bieu6a as b6
 from ..domain.channels import DossierChannel
 from ..domain.periods import Period
+from ..domain.report_results import AgencyFacts, Bieu5aGroup, Bieu5aReport, Bieu6aGroup, Bieu6aReport
 from ..domain.scoring import AgencyValue, Score, SumCount, feedback_points, online_points, score_ballots
 from ..domain.status import DossierStatus
 from ..models import AgencyIndicator, Dossier, Rating
@@ -80,38 +81,6 @@ def _n(value) -> int:
 
 
 # ---- Biểu 5a --------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AgencyFacts:
-    """The register figures behind the computed agency indicators."""
-
-    feedback_due: int
-    feedback_on_time: int
-    feedback_pending: int
-    dossiers_received: int
-    dossiers_online: int
-    dossiers_online_late: int
-
-
-@dataclass(frozen=True)
-class Bieu5aGroup:
-    """One row of a breakdown: `key` is the field / officer as stored (None when unset or no dossier)."""
-
-    key: str | None
-    label: str
-    score: Score
-
-
-@dataclass(frozen=True)
-class Bieu5aReport:
-    period: Period
-    rules: ReportRules
-    total: Score
-    agency: dict[int, AgencyValue]
-    facts: AgencyFacts
-    breakdown: str | None = None
-    groups: list[Bieu5aGroup] = field(default_factory=list)
 
 
 def time_points_sql() -> ColumnElement:
@@ -330,21 +299,6 @@ def bieu_5a(
 
 
 # ---- Biểu 6a --------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Bieu6aGroup:
-    key: str | None
-    label: str
-    counts: b6.Counts
-
-
-@dataclass(frozen=True)
-class Bieu6aReport:
-    period: Period
-    total: b6.Counts
-    breakdown: str | None = None
-    groups: list[Bieu6aGroup] = field(default_factory=list)
 
 
 def _resolved_on() -> ColumnElement:

@@ -1,0 +1,63 @@
+"""The layering contracts of pyproject.toml ([tool.importlinter]), run by `lint-imports` in scripts/test: the tree
+keeps them, and a copy of it with one forbidden import breaks them (so the check is known to bite)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LINT_IMPORTS = str(Path(sys.executable).with_name("lint-imports"))
+
+
+def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run(
+        [LINT_IMPORTS, "--config", str(root / "pyproject.toml"), "--no-cache"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def source_copy(tmp_path: Path) -> Path:
+    for package in ("kiosk_api", "procedures_kb"):
+        shutil.copytree(
+            ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("*.yaml", "static", "templates")
+        )
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+def test_the_tree_keeps_every_layering_contract() -> None:
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "contract"),
+    [
+        ("kiosk_api/services/audit.py", "from ..routers import staff", "Routers only translate HTTP"),
+        ("kiosk_api/routers/ratings.py", "from .staff import login", "No router imports another router"),
+        ("kiosk_api/schemas/reports.py", "from ..services import reports", "Schemas are shapes"),
+        ("kiosk_api/domain/scoring.py", "import sqlalchemy", "The domain is pure"),
+        ("procedures_kb/fees.py", "import kiosk_api.settings", "The catalogue stands alone"),
+    ],
+)
+def test_one_forbidden_import_breaks_its_contract(tmp_path: Path, module: str, line: str, contract: str) -> None:
+    root = source_copy(tmp_path)
+    path = root / module
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{line}  # noqa\n", encoding="utf-8")
+    result = lint_imports(root)
+    assert result.returncode == 1, result.stdout
+    broken = result.stdout.split("Broken contracts", 1)[1]
+    assert contract in broken
+    assert module.removesuffix(".py").replace("/", ".") in broken
