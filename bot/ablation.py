@@ -19,21 +19,15 @@ import re
 import subprocess
 import sys
 import time
-import unicodedata
 from pathlib import Path
 
 import yaml
+from motcua.text import strip_marks
 
 BOT = Path(__file__).resolve().parent
 RASA = Path(sys.executable).with_name("rasa")
 WORK = BOT / "ablation_work"
 SEED = 7
-
-
-def strip_diacritics(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return unicodedata.normalize("NFC", stripped.replace("đ", "d").replace("Đ", "D"))
 
 
 def rasa(*args: str) -> None:
@@ -115,7 +109,7 @@ def make_test_sets(test_file: Path) -> dict[str, Path]:
         plain = WORK / f"test_{name}.yml"
         write_nlu(plain, items)
         stripped = WORK / f"test_{name}_no_diacritics.yml"
-        stripped.write_text(strip_diacritics(plain.read_text(encoding="utf-8")), encoding="utf-8")
+        stripped.write_text(strip_marks(plain.read_text(encoding="utf-8")), encoding="utf-8")
         sets[name] = plain
         sets[f"{name}_no_diacritics"] = stripped
     return sets

@@ -24,17 +24,16 @@ import json
 import random
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from motcua.codes import DOSSIER_CODE_IN_TEXT
+from motcua.text import nfc, strip_marks
+from procedures_kb import load_catalogue
+from procedures_kb.schema import Procedure
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from procedures_kb import load_catalogue  # noqa: E402
-from procedures_kb.schema import Procedure  # noqa: E402
 
 BOT = Path(__file__).resolve().parent
 OUT = BOT / "data" / "nlu" / "generated.yml"
@@ -372,16 +371,6 @@ class Segment:
     value: str | None = None
 
 
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
-def strip_diacritics(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return nfc(stripped.replace("đ", "d").replace("Đ", "D"))
-
-
 def phrase_of(label: str) -> str:
     """A name or alias as citizens type it: lower case, acronyms (KT3, CT07, VNeID) kept."""
     words = []
@@ -486,7 +475,7 @@ def vary(segments: list[Segment], rng: random.Random, rates: dict[str, float]) -
     if rng.random() < rates["no_diacritics"]:
         for seg in segs:
             if seg.entity in (None, "procedure"):
-                seg.text = strip_diacritics(seg.text)
+                seg.text = strip_marks(seg.text)
     elif rng.random() < rates["capitalise"] and segs:
         first = segs[0]
         first.text = first.text[:1].upper() + first.text[1:]
@@ -496,14 +485,14 @@ def vary(segments: list[Segment], rng: random.Random, rates: dict[str, float]) -
 RATES = {"shorthand": 0.3, "typo": 0.12, "opener": 0.25, "closer": 0.3, "no_diacritics": 0.45, "capitalise": 0.3}
 
 
-_CODE_RE = re.compile(r"[0-9A-Za-z.]+-\d{6}-\d{4}|\{code\}")
+_CODE_RE = re.compile(DOSSIER_CODE_IN_TEXT.pattern + r"|\{code\}")
 _ANNOTATION_RE = re.compile(r"\[([^\]]+)\](\{[^}]*\}|\([^)]*\))")
 
 
 def comparable(text: str) -> str:
     """Folded words only, dossier codes replaced: how two sentences are compared for leaks."""
     text = _CODE_RE.sub(" CODE ", _ANNOTATION_RE.sub(r"\1", text))
-    return " ".join(re.findall(r"\w+", strip_diacritics(text).lower()))
+    return " ".join(re.findall(r"\w+", strip_marks(text).lower()))
 
 
 def eval_sentences(directory: Path = EVAL_DIR) -> set[str]:
@@ -629,7 +618,7 @@ def synonyms(procedures: list[Procedure]) -> dict[str, list[str]]:
         for phrase in phrases(p) + [phrase_of(p.name)]:
             for variant in (phrase, _sub_words(phrase, "đăng ký", "đk"), _sub_words(phrase, "đăng ký", "đăng kí")):
                 labels.setdefault(variant.lower(), None)
-                labels.setdefault(strip_diacritics(variant).lower(), None)
+                labels.setdefault(strip_marks(variant).lower(), None)
         labels.pop(p.national_code, None)
         out[p.national_code] = list(labels)
     return out
@@ -640,7 +629,7 @@ def lookup_table(procedures: list[Procedure]) -> list[str]:
     for p in procedures:
         for phrase in phrases(p):
             names.setdefault(phrase.lower(), None)
-            names.setdefault(strip_diacritics(phrase).lower(), None)
+            names.setdefault(strip_marks(phrase).lower(), None)
     return list(names)
 
 

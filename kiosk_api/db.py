@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, inspect
-from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.engine import CursorResult, Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.sql import Executable
 from sqlalchemy.types import TypeDecorator
 
 from .clock import Clock, utc_now, vn_today
@@ -139,3 +140,9 @@ def make_sessionmaker(engine: Engine, clock: Clock) -> sessionmaker[Session]:
     factory = sessionmaker(bind=engine, expire_on_commit=False, info={CLOCK_KEY: clock})
     event.listen(factory, "before_flush", _stamp_timestamps)
     return factory
+
+
+def rows_affected(session: Session, statement: Executable) -> int:
+    """Run an UPDATE or DELETE and return how many rows it changed."""
+    result = cast("CursorResult[Any]", session.execute(statement))
+    return result.rowcount or 0

@@ -9,6 +9,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from motcua.vocabulary import (
+    HandoffStatus,
+    PetitionChannel,
+    PetitionKind,
+    PetitionStatus,
+    RatingChannel,
+    Satisfaction,
+    StaffRole,
+    values,
+)
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -40,13 +50,13 @@ def _in(column: str, values: list[str]) -> str:
 
 DOSSIER_STATUSES = [s.value for s in DossierStatus]
 DOSSIER_CHANNELS = [c.value for c in DossierChannel]
-RATING_CHANNELS = ["qr", "kiosk", "chat", "zalo"]
-SATISFACTION_LEVELS = ["rat_hai_long", "hai_long", "binh_thuong", "khong_hai_long"]
-FEEDBACK_KINDS = ["phan_anh", "kien_nghi"]
-FEEDBACK_STATUSES = ["moi", "dang_xu_ly", "da_tra_loi", "da_dong"]
-FEEDBACK_CHANNELS = ["chat", "kiosk", "zalo", "qr", "web"]
-HANDOFF_STATUSES = ["cho", "dang_ho_tro", "xong"]
-STAFF_ROLES = ["staff", "admin"]
+RATING_CHANNELS = values(RatingChannel)
+SATISFACTION_LEVELS = values(Satisfaction)
+FEEDBACK_KINDS = values(PetitionKind)
+FEEDBACK_STATUSES = values(PetitionStatus)
+FEEDBACK_CHANNELS = values(PetitionChannel)
+HANDOFF_STATUSES = values(HandoffStatus)
+STAFF_ROLES = values(StaffRole)
 
 
 class ProcedureRow(Base):
@@ -150,7 +160,7 @@ class Feedback(Base):
     content: Mapped[str] = mapped_column(Text)
     contact: Mapped[str | None] = mapped_column(String(200))  # personal data: never logged or exported
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id", ondelete="SET NULL"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="moi", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=PetitionStatus.NEW.value, index=True)
     assigned_to: Mapped[str | None] = mapped_column(String(100))
     answer: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"), index=True)
@@ -173,7 +183,7 @@ class HandoffRequest(Base):
     channel: Mapped[str] = mapped_column(String(16))
     sender_hash: Mapped[str | None] = mapped_column(HASH)
     topic: Mapped[str | None] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(16), default="cho", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=HandoffStatus.WAITING.value, index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"))
     handled_by: Mapped[str | None] = mapped_column(String(100))
     handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -6,15 +6,15 @@ Fees are structured rules (see `procedures_kb.fees`), time limits structured val
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
+from motcua.codes import PROCEDURE_CODE
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 # National code X.YYYYYY, optionally with a provincial suffix (1.001193.000.00.00.H56).
-CODE_RE = re.compile(r"^\d\.\d{6}(\.[0-9A-Za-z]+)*$")
+CODE_RE = PROCEDURE_CODE
 
 
 class Strict(BaseModel):

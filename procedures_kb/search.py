@@ -17,15 +17,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from motcua.shorthand import load_shorthand
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .fees import UNIT_LABELS
 from .schema import Procedure
-from .shorthand import load_shorthand
 from .text import WrittenForms, fold, same_word, words, written_forms
 
-# Zalo / SMS shorthand and common abbreviations → folded words; particles → nothing (data/shorthand.yaml).
+# Zalo / SMS shorthand and common abbreviations → folded words; particles → nothing (motcua/shorthand.yaml).
 SHORTHAND: dict[str, str] = load_shorthand().search_table()
 
 # Concepts a question implies without naming them: a foreign country or nationality means "nước ngoài"

@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from motcua.text import fold, nfc
 
 _WORD_RE = re.compile(r"[0-9a-zđ]+", re.UNICODE)
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip Vietnamese diacritics (đ → d), NFC/NFD-insensitive."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return stripped.replace("đ", "d")
 
 
 def words(text: str) -> list[str]:

@@ -40,10 +40,10 @@ ensure_venv() {
   fi
   # Reinstall when the dependency list changed since the last install.
   local want
-  want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+  want="$(cat pyproject.toml packages/motcua/pyproject.toml | sha256sum | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -e ".${extras:+[$extras]}"
+    .venv/bin/python -m pip install --quiet -e packages/motcua -e ".${extras:+[$extras]}"
     echo "$want" > "$stamp"
   fi
 }
@@ -61,10 +61,10 @@ ensure_bot_venv() {
     "$(find_python310)" -m venv .venv-bot
   fi
   local want
-  want="$(sha256sum bot/requirements.txt | cut -d' ' -f1)"
+  want="$(cat bot/requirements.txt packages/motcua/pyproject.toml | sha256sum | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     .venv-bot/bin/python -m pip install --quiet --upgrade "pip<24"
-    .venv-bot/bin/python -m pip install --quiet -r bot/requirements.txt
+    .venv-bot/bin/python -m pip install --quiet -r bot/requirements.txt -e packages/motcua
     echo "$want" > "$stamp"
   fi
 }
@@ -76,7 +76,7 @@ train_bot() {
   local fp
   # Everything the model is trained from: the bot's files and the shorthand table its tokenizer reads.
   fp="$( (cd bot && find config.yml domain.yml data components -type f \( -name '*.yml' -o -name '*.py' \) -print0 \
-        | sort -z | xargs -0 sha256sum; sha256sum ../procedures_kb/data/shorthand.yaml) | sha256sum | cut -c1-16)"
+        | sort -z | xargs -0 sha256sum; sha256sum ../packages/motcua/src/motcua/shorthand.yaml) | sha256sum | cut -c1-16)"
   local model="models/bot-$fp.tar.gz"
   if [ ! -f "$model" ]; then
     echo "Huấn luyện mô hình trợ lý (training the assistant model, fingerprint $fp)…" >&2

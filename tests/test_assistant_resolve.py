@@ -422,7 +422,7 @@ def test_never_is_not_when_and_what_a_file_holds_asks_for_papers():
     assert aspect_cue("hồ sơ xin giấy phép xây dựng gồm những gì") == "documents"
     assert asks_which_papers("hồ sơ xin giấy phép xây dựng gồm những gì")
     assert detect_aspects("bản vẽ phải nộp mấy bộ") == ["documents"]
-    # Zalo shorthand is read as the search reads it (data/shorthand.yaml)
+    # Zalo shorthand is read as the search reads it (motcua/shorthand.yaml)
     assert asks_which_papers("di dk lan dau thi can giay to j") and aspect_cue("dk tam tru mat bn tien") == "fee"
 
 

@@ -14,10 +14,12 @@ from __future__ import annotations
 import json
 import logging
 import re
-import unicodedata
 import uuid
 from typing import Any
 
+from motcua.codes import DOSSIER_CODE_IN_TEXT, PROCEDURE_CODE
+from motcua.text import fold_words as fold
+from motcua.vocabulary import RatingChannel, Satisfaction, values
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
@@ -39,28 +41,19 @@ ASPECT_BY_INTENT: dict[str, str] = {
 }
 INTENT_BY_ASPECT = {aspect: intent for intent, aspect in ASPECT_BY_INTENT.items()}
 
-SATISFACTION_LEVELS = ("rat_hai_long", "hai_long", "binh_thuong", "khong_hai_long")
+SATISFACTION_LEVELS = tuple(values(Satisfaction))
 CANCELLED = "__cancelled__"
 NO_COMMENT = "__none__"
-CHANNELS = ("chat", "kiosk", "zalo")
+CHANNELS = (RatingChannel.CHAT.value, RatingChannel.KIOSK.value, RatingChannel.ZALO.value)  # where the bot talks
 MAX_CANDIDATES = 4
 MIN_HINT_CONFIDENCE = 0.8
 
-CODE_RE = re.compile(r"^\d\.\d{6}(\.[0-9A-Za-z]+)*$")
-PROVINCIAL_CODE_RE = re.compile(r"[0-9A-Za-z.]+-\d{6}-\d{4}")
 FULL_PHONE_RE = re.compile(r"(?<!\d)(?:\+?84|0)\d{8,10}(?!\d)")
 
 client = KioskClient()
 
 
 # ---- helpers ----------------------------------------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip Vietnamese diacritics (đ -> d), collapse spaces and punctuation."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn").replace("đ", "d")
-    return " ".join(re.findall(r"\w+", stripped))
 
 
 def client_key(tracker: Tracker) -> str:
@@ -125,7 +118,7 @@ def procedure_hint(tracker: Tracker) -> str | None:
             continue
         value = str(e.get("value") or "").strip()
         confidence = e.get("confidence_entity")
-        if CODE_RE.match(value) and (confidence is None or confidence >= MIN_HINT_CONFIDENCE):
+        if PROCEDURE_CODE.match(value) and (confidence is None or confidence >= MIN_HINT_CONFIDENCE):
             return value
     return None
 
@@ -213,7 +206,7 @@ async def answer_question(
     text = text if text is not None else user_text(tracker)
     pending = [] if fallback else pending_candidate_refs(tracker)
     try:
-        if chosen and CODE_RE.match(chosen):
+        if chosen and PROCEDURE_CODE.match(chosen):
             # The citizen pressed a button naming the procedure (after "Có phải …?": the question asked then).
             asked = tracker.get_slot("pending_question") if pending else None
             return await give_answer(dispatcher, tracker, chosen, aspect, question=asked)
@@ -382,7 +375,7 @@ def normalise_dossier_code(code: str | None) -> str | None:
     if not code:
         return None
     code = code.strip()
-    return code.upper() if PROVINCIAL_CODE_RE.fullmatch(code) else code
+    return code.upper() if DOSSIER_CODE_IN_TEXT.fullmatch(code) else code
 
 
 async def asks_about_a_procedure(tracker: Tracker) -> bool:

@@ -6,6 +6,8 @@ requires every domain response to appear in a story or rule.
 
 from __future__ import annotations
 
+from motcua.vocabulary import Satisfaction
+
 Button = dict[str, str]
 
 OFFICER_BUTTON: Button = {"title": "Gặp cán bộ", "payload": "/request_officer"}
@@ -47,10 +49,13 @@ ASK_DOSSIER_CODE_FIRST = (
 
 ASK_SATISFACTION = "Ông/bà có hài lòng với việc tiếp nhận và giải quyết thủ tục hành chính không? Xin chọn một mức:"
 SATISFACTION_BUTTONS: list[Button] = [
-    {"title": "Rất hài lòng", "payload": '/inform_satisfaction{"satisfaction": "rat_hai_long"}'},
-    {"title": "Hài lòng", "payload": '/inform_satisfaction{"satisfaction": "hai_long"}'},
-    {"title": "Bình thường", "payload": '/inform_satisfaction{"satisfaction": "binh_thuong"}'},
-    {"title": "Không hài lòng", "payload": '/inform_satisfaction{"satisfaction": "khong_hai_long"}'},
+    {"title": title, "payload": f'/inform_satisfaction{{"satisfaction": "{level.value}"}}'}
+    for level, title in (
+        (Satisfaction.VERY_SATISFIED, "Rất hài lòng"),
+        (Satisfaction.SATISFIED, "Hài lòng"),
+        (Satisfaction.NEUTRAL, "Bình thường"),
+        (Satisfaction.DISSATISFIED, "Không hài lòng"),
+    )
 ]
 NO_COMMENT_TITLE = "Không có góp ý"
 ASK_RATING_COMMENT = (

@@ -1,10 +1,11 @@
 """Two runtime fixes for hot spots of the Rasa 3.6 server, found with py-spy under load (no effect on training
 or on what the assistant answers).
 
-1. Action-server responses. Rasa 3.6 checks every response of the action server with ``jsonschema.validate(result, schema)``
-(``RemoteAction._validate_action_result``). That helper first validates the schema itself against the JSON
-Schema meta-schema, on every call; the events schema is large, so under load this check alone took 43 % of the
-Rasa server's CPU (py-spy, 20 concurrent conversations: 69 ms of Rasa CPU per message, 29 ms of it here).
+1. Action-server responses. Rasa 3.6 checks every response of the action server with
+``jsonschema.validate(result, schema)`` (``RemoteAction._validate_action_result``). That helper first validates
+the schema itself against the JSON Schema meta-schema, on every call; the events schema is large, so under load
+this check alone took 43 % of the Rasa server's CPU (py-spy, 20 concurrent conversations: 69 ms of Rasa CPU per
+message, 29 ms of it here).
 We build the validator once (the schema is still checked, once) and validate each response with it: the same
 schema, the same first error (``best_match``), the same message and exception as Rasa's own method.
 
@@ -24,8 +25,8 @@ from typing import Any
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
-from rasa.shared.core.events import Event
 from rasa.shared.constants import DOCS_BASE_URL
+from rasa.shared.core.events import Event
 
 
 @lru_cache(maxsize=1)

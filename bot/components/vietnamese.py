@@ -10,12 +10,10 @@ with `use_lemma: true` then see identical features for all these spellings; a fe
 
 from __future__ import annotations
 
-import unicodedata
-from pathlib import Path
 from typing import Any
 
-import yaml
-
+from motcua.shorthand import load_shorthand
+from motcua.text import fold, nfc
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
@@ -23,28 +21,9 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 # Zalo / SMS shorthand and common abbreviations (folded form) -> folded words, shared with the catalogue search
-# (procedures_kb/data/shorthand.yaml; scripts/_env.sh puts that file in the model's fingerprint). A multi-word
-# expansion is one token whose lemma has a space: the word-level count vectorizer then counts both words for it.
-SHORTHAND_FILE = Path(__file__).resolve().parents[2] / "procedures_kb" / "data" / "shorthand.yaml"
-
-
-def load_shorthand(path: Path = SHORTHAND_FILE) -> dict[str, str]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {str(k): str(v) for k, v in data["expand"].items()}
-
-
-SHORTHAND: dict[str, str] = load_shorthand()
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip Vietnamese diacritics (đ -> d); NFC/NFD-insensitive."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return stripped.replace("đ", "d")
+# (motcua/shorthand.yaml; scripts/_env.sh puts that file in the model's fingerprint). A multi-word expansion is one
+# token whose lemma has a space: the word-level count vectorizer then counts both words for it.
+SHORTHAND: dict[str, str] = load_shorthand().expand
 
 
 def lemma_of(word: str) -> str:

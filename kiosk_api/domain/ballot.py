@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from motcua.vocabulary import Satisfaction
+
 from .dates import format_date
 
 BallotKind = Literal["dossier", "counter"]
@@ -89,10 +91,10 @@ I7 = Question(
 )
 
 SATISFACTION_LEVELS: tuple[Option, ...] = (
-    Option("rat_hai_long", "Rất hài lòng"),
-    Option("hai_long", "Hài lòng"),
-    Option("binh_thuong", "Bình thường"),
-    Option("khong_hai_long", "Không hài lòng"),
+    Option(Satisfaction.VERY_SATISFIED, "Rất hài lòng"),
+    Option(Satisfaction.SATISFIED, "Hài lòng"),
+    Option(Satisfaction.NEUTRAL, "Bình thường"),
+    Option(Satisfaction.DISSATISFIED, "Không hài lòng"),
 )
 SATISFACTION_DOSSIER = Question(
     field=SATISFACTION_FIELD,
@@ -132,14 +134,16 @@ CONTACT_TOO_LONG = "Thông tin liên hệ dài quá {limit} ký tự."
 ESCALATE_NEEDS_COMMENT = "Ông/bà vui lòng viết nội dung ý kiến để gửi thành phản ánh, kiến nghị."
 FORM_HAS_ERRORS = "Phiếu chưa đầy đủ: ông/bà vui lòng xem lại các câu có ghi chú màu đỏ."
 
-THANKS = {
-    "rat_hai_long": "Cảm ơn ông/bà đã đánh giá «Rất hài lòng»! Ý kiến của ông/bà giúp chúng tôi phục vụ tốt hơn.",
-    "hai_long": "Cảm ơn ông/bà đã đánh giá «Hài lòng»! Chúng tôi sẽ cố gắng phục vụ ngày càng tốt hơn.",
-    "binh_thuong": (
+THANKS: dict[str, str] = {
+    Satisfaction.VERY_SATISFIED: (
+        "Cảm ơn ông/bà đã đánh giá «Rất hài lòng»! Ý kiến của ông/bà giúp chúng tôi phục vụ tốt hơn."
+    ),
+    Satisfaction.SATISFIED: "Cảm ơn ông/bà đã đánh giá «Hài lòng»! Chúng tôi sẽ cố gắng phục vụ ngày càng tốt hơn.",
+    Satisfaction.NEUTRAL: (
         "Cảm ơn ông/bà đã đánh giá. Chúng tôi ghi nhận và sẽ cố gắng cải thiện chất lượng phục vụ; nếu có góp ý "
         "cụ thể, ông/bà có thể gửi phản ánh, kiến nghị."
     ),
-    "khong_hai_long": (
+    Satisfaction.DISSATISFIED: (
         "Cảm ơn ông/bà đã đánh giá, chúng tôi rất tiếc vì ông/bà chưa hài lòng. Lãnh đạo sẽ xem xét ý kiến này; "
         "ông/bà có thể gửi phản ánh, kiến nghị hoặc gặp trực tiếp cán bộ để được giải quyết."
     ),

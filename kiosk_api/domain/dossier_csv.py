@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+
+from motcua.codes import PROCEDURE_CODE
 
 from .channels import DossierChannel
 from .dates import parse_date
@@ -43,7 +44,6 @@ HEADER: tuple[str, ...] = (
 )
 OPTIONAL = ("ngay_hen_tra", "ngay_co_ket_qua", "ngay_tra_ket_qua")
 REQUIRED: tuple[str, ...] = tuple(h for h in HEADER if h not in OPTIONAL)
-PROCEDURE_CODE_RE = re.compile(r"^\d\.\d{6}(\.[0-9A-Za-z]+)*$")
 MAX_CODE_LENGTH = 64
 MAX_NAME_LENGTH = 200
 
@@ -168,7 +168,7 @@ def _parse_row(
 
     procedure_code = values["ma_thu_tuc"]
     if procedure_code:
-        if not PROCEDURE_CODE_RE.match(procedure_code):
+        if not PROCEDURE_CODE.match(procedure_code):
             problems.append(f"bad ma_thu_tuc {procedure_code!r} (expected X.YYYYYY)")
         else:
             procedure_code = ".".join(procedure_code.split(".")[:2])

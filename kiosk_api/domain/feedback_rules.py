@@ -20,22 +20,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-OPEN_STATUSES = ("moi", "dang_xu_ly")
-ANSWERED_STATUSES = ("da_tra_loi", "da_dong")
+from motcua.vocabulary import PetitionChannel, PetitionKind, PetitionStatus
 
-STATUS_LABELS = {
-    "moi": "Mới tiếp nhận",
-    "dang_xu_ly": "Đang xử lý",
-    "da_tra_loi": "Đã trả lời",
-    "da_dong": "Đã đóng",
+OPEN_STATUSES = (PetitionStatus.NEW, PetitionStatus.IN_PROGRESS)
+ANSWERED_STATUSES = (PetitionStatus.ANSWERED, PetitionStatus.CLOSED)
+
+STATUS_LABELS: dict[str, str] = {
+    PetitionStatus.NEW: "Mới tiếp nhận",
+    PetitionStatus.IN_PROGRESS: "Đang xử lý",
+    PetitionStatus.ANSWERED: "Đã trả lời",
+    PetitionStatus.CLOSED: "Đã đóng",
 }
-KIND_LABELS = {"phan_anh": "Phản ánh", "kien_nghi": "Kiến nghị"}
-CHANNEL_LABELS = {
-    "chat": "Trò chuyện trên web",
-    "kiosk": "Máy kiosk",
-    "zalo": "Zalo",
-    "qr": "Phiếu đánh giá (mã QR)",
-    "web": "Trang web",
+KIND_LABELS: dict[str, str] = {PetitionKind.COMPLAINT: "Phản ánh", PetitionKind.SUGGESTION: "Kiến nghị"}
+CHANNEL_LABELS: dict[str, str] = {
+    PetitionChannel.CHAT: "Trò chuyện trên web",
+    PetitionChannel.KIOSK: "Máy kiosk",
+    PetitionChannel.ZALO: "Zalo",
+    PetitionChannel.QR: "Phiếu đánh giá (mã QR)",
+    PetitionChannel.WEB: "Trang web",
 }
 
 
@@ -82,20 +84,20 @@ def plan_change(
         if status not in OPEN_STATUSES:
             raise TransitionError(f"Không thể phân công lại: phản ánh, kiến nghị đang ở trạng thái «{label}».")
         assigned = assign_to
-        status = "dang_xu_ly"
-    elif assign_to is not None and status == "moi":
-        status = "dang_xu_ly"
+        status = PetitionStatus.IN_PROGRESS
+    elif assign_to is not None and status == PetitionStatus.NEW:
+        status = PetitionStatus.IN_PROGRESS
 
     if answer is not None:
         if status in OPEN_STATUSES:
-            text, status, set_answered = answer, "da_tra_loi", True
+            text, status, set_answered = answer, PetitionStatus.ANSWERED, True
             assigned = assigned or actor
         elif answer != text:
             raise TransitionError(f"Đã trả lời rồi, không sửa được câu trả lời (trạng thái «{label}»).")
 
     if close:
-        if status == "da_tra_loi":
-            status, set_closed = "da_dong", True
+        if status == PetitionStatus.ANSWERED:
+            status, set_closed = PetitionStatus.CLOSED, True
         elif status in OPEN_STATUSES:
             raise TransitionError("Chưa thể đóng: cần trả lời người dân trước khi đóng.")
 

@@ -34,6 +34,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from motcua.codes import DOSSIER_CODE_IN_TEXT
+
 from procedures_kb.catalogue import Catalogue
 from procedures_kb.schema import MAX_AGE, Procedure
 from procedures_kb.search import expand_shorthand
@@ -614,7 +616,6 @@ _CONTACT_WORDS = _words_re("gap", "noi chuyen", "goi", "ket noi", "lien he", "li
 _DOSSIER_WORDS = _words_re(
     "tra cuu ho so", "ho so cua toi", r"ho so so(?! do\b| hong\b)", "ma ho so", "kiem tra ho so", "ho so toi"
 )
-_DOSSIER_CODE = re.compile(r"(?<![\w.])[0-9a-z][0-9a-z.]*-\d{6}-\d{3,6}(?!\w)")
 _GREETING_WORDS = frozenset("xin chao chao ban alo hello hi a em anh chi ad admin oi tro ly shop".split())
 
 
@@ -627,7 +628,7 @@ def wants_officer(text: str) -> bool:
 def mentions_dossier(text: str) -> bool:
     """A dossier code or 'tra cứu hồ sơ' in the message."""
     folded = _normalise(text)
-    return bool(_DOSSIER_CODE.search(folded) or _DOSSIER_WORDS.search(folded))
+    return bool(DOSSIER_CODE_IN_TEXT.search(folded) or _DOSSIER_WORDS.search(folded))
 
 
 def is_greeting(text: str) -> bool:

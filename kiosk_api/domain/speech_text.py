@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from motcua.codes import DOSSIER_CODE_IN_TEXT, PROCEDURE_CODE_IN_TEXT
+
 DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
 SCALES = ("", "nghìn", "triệu")
 LETTERS = {
@@ -186,8 +188,6 @@ def time_words(h: int, mi: int | None) -> str:
 # ---- the normaliser -----------------------------------------------------------------------------
 
 # Dossier codes (000.00.06.H56-261120-0101) and procedure codes (1.004873, 1.001193.000.00.00.H56).
-_DOSSIER_RE = re.compile(r"(?<![\w.])[0-9A-Za-z][0-9A-Za-z.]*-\d{6}-\d{3,6}(?![\w])")
-_PROCEDURE_CODE_RE = re.compile(r"(?<![\w.])\d\.\d{6}(?:\.[0-9A-Za-z]+)*(?![\w])")
 # Legal document numbers: 63/2010/NĐ-CP, 123/QĐ-UBND.
 _DOCUMENT_RE = re.compile(r"(?<![\w/])(\d+)/(?:(\d{4})/)?([A-ZĐ][A-ZĐa-z]*(?:-[A-ZĐ][A-ZĐa-z]*)*)(?![\w/])")
 # Phone numbers (0xxx…, +84…) and ID numbers: digit by digit, grouped as written.
@@ -270,8 +270,8 @@ def normalise_for_speech(text: str) -> str:
     t = unicodedata.normalize("NFC", text)
     t = t.replace("\r", "")
     # Codes first: they contain digits, dots and dashes that the number rules would misread.
-    t = _DOSSIER_RE.sub(_sub_dossier, t)
-    t = _PROCEDURE_CODE_RE.sub(_sub_dossier, t)
+    t = DOSSIER_CODE_IN_TEXT.sub(_sub_dossier, t)
+    t = PROCEDURE_CODE_IN_TEXT.sub(_sub_dossier, t)
     t = _DOCUMENT_RE.sub(_sub_document, t)
     t = _PHONE_RE.sub(_sub_phone, t)
     t = _DATE_ISO_RE.sub(_sub_iso, t)

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
+from motcua.vocabulary import Satisfaction, values
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 DEFAULT_RULES_FILE = Path(__file__).with_name("default.yaml")
-BALLOT_CODES = ("rat_hai_long", "hai_long", "binh_thuong", "khong_hai_long")
+BALLOT_CODES = tuple(values(Satisfaction))
 BALLOT_COLUMNS = ("i3", "i4", "i6", "i7")
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 
@@ -99,7 +100,7 @@ class Band(_Strict):
 
 class SatisfactionLevel(_Strict):
     label: Label
-    codes: list[Literal["rat_hai_long", "hai_long", "binh_thuong", "khong_hai_long"]] = Field(min_length=1)
+    codes: list[Satisfaction] = Field(min_length=1)
 
 
 class ReportRules(_Strict):

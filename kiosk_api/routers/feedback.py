@@ -10,6 +10,7 @@ import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from motcua.vocabulary import PetitionKind
 
 from ..deps import CalendarDep, ClientDep, SecretDep, SessionDep, SettingsDep, StaffDep, TodayDep, current_staff
 from ..domain.dates import format_date
@@ -36,7 +37,7 @@ staff = APIRouter(
 )
 log = logging.getLogger(__name__)
 
-KIND_WORDS = {"phan_anh": "phản ánh", "kien_nghi": "kiến nghị"}
+KIND_WORDS: dict[str, str] = {PetitionKind.COMPLAINT: "phản ánh", PetitionKind.SUGGESTION: "kiến nghị"}
 
 
 def received_text(kind: str, number: int, deadline_text: str, working_days: int, commune: str, contact: bool) -> str:

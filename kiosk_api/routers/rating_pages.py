@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from motcua.vocabulary import PetitionKind
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -169,7 +170,7 @@ def _store(
         # Also on a replay: a retry after a failure between the two writes still escalates, and only once.
         row = feedback_service.submit(
             session,
-            kind="phan_anh",
+            kind=PetitionKind.COMPLAINT,
             content=answers.comment,
             contact=answers.contact,
             channel=CHANNEL,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
+from motcua.vocabulary import PetitionChannel, PetitionKind, PetitionStatus
 from pydantic import BaseModel, Field, StringConstraints
 
 Content = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
@@ -12,10 +13,10 @@ Contact = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200
 
 
 class FeedbackRequest(BaseModel):
-    kind: Literal["phan_anh", "kien_nghi"]
+    kind: PetitionKind
     content: Content
     contact: Contact | None = Field(default=None, description="Phone or address for the answer (personal data)")
-    channel: Literal["chat", "kiosk", "zalo", "qr", "web"] = "chat"
+    channel: PetitionChannel = PetitionChannel.CHAT
 
 
 class FeedbackResponse(BaseModel):
@@ -24,7 +25,7 @@ class FeedbackResponse(BaseModel):
     deadline: date = Field(description="Date by which the answer is due")
 
 
-FeedbackStatus = Literal["moi", "dang_xu_ly", "da_tra_loi", "da_dong"]
+FeedbackStatus = PetitionStatus
 Answer = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 Username = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=2, max_length=64)]
 
@@ -33,7 +34,7 @@ class StaffFeedback(BaseModel):
     """A phản ánh or kiến nghị as staff see it (with the citizen's contact: personal data, never logged)."""
 
     id: int
-    kind: Literal["phan_anh", "kien_nghi"]
+    kind: PetitionKind
     kind_label: str
     channel: str | None = Field(description="Where it was submitted; null for rows older than this field")
     channel_label: str | None

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
+from motcua.vocabulary import HandoffStatus
 from pydantic import BaseModel, Field, StringConstraints
 
-HandoffStatus = Literal["cho", "dang_ho_tro", "xong"]
 Sender = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 Topic = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from motcua.vocabulary import RatingChannel, Satisfaction
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from ..domain.ballot import MAX_COMMENT
@@ -16,8 +17,8 @@ Points = Annotated[int, Field(ge=0, le=2)]
 
 
 class RatingRequest(BaseModel):
-    channel: Literal["chat", "kiosk", "zalo", "qr"]
-    satisfaction: Literal["rat_hai_long", "hai_long", "binh_thuong", "khong_hai_long"]
+    channel: RatingChannel
+    satisfaction: Satisfaction
     comment: str | None = Field(default=None, max_length=MAX_COMMENT)
     dossier_code: Optional64 | None = Field(
         default=None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from motcua.vocabulary import Satisfaction
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
@@ -34,7 +35,7 @@ from . import dossiers as dossier_service
 from . import feedback as feedback_service
 from . import handoffs as handoff_service
 
-SATISFIED = ("rat_hai_long", "hai_long")
+SATISFIED = (Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED)
 TREND_MONTHS = 6
 LIST_LIMIT = 20
 MIN_FIELD_BALLOTS = 3  # fields with fewer ballots are too small to compare

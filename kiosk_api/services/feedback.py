@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from motcua.vocabulary import PetitionKind, PetitionStatus
 from sqlalchemy import ColumnElement, and_, case, delete, func, not_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from procedures_kb.workdays import WorkingCalendar
 
 from ..clock import VN_TZ
-from ..db import session_now, session_today
+from ..db import rows_affected, session_now, session_today
 from ..domain import feedback_rules as rules
 from ..domain.dates import format_date
 from ..models import FEEDBACK_CHANNELS, Dossier, Feedback, StaffUser
@@ -91,7 +92,7 @@ def submit(
         channel=channel,
         rating_id=rating_id,
         dossier_id=dossier_id,
-        status="moi",
+        status=PetitionStatus.NEW,
         deadline=deadline(today, working_days, calendar),
     )
     try:
@@ -172,8 +173,8 @@ def dossier_codes(session: Session, rows: Sequence[Feedback]) -> dict[int, str]:
     ids = {r.dossier_id for r in rows if r.dossier_id is not None}
     if not ids:
         return {}
-    rows = session.execute(select(Dossier.id, Dossier.code).where(Dossier.id.in_(ids)))
-    return {dossier_id: code for dossier_id, code in rows}
+    found = session.execute(select(Dossier.id, Dossier.code).where(Dossier.id.in_(ids)))
+    return {dossier_id: code for dossier_id, code in found}
 
 
 def staff_names(session: Session, usernames: Sequence[str | None]) -> dict[str, str]:
@@ -199,7 +200,7 @@ def staff_views(session: Session, rows: Sequence[Feedback], *, today: date) -> l
         out.append(
             StaffFeedback(
                 id=r.id,
-                kind=r.kind,  # type: ignore[arg-type]
+                kind=PetitionKind(r.kind),
                 kind_label=rules.KIND_LABELS[r.kind],
                 channel=r.channel,
                 channel_label=rules.CHANNEL_LABELS.get(r.channel) if r.channel else None,
@@ -207,7 +208,7 @@ def staff_views(session: Session, rows: Sequence[Feedback], *, today: date) -> l
                 contact=r.contact,
                 dossier_code=codes.get(r.dossier_id) if r.dossier_id is not None else None,
                 rating_id=r.rating_id,
-                status=r.status,  # type: ignore[arg-type]
+                status=PetitionStatus(r.status),
                 status_label=rules.STATUS_LABELS[r.status],
                 assigned_to=r.assigned_to,
                 assigned_name=names.get(r.assigned_to) if r.assigned_to else None,
@@ -259,7 +260,8 @@ def update_feedback(
     if change.set_closed_at:
         values["closed_at"] = now
     try:
-        result = session.execute(
+        changed = rows_affected(
+            session,
             update(Feedback)
             .where(
                 Feedback.id == feedback_id,
@@ -269,9 +271,9 @@ def update_feedback(
                 else Feedback.assigned_to == state.assigned_to,
             )
             .values(**values)
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False),
         )
-        if result.rowcount != 1:
+        if changed != 1:
             session.rollback()
             raise FeedbackConflict("Phản ánh, kiến nghị vừa được cán bộ khác cập nhật; vui lòng tải lại trang.")
         details: dict[str, object] = {"from": state.status, "to": change.status}
@@ -376,7 +378,7 @@ def mark_spam(session: Session, feedback_id: int, *, user: StaffUser) -> Feedbac
 
 def purge_spam(session: Session, *, user: StaffUser) -> int:
     """Delete every item marked as spam; how many (audit-logged with the count only)."""
-    removed = session.execute(delete(Feedback).where(Feedback.spam.is_(True))).rowcount or 0
+    removed = rows_affected(session, delete(Feedback).where(Feedback.spam.is_(True)))
     audit.record(session, user.username, "feedback.purge_spam", details={"removed": removed})
     session.commit()
     return removed

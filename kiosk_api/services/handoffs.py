@@ -9,20 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from motcua.vocabulary import HandoffStatus
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from ..db import session_now
+from ..db import rows_affected, session_now
 from ..domain.redact import redact
 from ..models import HandoffRequest, StaffUser
 from . import audit, throttle
 
-OPEN = ("cho", "dang_ho_tro")
-STATUS_LABELS = {"cho": "Đang chờ", "dang_ho_tro": "Đang hỗ trợ", "xong": "Đã xong"}
-ALLOWED = {
-    "cho": {"dang_ho_tro", "xong"},
-    "dang_ho_tro": {"cho", "xong"},
-    "xong": set(),
+OPEN = (HandoffStatus.WAITING, HandoffStatus.HELPING)
+STATUS_LABELS: dict[str, str] = {
+    HandoffStatus.WAITING: "Đang chờ",
+    HandoffStatus.HELPING: "Đang hỗ trợ",
+    HandoffStatus.DONE: "Đã xong",
+}
+ALLOWED: dict[str, set[str]] = {
+    HandoffStatus.WAITING: {HandoffStatus.HELPING, HandoffStatus.DONE},
+    HandoffStatus.HELPING: {HandoffStatus.WAITING, HandoffStatus.DONE},
+    HandoffStatus.DONE: set(),
 }
 
 
@@ -72,7 +77,7 @@ def request_officer(
         channel=channel,
         sender_hash=sender_hash,
         topic=redact(topic)[:200] if topic else None,
-        status="cho",
+        status=HandoffStatus.WAITING,
     )
     session.add(row)
     session.commit()
@@ -96,23 +101,24 @@ def change_status(session: Session, request_id: int, status: str, *, user: Staff
         raise HandoffNotFound(request_id)
     current = row.status
     if status == current:
-        if status == "dang_ho_tro" and row.handled_by != user.username:
+        if status == HandoffStatus.HELPING and row.handled_by != user.username:
             raise HandoffConflict(f"cán bộ {row.handled_by} đang hỗ trợ yêu cầu này")
         return row
     if status not in ALLOWED[current]:
         raise HandoffConflict(f"không thể chuyển từ «{STATUS_LABELS[current]}» sang «{STATUS_LABELS[status]}»")
     now = session_now(session)
     try:
-        result = session.execute(
+        changed = rows_affected(
+            session,
             update(HandoffRequest)
             .where(HandoffRequest.id == request_id, HandoffRequest.status == current)
             .values(
                 status=status,
-                handled_by=None if status == "cho" else user.username,
-                handled_at=None if status == "cho" else now,
-            )
+                handled_by=None if status == HandoffStatus.WAITING else user.username,
+                handled_at=None if status == HandoffStatus.WAITING else now,
+            ),
         )
-        if result.rowcount != 1:
+        if changed != 1:
             session.rollback()
             raise HandoffConflict("yêu cầu vừa được cán bộ khác cập nhật; vui lòng tải lại danh sách")
         audit.record(
@@ -141,7 +147,7 @@ def mark_spam(session: Session, request_id: int, *, user: StaffUser) -> HandoffR
 
 def purge_spam(session: Session, *, user: StaffUser) -> int:
     """Delete every request marked as spam; how many (audit-logged with the count only)."""
-    removed = session.execute(delete(HandoffRequest).where(HandoffRequest.spam.is_(True))).rowcount or 0
+    removed = rows_affected(session, delete(HandoffRequest).where(HandoffRequest.spam.is_(True)))
     audit.record(session, user.username, "handoff.purge_spam", details={"removed": removed})
     session.commit()
     return removed

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from ..db import rows_affected
 from ..models import LookupAttempt
 
 
@@ -72,17 +73,23 @@ def check(session: Session, budgets: Sequence[Budget], *, window_seconds: int, n
 def recent_count(session: Session, client_key: str, *, window_seconds: int, now: datetime) -> int:
     """Attempts (failed or not) recorded for this key within the last `window_seconds`."""
     since = now - timedelta(seconds=window_seconds)
-    return session.scalar(
-        select(func.count()).where(LookupAttempt.client_key_hash == client_key, LookupAttempt.at > since)
+    return (
+        session.scalar(
+            select(func.count()).where(LookupAttempt.client_key_hash == client_key, LookupAttempt.at > since)
+        )
+        or 0
     )
 
 
 def recent_failures(session: Session, key: str, *, window_seconds: int, now: datetime) -> int:
     since = now - timedelta(seconds=window_seconds)
-    return session.scalar(
-        select(func.count()).where(
-            LookupAttempt.client_key_hash == key, LookupAttempt.success.is_(False), LookupAttempt.at > since
+    return (
+        session.scalar(
+            select(func.count()).where(
+                LookupAttempt.client_key_hash == key, LookupAttempt.success.is_(False), LookupAttempt.at > since
+            )
         )
+        or 0
     )
 
 
@@ -125,7 +132,7 @@ def record(
 
 def forget(session: Session, key: str) -> int:
     """Remove every attempt of a key (an officer unlocks it); the number removed. Committed by the caller."""
-    return session.execute(delete(LookupAttempt).where(LookupAttempt.client_key_hash == key)).rowcount or 0
+    return rows_affected(session, delete(LookupAttempt).where(LookupAttempt.client_key_hash == key))
 
 
 def take(session: Session, key: str, *, limit: int, window_seconds: int, now: datetime) -> bool:

@@ -1,18 +1,18 @@
-"""Zalo / SMS shorthand and abbreviations citizens type ("dk khai sinh ko"), from data/shorthand.yaml.
+"""Zalo / SMS shorthand and abbreviations citizens type ("dk khai sinh ko"), from shorthand.yaml.
 
-The same file feeds the bot's tokenizer (bot/components/vietnamese.py reads it directly: the bot runs in its own
-Python environment), so the search and the assistant understand the same shorthand.
+One table for the catalogue search (procedures_kb.search) and the bot's tokenizer (bot/components/vietnamese.py;
+scripts/_env.sh puts the file in the trained model's fingerprint), so both understand the same shorthand.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-SHORTHAND_FILE = Path(__file__).resolve().parent / "data" / "shorthand.yaml"
+SHORTHAND_FILE = Path(__file__).resolve().with_name("shorthand.yaml")
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Shorthand:
         return {**self.expand, **dict.fromkeys(self.drop, "")}
 
 
-@cache
+@lru_cache(maxsize=4)
 def load_shorthand(path: Path = SHORTHAND_FILE) -> Shorthand:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     expand = {str(k): str(v) for k, v in data["expand"].items()}
