@@ -64,7 +64,7 @@ ensure_bot_venv() {
   want="$(cat bot/requirements.txt packages/motcua/pyproject.toml | sha256sum | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     .venv-bot/bin/python -m pip install --quiet --upgrade "pip<24"
-    .venv-bot/bin/python -m pip install --quiet -r bot/requirements.txt -e packages/motcua
+    .venv-bot/bin/python -m pip install --quiet -r bot/requirements.txt -e packages/motcua "pytest==8.3.3"
     echo "$want" > "$stamp"
   fi
 }

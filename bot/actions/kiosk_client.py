@@ -181,3 +181,12 @@ class KioskClient:
             client_key,
             body={"kind": kind, "content": content, "contact": contact, "channel": channel},
         )
+
+
+# The client the actions use (one per action-server process); tests replace it with a fake.
+client = KioskClient()
+
+
+def kiosk() -> KioskClient:
+    """The client in use (looked up at each call, so a test's fake takes its place)."""
+    return client
