@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import yaml
@@ -19,6 +19,9 @@ from sqlalchemy.orm import Session
 
 from .cli_calendar import calendar_app
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .services.slips import Size
 
 app = typer.Typer(
     help="Trợ lý Một cửa: manage the kiosk service (database, catalogue, dossiers, staff).",
@@ -351,7 +354,7 @@ app.add_typer(qr_app, name="qr", no_args_is_help=True)
 SLIP_FORMATS = {".html": "html", ".htm": "html", ".png": "png", ".svg": "svg"}
 
 
-def _write_slip(slip, size: str, out: Path | None) -> None:
+def _write_slip(slip, size: Size, out: Path | None) -> None:
     from .services import slips
 
     typer.echo(slip.url)
@@ -375,12 +378,13 @@ SlipOut = Annotated[
 ]
 
 
-def _check_size(size: str) -> str:
+def _check_size(size: str) -> Size:
     from .services.slips import SIZES
 
-    if size not in SIZES:
-        raise _fail(f"Bad --size {size!r}: use a5 or 80mm")
-    return size
+    for known in SIZES:
+        if size == known:
+            return known
+    raise _fail(f"Bad --size {size!r}: use a5 or 80mm")
 
 
 @qr_app.command("dossier")
@@ -394,7 +398,7 @@ def qr_dossier(
     from .services import slips
     from .services.dossiers import DossierNotFound
 
-    size = _check_size(size)
+    paper = _check_size(size)
     settings = _settings()
     catalogue = _load_catalogue(settings)
     with _session(settings) as session:
@@ -409,7 +413,7 @@ def qr_dossier(
             )
         except DossierNotFound:
             raise _fail(f"No dossier with code {code!r}.") from None
-    _write_slip(slip, size, out)
+    _write_slip(slip, paper, out)
 
 
 @qr_app.command("counter")
@@ -421,12 +425,12 @@ def qr_counter(
     """Print the anonymous rating address of a counter; write the slip to stick on it."""
     from .services import slips
 
-    size = _check_size(size)
+    paper = _check_size(size)
     try:
         slip = slips.counter_slip(counter_id, settings=_settings())
     except slips.UnknownCounter:
         raise _fail(f"Bad counter id {counter_id!r}: letters, digits, '-' and '_' only (at most 50).") from None
-    _write_slip(slip, size, out)
+    _write_slip(slip, paper, out)
 
 
 # ---- internal token -----------------------------------------------------------------------------
@@ -623,23 +627,29 @@ def _write_report(form: str, quarter, year, month, start, end, breakdown, fmt: s
     except RuleFileError as exc:
         raise _fail("\n  ".join(["The report rules (KIOSK_REPORT_RULES) have problems:", *exc.problems])) from None
     unit = settings.commune_name
+    report: svc.Bieu5aReport | svc.Bieu6aReport
     with _session(settings) as session:
         if form == "5a":
-            report = svc.bieu_5a(session, period.start, period.end, rules=rules, breakdown=breakdown, today=today)
+            report = report_5a = svc.bieu_5a(
+                session, period.start, period.end, rules=rules, breakdown=breakdown, today=today
+            )
             if fmt == "xlsx":
-                data = export.bieu_5a_xlsx(report, unit=unit, today=today)
+                data = export.bieu_5a_xlsx(report_5a, unit=unit, today=today)
             elif fmt == "csv":
-                data = export.bieu_5a_csv(report, unit=unit)
+                data = export.bieu_5a_csv(report_5a, unit=unit)
             else:
-                data = Bieu5aOut.from_report(report, unit).model_dump_json(by_alias=True, indent=2).encode()
+                data = Bieu5aOut.from_report(report_5a, unit).model_dump_json(by_alias=True, indent=2).encode()
+            total = report_5a.total
+            summary = f"score {total.score} ({total.classification}), {total.total_ballots} ballots"
         else:
-            report = svc.bieu_6a(session, period.start, period.end, breakdown=breakdown, today=today)
+            report = report_6a = svc.bieu_6a(session, period.start, period.end, breakdown=breakdown, today=today)
             if fmt == "xlsx":
-                data = export.bieu_6a_xlsx(report, unit=unit, today=today)
+                data = export.bieu_6a_xlsx(report_6a, unit=unit, today=today)
             elif fmt == "csv":
-                data = export.bieu_6a_csv(report, unit=unit)
+                data = export.bieu_6a_csv(report_6a, unit=unit)
             else:
-                data = Bieu6aOut.from_report(report, unit).model_dump_json(by_alias=True, indent=2).encode()
+                data = Bieu6aOut.from_report(report_6a, unit).model_dump_json(by_alias=True, indent=2).encode()
+            summary = f"{report_6a.total.received} dossiers received, {report_6a.total.resolved} resolved"
     if out is None and fmt == "xlsx":
         out = Path(export.file_name(form, report, "xlsx"))
     if out is None:
@@ -647,11 +657,6 @@ def _write_report(form: str, quarter, year, month, start, end, breakdown, fmt: s
         return
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
-    summary = (
-        f"score {report.total.score} ({report.total.classification}), {report.total.total_ballots} ballots"
-        if form == "5a"
-        else f"{report.total.received} dossiers received, {report.total.resolved} resolved"
-    )
     typer.echo(f"Biểu {form} {period.label}: {summary} → {out}")
 
 

@@ -311,7 +311,7 @@ def _read_facts(directory: Path, digest) -> tuple[dict[str, tuple[str, list[Fact
     shape = "a facts file is a YAML list of {code, aliases, facts}"
     for where, item in _read_entries(directory, problems, digest, shape):
         keys = set(item) - {"code"} if isinstance(item, dict) and "code" in item else set()
-        if not keys or not keys <= {"aliases", "facts"}:
+        if not isinstance(item, dict) or not keys or not keys <= {"aliases", "facts"}:
             problems.append(Problem(where, "expected the key code with facts, aliases or both"))
             continue
         code = ".".join(str(item["code"]).split(".")[:2])

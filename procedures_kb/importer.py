@@ -600,7 +600,7 @@ def _merge_rows(kind: ChannelKind, rows: list[tuple[dict | None, dict | None, st
         return {"kind": kind.value, "time_limit": distinct[0][0], "fee": None}
     unique_fees = {json.dumps(f, sort_keys=True) for f in fees}
     if len(unique_fees) == 1:
-        fee: dict | None = fees[0]
+        fee = fees[0]
     elif any(f.get("kind") == "cases" for f in fees):  # type: ignore[union-attr]
         col.problem(DUPLICATE_CHANNEL, f"{kind.label}: nested cases")
         fee = None

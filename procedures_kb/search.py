@@ -211,7 +211,7 @@ class SearchIndex:
         self._known_forms: set[str] = set()  # every syllable as the catalogue writes it ("từ", "tự", "tử" …)
         for pi, p in enumerate(procedures):
             seen: set[str] = set()
-            own = set()
+            own: set[str] = set()
             name_forms: dict[str, set[str]] = {}
             for text in [p.name, *p.aliases]:
                 toks = tuple(expand_shorthand(words(text)))
@@ -233,18 +233,18 @@ class SearchIndex:
             described = " ".join(_descriptive_text(p))
             self._secondary.append(frozenset(expand_shorthand(words(described))) - own)
             for text in [p.name, *p.aliases, described, *(q for f in p.facts for q in f.questions)]:
-                for forms in written_forms(text).values():
-                    self._known_forms.update(forms)
+                for syllable_forms in written_forms(text).values():
+                    self._known_forms.update(syllable_forms)
         n = len(procedures)
         df: dict[str, int] = defaultdict(int)
-        for toks in doc_tokens:
-            for t in toks:
+        for doc in doc_tokens:
+            for t in doc:
                 df[t] += 1
         self._df = dict(df)
         self._idf = {t: math.log((n + 1) / (c + 0.5)) + 0.1 for t, c in df.items()}
         sdf: dict[str, int] = defaultdict(int)
-        for toks in self._secondary:
-            for t in toks:
+        for secondary in self._secondary:
+            for t in secondary:
                 sdf[t] += 1
         self._sidf = {t: math.log((n + 1) / (c + 0.5)) for t, c in sdf.items()}
         # "lac" of "thất lạc" is read by damaged_paper, never corrected to "lai" (then "đăng ký lại" would match)

@@ -68,6 +68,9 @@ def _due(unit: TimeUnit, value: int | None, start: date, received_at: datetime, 
     raise TypeError(unit)  # pragma: no cover
 
 
+_Day = date  # Appointment's field `date` hides the type inside its class body
+
+
 @dataclass(frozen=True)
 class Appointment:
     """When the result of a file received complete at `received_at` is due, and why."""
@@ -75,7 +78,7 @@ class Appointment:
     received_at: datetime
     counted_from: date  # the working day the file counts as received
     date: date  # ngày hẹn trả
-    latest: date | None  # the longest case (e.g. when verification is needed), when the limit has one
+    latest: _Day | None  # the longest case (e.g. when verification is needed), when the limit has one
     day_off: str | None  # the received day was a day off: its name ("Chủ nhật", "Tết Nguyên đán"…)
     after_cutoff: bool  # received after the cut-off hour: counted from the next working day
     breaks: tuple[Break, ...]  # holiday breaks between the received day and the (latest) appointment

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from threading import Lock
-from typing import Any
+from typing import Any, cast
 
 import holidays
 import yaml
 from holidays.countries.vietnam import VietnamStaticHolidays
+from holidays.holiday_base import SubstitutedHoliday
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 WEEKDAY_NAMES = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
@@ -175,11 +176,16 @@ def _clean_name(name: str) -> str:
     return name.replace("Nguyên Đán", "Nguyên đán").strip()
 
 
+# The library's table of swapped days, (off month, off day, worked month, worked day[, worked year]) or a tuple of
+# them per year: a plain class attribute, which mypy reads as dict[int, object]; the library's alias is its shape.
+_SWAPPED_DAYS = cast(Mapping[int, SubstitutedHoliday], VietnamStaticHolidays.special_public_holidays)
+
+
 def _library_workdays(year: int) -> dict[date, str]:
     """Weekend days worked in exchange for a day off, as the library's table of the Government's notices gives."""
     days: dict[date, str] = {}
     for y in (year, year + 1):  # a swap may give a day off in January for a Saturday worked in December
-        entries = VietnamStaticHolidays.special_public_holidays.get(y, ())
+        entries = _SWAPPED_DAYS.get(y, ())
         if entries and isinstance(entries[0], int):
             entries = (entries,)
         for entry in entries:

@@ -269,7 +269,8 @@ def table_rows(labels: Sequence[str], series: Sequence[Series], suffix: str = ""
     """The chart's figures as text rows (label, then one cell per series; "—" for no value): the table shown
     next to each chart."""
     _check(labels, series)
-    return [
-        [label] + ["—" if s.values[i] is None else format_number(s.values[i]) + suffix for s in series]  # type: ignore[operator]
-        for i, label in enumerate(labels)
-    ]
+    return [[label] + [_cell(s.values[i], suffix) for s in series] for i, label in enumerate(labels)]
+
+
+def _cell(value: float | None, suffix: str) -> str:
+    return "—" if value is None else format_number(value) + suffix

@@ -90,7 +90,8 @@ def parse_event(data: Any) -> ZaloEvent:
     """The fields we use from a webhook body; InvalidEvent when it is not an object with an event_name."""
     if not isinstance(data, dict) or not isinstance(data.get("event_name"), str) or not data["event_name"]:
         raise InvalidEvent("not a Zalo event")
-    message = data.get("message") if isinstance(data.get("message"), dict) else {}
+    raw_message = data.get("message")
+    message: dict[str, Any] = raw_message if isinstance(raw_message, dict) else {}
     timestamp = data.get("timestamp")
     text = message.get("text")
     return ZaloEvent(

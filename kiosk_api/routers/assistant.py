@@ -154,7 +154,7 @@ def dossier_question(
     waiting message (HTTP 200, with Retry-After). A verified answer carries the dossier's rating token."""
     now = session_now(session)
     code = body.code.strip()
-    digits = (body.phone_last4 or "").strip()
+    digits = (body.phone_digits or "").strip()
     if not digits:
         locked = dossier_access.check_code_only(session, settings=settings, secret=secret, client=client, now=now)
         if locked is not None:

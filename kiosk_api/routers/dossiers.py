@@ -52,7 +52,7 @@ def lookup(
         secret=secret,
         client=client,
         code=body.code,
-        digits=body.phone_last4,
+        digits=body.phone_digits,
         now=session_now(session),
     )
     if isinstance(result, dossier_access.Locked):

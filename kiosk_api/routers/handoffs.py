@@ -34,7 +34,7 @@ def handoff_out(row: HandoffRequest) -> HandoffOut:
         id=row.id,
         channel=row.channel,
         topic=row.topic,
-        status=row.status,
+        status=HandoffStatus(row.status),
         status_label=handoff_service.STATUS_LABELS[row.status],
         created_at=row.created_at,
         handled_by=row.handled_by,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Literal, cast
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -11,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..deps import CatalogueDep, SessionDep
 from ..domain import qa
-from ..schemas.health import CatalogueHealth, Health
+from ..schemas.health import AssistantState, CatalogueHealth, Health
 
 router = APIRouter(tags=["health"])
 log = logging.getLogger(__name__)
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 )
 def healthz(session: SessionDep, catalogue: CatalogueDep):
     """Service status: database reachability and the loaded catalogue."""
+    database: Literal["ok", "error"]
     try:
         session.execute(text("SELECT 1"))
         database = "ok"
@@ -34,7 +36,8 @@ def healthz(session: SessionDep, catalogue: CatalogueDep):
         status="ok" if database == "ok" else "degraded",
         database=database,
         catalogue=CatalogueHealth(procedures=len(catalogue), fingerprint=catalogue.fingerprint),
-        assistant=qa.index_for(catalogue).meaning_state,
+        # one of AssistantState, though domain/qa.py types meaning_state as str
+        assistant=cast(AssistantState, qa.index_for(catalogue).meaning_state),
     )
     if database != "ok":
         return JSONResponse(status_code=503, content=body.model_dump(mode="json"))

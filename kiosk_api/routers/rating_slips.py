@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 
@@ -25,7 +25,7 @@ SizeQuery = Annotated[Literal["a5", "80mm"], Query(description="Paper: A5 or an 
 FormatQuery = Annotated[
     Literal["html", "png", "svg"], Query(description="Printable page, PNG image, or the bare QR code as SVG")
 ]
-SLIP_CONTENT = {
+SLIP_CONTENT: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {"text/html": {}, "image/png": {}, "image/svg+xml": {}},
         "description": "The slip (html, png) or its QR code (svg)",

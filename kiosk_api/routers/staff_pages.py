@@ -13,7 +13,7 @@ import hmac
 import logging
 import secrets
 from datetime import date
-from typing import Annotated
+from typing import Annotated, TypedDict
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
@@ -57,7 +57,14 @@ router = APIRouter(prefix="/staff", tags=["staff pages"], include_in_schema=Fals
 
 LOGIN_CSRF_COOKIE = "kiosk_login_csrf"
 LATE_COLOUR = "#a4262c"  # the pages' "late" red (also used by the badges)
-SIZE = {"width": 480, "height": 270}  # charts sit in half-width cards beside their tables
+
+
+class _ChartSize(TypedDict):
+    width: int
+    height: int
+
+
+SIZE: _ChartSize = {"width": 480, "height": 270}  # charts sit in half-width cards beside their tables
 NOTICES = {
     "logged_out": "Đã đăng xuất.",
     "handoff_done": "Đã cập nhật yêu cầu gặp cán bộ.",

@@ -22,6 +22,11 @@ class LookupRequest(BaseModel):
         # Malformed digits are treated like wrong digits (the same 404), never as a validation error.
         return None if v is None else str(v)[:64]
 
+    @property
+    def phone_digits(self) -> str | None:
+        """phone_last4 as the validator leaves it: text (a number given is made text), or None."""
+        return None if self.phone_last4 is None else str(self.phone_last4)
+
 
 class PublicDossier(BaseModel):
     """What a citizen may see about a dossier: never the applicant's name or phone."""

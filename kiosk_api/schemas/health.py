@@ -6,6 +6,10 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+# how the assistant matches questions: by words and meaning ("ready"), by words while the catalogue's questions are
+# being embedded at start ("warming"), or by words alone (the meaning model is not installed)
+AssistantState = Literal["ready", "warming", "words_only"]
+
 
 class CatalogueHealth(BaseModel):
     procedures: int
@@ -16,6 +20,4 @@ class Health(BaseModel):
     status: Literal["ok", "degraded"]
     database: Literal["ok", "error"]
     catalogue: CatalogueHealth
-    # how the assistant matches questions: by words and meaning ("ready"), by words while the catalogue's questions
-    # are being embedded at start ("warming"), or by words alone (the meaning model is not installed)
-    assistant: Literal["ready", "warming", "words_only"] = "ready"
+    assistant: AssistantState = "ready"

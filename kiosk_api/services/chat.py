@@ -154,13 +154,21 @@ def fallback_answer(
     return Fallback(answers.Answer(f"{NOT_UNDERSTOOD}\n{menu.text}", menu.buttons))
 
 
+def _conversation(body: ChatRequest) -> str:
+    """The message's conversation id, which the caller sets (the chat router a signed one, the Zalo worker the
+    user's pseudonym): Rasa and the logs know the conversation by it."""
+    if body.sender_id is None:
+        raise ValueError("a chat message needs its conversation id (sender_id) set by the caller")
+    return body.sender_id
+
+
 def _officer_request(state: Any, body: ChatRequest, client: str) -> answers.Answer:
     with state.sessionmaker() as session:
         try:
             row, created = handoff_service.request_officer(
                 session,
                 channel=body.channel,
-                sender_hash=sender_hash(state.secret, body.channel, body.sender_id),
+                sender_hash=sender_hash(state.secret, body.channel, _conversation(body)),
                 topic=OFFICER_TOPIC,
                 client_key=client_key_hash(state.secret, "handoff", client),
                 per_hour=state.settings.handoffs_per_hour,
@@ -201,9 +209,10 @@ async def answer(
     """Answer `body` (its sender_id is the conversation Rasa knows) through Rasa, else from the catalogue.
     `client` is who is chatting (deps.client_identity): it goes into the message's metadata as a ticket signed for
     this message, which the action server hands back to kiosk_api for throttling. `state` is the app state."""
+    sender = _conversation(body)
     ticket = identity.client_ticket(state.secret, client, utc_now(state.clock).timestamp())
     try:
-        messages = await rasa.send(body.sender_id, body.message, {"client": ticket, "channel": body.channel})
+        messages = await rasa.send(sender, body.message, {"client": ticket, "channel": body.channel})
         mapped = to_replies(messages)
         if not mapped:
             raise RasaUnavailable("no reply")
@@ -244,17 +253,18 @@ async def answer(
 
 async def log_event(state: Any, rasa: RasaClient, body: ChatRequest, fallback: Fallback | None) -> None:
     """Record one message in chat_events: what the fallback found, else the intent from Rasa's tracker."""
+    sender = _conversation(body)
     intent = procedure_code = None
     confidence = None
     if fallback is not None:
         intent, procedure_code, confidence = fallback.intent, fallback.procedure_code, fallback.confidence
     else:
-        info = await rasa.tracker(body.sender_id)
+        info = await rasa.tracker(sender)
         if info is not None:
             intent, procedure_code, confidence = info.intent, info.procedure_code, info.confidence
     event = chat_log.ChatEventData(
         channel=body.channel,
-        sender=body.sender_id,
+        sender=sender,
         text=body.message,
         intent=intent,
         procedure_code=procedure_code,

@@ -272,14 +272,14 @@ def generate(catalogue: Catalogue, *, seed: int, count: int, today: date, calend
 
     n_feedback = max(2, count // 60)
     for i in range(n_feedback):
-        kind, content = FEEDBACK_TEXTS[i % len(FEEDBACK_TEXTS)]
+        feedback_kind, content = FEEDBACK_TEXTS[i % len(FEEDBACK_TEXTS)]
         received_day = rng.choice(working)
         deadline = calendar.add_working_days(received_day, 10)
         answered = deadline < today or rng.random() < 0.4
         answer_day = _between(rng, received_day, min(deadline, today), calendar) if answered else None
         data.feedback.append(
             {
-                "kind": kind,
+                "kind": feedback_kind,
                 "content": content,
                 "received_at": datetime.combine(received_day, time(9, 0), VN_TZ),
                 "deadline": deadline,

@@ -99,10 +99,12 @@ def locked_dossiers(
     """Dossiers whose code is locked now (enough wrong digits within the window), the most recent first."""
     since = now - timedelta(seconds=settings.lookup_window_seconds)
     rows = session.execute(
-        select(LookupAttempt.dossier_id, Dossier.code, func.count())
+        # Dossier.id (not the attempt's nullable dossier_id): the same value through the join, typed as never null
+        select(Dossier.id, Dossier.code, func.count())
+        .select_from(LookupAttempt)
         .join(Dossier, Dossier.id == LookupAttempt.dossier_id)
         .where(LookupAttempt.success.is_(False), LookupAttempt.at > since)
-        .group_by(LookupAttempt.dossier_id, Dossier.code)
+        .group_by(Dossier.id, Dossier.code)
         .having(func.count() >= settings.lookup_code_max_failures)
         .order_by(func.max(LookupAttempt.at).desc())
         .limit(limit)

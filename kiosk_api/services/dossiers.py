@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from datetime import date
+from typing import TypedDict
 
 from sqlalchemy import ColumnElement, and_, func, not_, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -62,9 +63,27 @@ def find_for_lookup(session: Session, code: str, phone_last4: str | None, *, sec
     return session.get(Dossier, dossier_id) if matches and dossier_id is not None else None
 
 
-def _public_fields(
-    dossier: Dossier, *, catalogue: Catalogue | None, today: date, commune_name: str
-) -> dict[str, object]:
+class _PublicFields(TypedDict):
+    """PublicDossier's fields (its rating_url aside), shared by the public and the staff view."""
+
+    code: str
+    procedure_code: str
+    procedure_name: str | None
+    status: DossierStatus
+    status_label: str
+    status_description: str
+    channel: DossierChannel
+    channel_label: str
+    received_date: date
+    appointment_date: date
+    result_date: date | None
+    returned_date: date | None
+    overdue: bool
+    days_overdue: int
+    next_steps: list[str]
+
+
+def _public_fields(dossier: Dossier, *, catalogue: Catalogue | None, today: date, commune_name: str) -> _PublicFields:
     status = DossierStatus(dossier.status)
     channel = DossierChannel(dossier.channel)
     overdue_days = days_overdue(status, dossier.appointment_date, today)
@@ -116,8 +135,8 @@ def staff_detail(
     view = staff_view(dossier, catalogue=catalogue, today=today, commune_name=commune_name)
     history = [
         HistoryEntry(
-            from_status=h.from_status,
-            to_status=h.to_status,
+            from_status=DossierStatus(h.from_status) if h.from_status is not None else None,
+            to_status=DossierStatus(h.to_status),
             changed_at=h.changed_at,
             changed_by=h.changed_by,
             note=h.note,

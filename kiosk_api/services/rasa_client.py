@@ -141,7 +141,8 @@ def to_replies(messages: list[dict[str, Any]]) -> list[ReplyData]:
     is used when it carries "text" and/or "buttons"; other message kinds are ignored."""
     replies: list[ReplyData] = []
     for m in messages:
-        custom = m.get("custom") if isinstance(m.get("custom"), dict) else {}
+        raw_custom = m.get("custom")
+        custom: dict[str, Any] = raw_custom if isinstance(raw_custom, dict) else {}
         text = m.get("text") if isinstance(m.get("text"), str) else custom.get("text")
         text = text.strip() if isinstance(text, str) else ""
         buttons = _buttons(m.get("buttons")) or _buttons(custom.get("buttons"))
@@ -152,10 +153,11 @@ def to_replies(messages: list[dict[str, Any]]) -> list[ReplyData]:
         if not text and not buttons:
             continue
         last = replies[-1] if replies else None
-        mergeable = last is not None and not last.buttons and last.image is None
-        if text and mergeable and len(last.text) + len(text) + 2 <= MERGE_LIMIT:
-            last.text = f"{last.text}\n\n{text}" if last.text else text
-            last.buttons = buttons
+        # the last reply while more text may join it (no buttons, no image yet)
+        open_text = last if last is not None and not last.buttons and last.image is None else None
+        if text and open_text is not None and len(open_text.text) + len(text) + 2 <= MERGE_LIMIT:
+            open_text.text = f"{open_text.text}\n\n{text}" if open_text.text else text
+            open_text.buttons = buttons
         elif not text and last is not None and not last.buttons:
             last.buttons = buttons
         else:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import date
 
 from openpyxl import Workbook
@@ -121,7 +122,7 @@ def _period_text(report: Bieu5aReport | Bieu6aReport) -> str:
     return f"Kỳ báo cáo: {p.label} ({span})" if not p.label.startswith("Từ ngày") else f"Kỳ báo cáo: {span}"
 
 
-def _widths(ws: Worksheet, widths: list[float]) -> None:
+def _widths(ws: Worksheet, widths: Sequence[float]) -> None:
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
 
@@ -263,7 +264,7 @@ def bieu_5a_csv(report: Bieu5aReport, *, unit: str) -> bytes:  # noqa: ARG001 (k
     return _csv(rows, report)
 
 
-def _csv(rows: list[list], report: Bieu5aReport | Bieu6aReport) -> bytes:
+def _csv(rows: Sequence[Sequence[object]], report: Bieu5aReport | Bieu6aReport) -> bytes:
     """Header first; every row gets the period's first and last day as two trailing columns."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -358,6 +359,6 @@ def bieu_6a_xlsx(report: Bieu6aReport, *, unit: str, today: date) -> bytes:
 
 def bieu_6a_csv(report: Bieu6aReport, *, unit: str) -> bytes:  # noqa: ARG001
     header = ["nhom"] + [name for name, _ in COLUMNS_6A]
-    rows = [header, ["Tổng cộng", *_values_6a(report.total)]]
+    rows: list[Sequence[str | int]] = [header, ["Tổng cộng", *_values_6a(report.total)]]
     rows += [[g.label, *_values_6a(g.counts)] for g in report.groups]
     return _csv(rows, report)

@@ -280,8 +280,8 @@ def bieu_5a(
         sums = _BallotSums.from_row(row)
         total.add(sums)
         if group_col is not None:
-            key = (bool(row._mapping["no_dossier"]), row._mapping["g"])
-            grouped.setdefault(key, _BallotSums()).add(sums)
+            bucket = (bool(row._mapping["no_dossier"]), row._mapping["g"])
+            grouped.setdefault(bucket, _BallotSums()).add(sums)
     for (no_dossier, key), sums in sorted(grouped.items(), key=lambda kv: (kv[0][0], kv[0][1] is None, kv[0][1] or "")):
         if sums.n == 0:
             continue
