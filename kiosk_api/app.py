@@ -42,15 +42,15 @@ from .routers import (
     speech,
     staff,
     staff_pages,
-    zalo,
 )
 from .security_headers import SecurityHeadersMiddleware
 from .services.rasa_client import RasaClient
-from .services.zalo_worker import ZaloWorker
 from .settings import Settings
 from .speech.service import SpeechService
 from .templating import STATIC_DIR
 from .workcalendar import load_calendar
+from .zalo import router as zalo_router
+from .zalo.worker import ZaloWorker
 
 log = logging.getLogger(__name__)
 
@@ -142,11 +142,12 @@ def create_app(
     app.include_router(feedback.router)
     app.include_router(feedback.staff)
     app.include_router(staff_pages.router)
+    app.add_exception_handler(staff_pages.LoginRequired, staff_pages.redirect_to_login)
     app.include_router(handoffs.public)
     app.include_router(handoffs.staff)
     app.include_router(kiosk.router)
     app.include_router(kiosk_sessions.router)
-    app.include_router(zalo.router)
+    app.include_router(zalo_router.router)
     app.include_router(speech.router)
     app.include_router(reports.router)
     log.info(

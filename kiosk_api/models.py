@@ -260,7 +260,7 @@ class LookupAttempt(Base):
 class ZaloToken(Base):
     """The OA's access and refresh tokens (secrets: never logged), one row per Official Account.
 
-    The refresh token is single-use: kiosk_api.services.zalo_tokens replaces the pair in one transaction.
+    The refresh token is single-use: kiosk_api.zalo.tokens replaces the pair in one transaction.
     """
 
     __tablename__ = "zalo_tokens"

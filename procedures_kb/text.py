@@ -53,3 +53,8 @@ def format_vnd(amount: int) -> str:
 def format_decimal(x: float, digits: int = 1) -> str:
     """17.1 → '17,1' (Vietnamese decimal comma)."""
     return f"{x:,.{digits}f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def fold_spaced(text: str) -> str:
+    """`fold` with every run of spaces made one space ("Hồ  sơ\n số" → "ho so so")."""
+    return " ".join(fold(text).split())

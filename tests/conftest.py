@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # starlette's TestClient warns about httpx at import time
+    warnings.simplefilter("ignore")  # TestClient warns about httpx at its first import: once, here, for every test
     from fastapi.testclient import TestClient
 
 from ports import free_port

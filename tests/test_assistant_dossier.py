@@ -4,15 +4,10 @@ dossier code, and the `kiosk internal-token` command."""
 
 from __future__ import annotations
 
-import warnings
-
 import pytest
 from conftest import TEST_SECRET
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
 
 from kiosk_api.cli import app as cli_app
 from kiosk_api.domain import identity

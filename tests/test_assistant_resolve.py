@@ -9,26 +9,30 @@ from dataclasses import dataclass
 import pytest
 from search_eval import Labelled, dev_chat_questions, own_questions
 
-from kiosk_api.domain.resolve import (
-    MAX_AGE,
-    Band,
-    Candidate,
-    age_range,
+from kiosk_api.domain.cues import (
     asks_which_papers,
     aspect_cue,
-    classify,
-    decide,
     detect_aspect,
     detect_aspects,
-    fits_age,
     is_greeting,
     mentions_dossier,
+    wants_officer,
+)
+from kiosk_api.domain.quantities import (
+    age_range,
+    fits_age,
     number_from_words,
     parse_age,
     parse_quantities,
-    resolve,
-    wants_officer,
 )
+from kiosk_api.domain.resolve import (
+    Band,
+    Candidate,
+    classify,
+    decide,
+    resolve,
+)
+from procedures_kb.schema import MAX_AGE
 
 # Measured with the thresholds of kiosk_api.domain.resolve (score ≥ 0.50, lead ≥ 0.05 over the best rival
 # with evidence, evidence ≥ 0.5) on the full catalogue (309 procedures: curated, imported, referral). The lead was

@@ -7,20 +7,15 @@ import contextlib
 import json
 import threading
 import time
-import warnings
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 from conftest import NOW, TEST_SECRET
-from sqlalchemy import select
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
-
+from fastapi.testclient import TestClient
 from ports import free_port
+from sqlalchemy import select
 
 from kiosk_api.app import create_app
 from kiosk_api.clock import FixedClock

@@ -3,16 +3,12 @@ Biểu 5a from one phone or one kiosk session; replays of a stored ballot and pe
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 
 import pytest
 from conftest import NOW
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
 
 from kiosk_api.app import create_app
 from kiosk_api.clock import FixedClock

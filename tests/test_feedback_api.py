@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import warnings
 from datetime import date
 
 import pytest
 from conftest import NOW, TODAY
+from fastapi.testclient import TestClient
 from sqlalchemy import select
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
 
 from kiosk_api.app import create_app
 from kiosk_api.clock import FixedClock

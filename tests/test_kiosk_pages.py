@@ -7,16 +7,12 @@ from __future__ import annotations
 import html
 import json
 import re
-import warnings
 
 import httpx
 import pytest
 from browser import live_server  # noqa: F401
+from fastapi.testclient import TestClient
 from starlette.requests import Request
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
 
 from kiosk_api.deps import KIOSK_SESSION_HEADER, client_identity
 from kiosk_api.domain import identity

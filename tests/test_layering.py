@@ -49,6 +49,8 @@ def test_the_tree_keeps_every_layering_contract() -> None:
         ("kiosk_api/routers/ratings.py", "from .staff import login", "No router imports another router"),
         ("kiosk_api/schemas/reports.py", "from ..services import reports", "Schemas are shapes"),
         ("kiosk_api/domain/scoring.py", "import sqlalchemy", "The domain is pure"),
+        ("kiosk_api/zalo/rules.py", "import httpx", "The domain is pure"),
+        ("kiosk_api/zalo/rules.py", "from . import worker", "Inside the Zalo package"),
         ("procedures_kb/fees.py", "import kiosk_api.settings", "The catalogue stands alone"),
     ],
 )

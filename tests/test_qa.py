@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from kiosk_api.domain import answers, qa, replies
-from kiosk_api.domain.resolve import Band, detect_aspects, getting_again, procedures_named_in, resolve
+from kiosk_api.domain.cues import detect_aspects
+from kiosk_api.domain.resolve import Band, getting_again, procedures_named_in, resolve
 from kiosk_api.services.chat import fallback_answer
 from procedures_kb.catalogue import Catalogue, load_catalogue
 from procedures_kb.schema import Fact, FactKind, ReferralTopic

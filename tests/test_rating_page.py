@@ -6,16 +6,12 @@ from __future__ import annotations
 import html
 import logging
 import re
-import warnings
 from datetime import timedelta
 
 import pytest
 from conftest import TODAY
+from fastapi.testclient import TestClient
 from sqlalchemy import delete, func, select
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
 
 from kiosk_api.domain import ballot as wording
 from kiosk_api.models import Dossier, Feedback, Rating

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import threading
-import warnings
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
-
 from conftest import NOW
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from kiosk_api.clock import FixedClock
 from kiosk_api.db import make_engine, make_sessionmaker

@@ -7,7 +7,6 @@ import csv
 import io
 import os
 import re
-import warnings
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from time import time_ns
@@ -15,14 +14,11 @@ from time import time_ns
 import pytest
 import yaml
 from conftest import NOW, TEST_SECRET, TODAY
+from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import select
 from test_scoring import worked_example_ballots
 from typer.testing import CliRunner
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
 
 from kiosk_api.app import create_app
 from kiosk_api.cli import app as cli_app

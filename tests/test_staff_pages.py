@@ -4,16 +4,12 @@ and hand-off actions, CSRF and cookie flags."""
 from __future__ import annotations
 
 import re
-import warnings
 from datetime import UTC, date, datetime
 
 import pytest
 from conftest import STAFF_PASSWORD, STAFF_USERNAME, TODAY
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
 
 from kiosk_api.domain.charts import format_number
 from kiosk_api.models import AuditLog, Dossier, Feedback, HandoffRequest, Rating

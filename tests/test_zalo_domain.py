@@ -9,9 +9,9 @@ import re
 import pytest
 from zalo_fake import APP_ID, OA_ID, OA_SECRET, sign, signed, text_event
 
-from kiosk_api.domain import zalo
-from kiosk_api.domain.zalo import Choice, EventKind, ReplyPart
-from kiosk_api.services.zalo_client import backoff_delay
+from kiosk_api.zalo import rules as zalo
+from kiosk_api.zalo.client import backoff_delay
+from kiosk_api.zalo.rules import Choice, EventKind, ReplyPart
 
 # ---- signature ----------------------------------------------------------------------------------
 

@@ -33,8 +33,8 @@ from kiosk_api.db import make_engine, make_sessionmaker
 from kiosk_api.domain.rating_token import read_token
 from kiosk_api.models import ChatEvent, Dossier, Rating, ZaloConversation, ZaloInbound, ZaloToken
 from kiosk_api.security import sender_hash
-from kiosk_api.services.zalo_tokens import OPERATOR_DEAD, TokenManager, set_tokens
-from kiosk_api.services.zalo_worker import pseudonym
+from kiosk_api.zalo.tokens import OPERATOR_DEAD, TokenManager, set_tokens
+from kiosk_api.zalo.worker import pseudonym
 
 pytestmark = pytest.mark.db
 
@@ -203,7 +203,7 @@ def test_bad_signature_is_rejected_with_401(kiosk, fake_zalo, sessions, case):
 def test_signature_check_can_be_switched_off(start, zalo_settings, tokens, fake_zalo, caplog):
     kiosk = start(zalo_settings.model_copy(update={"zalo_verify_signature": False}))
     raw, headers = signed(text_event(USER, "chào bạn"), oa_secret="wrong")
-    with caplog.at_level(logging.WARNING, logger="kiosk_api.routers.zalo"):
+    with caplog.at_level(logging.WARNING, logger="kiosk_api.zalo.router"):
         assert kiosk.post(raw=raw, **headers).json() == {"status": "accepted"}
     fake_zalo.wait_for_messages(1)
     assert "KIOSK_ZALO_VERIFY_SIGNATURE=false" in caplog.text
@@ -288,7 +288,7 @@ def test_malformed_bodies_are_400(kiosk, fake_zalo):
 
 def test_zalo_off_when_not_configured(start, settings, caplog):
     kiosk = start(settings)  # no KIOSK_ZALO_* settings
-    with caplog.at_level(logging.WARNING, logger="kiosk_api.routers.zalo"):
+    with caplog.at_level(logging.WARNING, logger="kiosk_api.zalo.router"):
         for _ in range(2):
             response = kiosk.post(text_event(USER, "chào"))
             assert response.status_code == 503
@@ -463,7 +463,7 @@ def test_server_errors_are_retried_with_back_off(kiosk, fake_zalo):
 
 def test_gives_up_after_the_configured_attempts(kiosk, fake_zalo, caplog):
     fake_zalo.message_failures = [(503, {})] * 4
-    with caplog.at_level(logging.ERROR, logger="kiosk_api.services.zalo_client"):
+    with caplog.at_level(logging.ERROR, logger="kiosk_api.zalo.client"):
         kiosk.post(text_event(USER, "chào bạn"))
         wait_until(lambda: len(fake_zalo.attempts) == 4)
         wait_until(lambda: "not sent after 4 attempts" in caplog.text)

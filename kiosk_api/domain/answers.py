@@ -107,7 +107,7 @@ class Aspect(StrEnum):
     LEGAL = "legal"
 
     @property
-    def title(self) -> str:
+    def label(self) -> str:  # not `title`: str.title() is a method
         return ASPECT_TITLES[self]
 
     @property
@@ -569,7 +569,7 @@ def aspect_buttons(procedure: Procedure, current: Aspect) -> list[Button]:
     """Buttons for the other aspects of the same procedure."""
     entities = {"procedure_code": procedure.code}
     aspects = [a for a in BUTTON_ORDER if a is not current and (a is not Aspect.CONDITIONS or procedure.conditions)]
-    return [Button(a.title, payload(a.intent, entities)) for a in aspects[:MAX_BUTTONS]]
+    return [Button(a.label, payload(a.intent, entities)) for a in aspects[:MAX_BUTTONS]]
 
 
 def answer(

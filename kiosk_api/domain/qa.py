@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 from rank_bm25 import BM25Okapi
@@ -34,7 +34,10 @@ from procedures_kb.search import QUESTION_WORDS, SHORTHAND, expand_shorthand
 from procedures_kb.semantic import Embedder, default_embedder
 from procedures_kb.text import WrittenForms, fold, same_word, words, written_forms
 
-from .resolve import asks_which_papers, aspect_cue, detect_aspect, parse_age
+from .cues import asks_which_papers, aspect_cue, detect_aspect
+from .quantities import parse_age
+
+MeaningState = Literal["ready", "warming", "words_only"]
 
 # How citizens ask for each aspect of the card (our wording; matched like a fact's questions).
 ASPECT_QUESTIONS: dict[str, tuple[str, ...]] = {
@@ -324,7 +327,7 @@ class QuestionIndex:
         self._vectors(wait=True)
 
     @property
-    def meaning_state(self) -> str:
+    def meaning_state(self) -> MeaningState:
         """How questions are matched: "ready" (words and meaning), "warming" (words, while the catalogue's questions
         are being embedded) or "words_only" (no embedding model)."""
         if self.embedder is None:

@@ -18,11 +18,11 @@ from procedures_kb.text import words
 from procedures_kb.workdays import WorkingCalendar
 
 from . import answers, qa
+from .cues import detect_aspects
 from .resolve import (
     Band,
     Candidate,
     Resolution,
-    detect_aspects,
     getting_again,
     named_whole,
     procedures_named_in,
@@ -115,8 +115,11 @@ def resolve_message(
                 other, topic = _second_thing(catalogue, index, text, resolution.procedure)
                 return replace(resolution, also=other, referral=topic)
             return resolution
-        if not named_whole(catalogue, text, resolution.procedure) and (
-            (beside := _named_beside(catalogue, index, text, named)) is None or beside.code != resolution.procedure.code
+        procedure = resolution.procedure  # never None here: a referral is looked for only beside a procedure
+        if (
+            procedure is not None
+            and not named_whole(catalogue, text, procedure)
+            and ((beside := _named_beside(catalogue, index, text, named)) is None or beside.code != procedure.code)
         ):
             # "mở công ty", "sang tên sổ đỏ" said word for word, the procedure only guessed: the referral answers.
             return replace(resolution, band=Band.LOST, procedure=None, candidates=[], referral=named.id)

@@ -18,7 +18,8 @@ from procedures_kb.schema import Procedure
 from ..db import session_now
 from ..deps import CalendarDep, CatalogueDep, ClientDep, NowDep, SecretDep, SessionDep, SettingsDep, TodayDep
 from ..domain import answers, lookup_texts, replies
-from ..domain.resolve import Resolution, aspect_cue, mentions_dossier
+from ..domain.cues import aspect_cue, mentions_dossier
+from ..domain.resolve import Resolution
 from ..errors import ApiError
 from ..schemas.assistant import (
     AnswerResponse,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Literal, cast
+from typing import Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..deps import CatalogueDep, SessionDep
 from ..domain import qa
-from ..schemas.health import AssistantState, CatalogueHealth, Health
+from ..schemas.health import CatalogueHealth, Health
 
 router = APIRouter(tags=["health"])
 log = logging.getLogger(__name__)
@@ -36,8 +36,7 @@ def healthz(session: SessionDep, catalogue: CatalogueDep):
         status="ok" if database == "ok" else "degraded",
         database=database,
         catalogue=CatalogueHealth(procedures=len(catalogue), fingerprint=catalogue.fingerprint),
-        # one of AssistantState, though domain/qa.py types meaning_state as str
-        assistant=cast(AssistantState, qa.index_for(catalogue).meaning_state),
+        assistant=qa.index_for(catalogue).meaning_state,
     )
     if database != "ok":
         return JSONResponse(status_code=503, content=body.model_dump(mode="json"))

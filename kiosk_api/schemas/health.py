@@ -6,9 +6,11 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from ..domain.qa import MeaningState
+
 # how the assistant matches questions: by words and meaning ("ready"), by words while the catalogue's questions are
 # being embedded at start ("warming"), or by words alone (the meaning model is not installed)
-AssistantState = Literal["ready", "warming", "words_only"]
+AssistantState = MeaningState
 
 
 class CatalogueHealth(BaseModel):

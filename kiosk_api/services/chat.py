@@ -25,8 +25,9 @@ from procedures_kb.workdays import WorkingCalendar
 
 from ..clock import utc_now, vn_today
 from ..domain import answers, identity, replies
+from ..domain.cues import detect_aspect, is_greeting, mentions_dossier, wants_officer
 from ..domain.officer import TOO_MANY_REQUESTS, next_step_text
-from ..domain.resolve import Band, detect_aspect, is_greeting, mentions_dossier, wants_officer
+from ..domain.resolve import Band
 from ..models import Dossier
 from ..schemas.assistant import ButtonOut
 from ..schemas.chat import ChatRequest, Reply

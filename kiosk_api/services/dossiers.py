@@ -5,7 +5,6 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from datetime import date
-from typing import TypedDict
 
 from sqlalchemy import ColumnElement, and_, func, not_, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -63,47 +62,27 @@ def find_for_lookup(session: Session, code: str, phone_last4: str | None, *, sec
     return session.get(Dossier, dossier_id) if matches and dossier_id is not None else None
 
 
-class _PublicFields(TypedDict):
-    """PublicDossier's fields (its rating_url aside), shared by the public and the staff view."""
-
-    code: str
-    procedure_code: str
-    procedure_name: str | None
-    status: DossierStatus
-    status_label: str
-    status_description: str
-    channel: DossierChannel
-    channel_label: str
-    received_date: date
-    appointment_date: date
-    result_date: date | None
-    returned_date: date | None
-    overdue: bool
-    days_overdue: int
-    next_steps: list[str]
-
-
-def _public_fields(dossier: Dossier, *, catalogue: Catalogue | None, today: date, commune_name: str) -> _PublicFields:
+def public_view(dossier: Dossier, *, catalogue: Catalogue | None, today: date, commune_name: str) -> PublicDossier:
     status = DossierStatus(dossier.status)
     channel = DossierChannel(dossier.channel)
     overdue_days = days_overdue(status, dossier.appointment_date, today)
     procedure = catalogue.get(dossier.procedure_code) if catalogue is not None else None
-    return {
-        "code": dossier.code,
-        "procedure_code": dossier.procedure_code,
-        "procedure_name": procedure.name if procedure else None,
-        "status": status,
-        "status_label": status.label,
-        "status_description": status.description,
-        "channel": channel,
-        "channel_label": channel.label,
-        "received_date": dossier.received_date,
-        "appointment_date": dossier.appointment_date,
-        "result_date": dossier.result_date,
-        "returned_date": dossier.returned_date,
-        "overdue": overdue_days > 0,
-        "days_overdue": overdue_days,
-        "next_steps": next_steps(
+    return PublicDossier(
+        code=dossier.code,
+        procedure_code=dossier.procedure_code,
+        procedure_name=procedure.name if procedure else None,
+        status=status,
+        status_label=status.label,
+        status_description=status.description,
+        channel=channel,
+        channel_label=channel.label,
+        received_date=dossier.received_date,
+        appointment_date=dossier.appointment_date,
+        result_date=dossier.result_date,
+        returned_date=dossier.returned_date,
+        overdue=overdue_days > 0,
+        days_overdue=overdue_days,
+        next_steps=next_steps(
             status,
             channel=channel,
             appointment_date=dossier.appointment_date,
@@ -112,16 +91,12 @@ def _public_fields(dossier: Dossier, *, catalogue: Catalogue | None, today: date
             days_overdue=overdue_days,
             commune_name=commune_name,
         ),
-    }
-
-
-def public_view(dossier: Dossier, *, catalogue: Catalogue | None, today: date, commune_name: str) -> PublicDossier:
-    return PublicDossier(**_public_fields(dossier, catalogue=catalogue, today=today, commune_name=commune_name))
+    )
 
 
 def staff_view(dossier: Dossier, *, catalogue: Catalogue | None, today: date, commune_name: str) -> StaffDossier:
     return StaffDossier(
-        **_public_fields(dossier, catalogue=catalogue, today=today, commune_name=commune_name),
+        **public_view(dossier, catalogue=catalogue, today=today, commune_name=commune_name).model_dump(),
         applicant_name=dossier.applicant_name,
         field=dossier.field,
         officer=dossier.officer,

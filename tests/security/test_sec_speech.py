@@ -3,13 +3,8 @@ KIOSK_SPEECH_MAX_SECONDS of audio is ever recognised."""
 
 from __future__ import annotations
 
-import warnings
-
 import pytest
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
+from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 pytestmark = pytest.mark.db

@@ -19,7 +19,7 @@ from procedures_kb.workdays import (
     year_summary,
 )
 
-from .settings import Settings
+from ..settings import Settings
 
 calendar_app = typer.Typer(
     help="Lịch ngày làm việc (working-day calendar): days off, Tết, days worked in exchange.", no_args_is_help=True

@@ -1,9 +1,9 @@
 """The Zalo Official Account webhook: verify, deduplicate, queue, answer 200 at once.
 
 Zalo wants an answer within 2 seconds (else it retries for hours and may disable the webhook), so the route
-does only cheap work: parse the JSON, check the signature (see kiosk_api.domain.zalo), insert the event's key
+does only cheap work: parse the JSON, check the signature (see kiosk_api.zalo.rules), insert the event's key
 into zalo_inbound (a re-delivery is answered "duplicate") and put the job on the background worker's queue
-(kiosk_api.services.zalo_worker). The reply is sent later through the OA message API.
+(kiosk_api.zalo.worker). The reply is sent later through the OA message API.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..clock import utc_now
-from ..domain.zalo import EventKind, classify, dedupe_source, parse_event, signature_valid, timestamp_fresh
 from ..errors import ApiError
 from ..schemas.common import error_responses
-from ..schemas.zalo import WebhookAck, ZaloHealth
-from ..services import zalo_worker
-from ..services.zalo_tokens import token_status
 from ..settings import Settings
+from . import worker as zalo_worker
+from .rules import EventKind, classify, dedupe_source, parse_event, signature_valid, timestamp_fresh
+from .schemas import WebhookAck, ZaloHealth
+from .tokens import token_status
 
 router = APIRouter(tags=["zalo"])
 log = logging.getLogger(__name__)

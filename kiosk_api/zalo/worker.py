@@ -1,6 +1,6 @@
 """Answering Zalo messages in the background, after the webhook has said 200.
 
-The webhook (kiosk_api.routers.zalo) verifies, deduplicates and queues; the worker owned by the app's lifespan
+The webhook (kiosk_api.zalo.router) verifies, deduplicates and queues; the worker owned by the app's lifespan
 (KIOSK_ZALO_WORKERS tasks reading a queue of at most KIOSK_ZALO_QUEUE_SIZE jobs) answers each message through the
 same chat path as the kiosk (kiosk_api.services.chat) and sends the answer through the OA message API.
 
@@ -37,14 +37,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..db import session_now
 from ..domain import answers
-from ..domain.zalo import Choice, EventKind, ReplyPart, compose, picked_payload
 from ..models import ZaloConversation, ZaloInbound
 from ..schemas.chat import MAX_MESSAGE, ChatRequest
 from ..security import keyed_hash, sender_hash, short
-from . import chat as chat_service
-from .rasa_client import RasaClient
-from .zalo_client import SendOutcome, ZaloClient
-from .zalo_tokens import TokenManager, ZaloTokenError
+from ..services import chat as chat_service
+from ..services.rasa_client import RasaClient
+from .client import SendOutcome, ZaloClient
+from .rules import Choice, EventKind, ReplyPart, compose, picked_payload
+from .tokens import TokenManager, ZaloTokenError
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from .zalo_tokens import TokenManager, ZaloTokenError
+from .tokens import TokenManager, ZaloTokenError
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,21 @@
+"""Staff web pages (server-rendered, Vietnamese): login/logout, the dashboard, petitions and hand-off requests.
+
+Login: the form posts the same credentials as POST /api/staff/login and goes through the same throttled check
+and audit (routers.staff.log_in); the session token is kept in an HttpOnly, SameSite=Strict cookie (Secure on
+https), which deps.current_staff also accepts, so the pages can download the reports from /api/reports/….
+Pages redirect to /staff/login when not logged in. Every form that changes state is a POST carrying a CSRF token
+bound to the session (an HMAC of the session token), on top of SameSite=Strict.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from . import auth, dashboard, petitions
+from .common import LoginRequired, redirect_to_login
+
+router = APIRouter(tags=["staff pages"], include_in_schema=False)
+for pages in (auth, dashboard, petitions):
+    router.include_router(pages.router, prefix="/staff")
+
+__all__ = ["LoginRequired", "redirect_to_login", "router"]

@@ -1,0 +1,159 @@
+"""Petition pages (phản ánh, kiến nghị): the list, one petition, assigning, answering and closing it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ...deps import (
+    SessionDep,
+    SettingsDep,
+    TodayDep,
+)
+from ...domain import feedback_rules
+from ...schemas.common import PageNumber, RowId
+from ...services import feedback as feedback_service
+from .common import (
+    NOTICES,
+    StaffPage,
+    csrf_ok,
+    forbidden,
+    message_page,
+    render,
+)
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+
+# --- Petitions (phản ánh, kiến nghị) -----------------------------------------------------------------------------
+
+
+@router.get("/feedback", response_class=HTMLResponse)
+def feedback_list(
+    request: Request,
+    staff: StaffPage,
+    session: SessionDep,
+    settings: SettingsDep,
+    today: TodayDep,
+    status: Annotated[str | None, Query(max_length=20)] = None,
+    page: PageNumber = 1,
+) -> Response:
+    user, csrf = staff.user, staff.csrf
+    selected = status if status in feedback_rules.STATUS_LABELS else None
+    statuses = [selected] if selected else None
+    page_size = 30
+    total, rows = feedback_service.list_feedback(
+        session, today=today, statuses=statuses, page=page, page_size=page_size
+    )
+    return render(
+        request,
+        "staff/feedback_list.html",
+        {
+            "commune": settings.commune_name,
+            "user": user,
+            "csrf": csrf,
+            "items": feedback_service.staff_views(session, rows, today=today),
+            "total": total,
+            "page": page,
+            "pages": max(1, -(-total // page_size)),
+            "status": selected,
+            "status_labels": feedback_rules.STATUS_LABELS,
+        },
+    )
+
+
+def _feedback_page(request, session, settings, user, csrf, today, feedback_id, *, error=None, status_code=200):
+    try:
+        row = feedback_service.get(session, feedback_id)
+    except feedback_service.FeedbackNotFound:
+        return message_page(request, settings, user, f"Không có phản ánh, kiến nghị số {feedback_id}.", status_code=404)
+    session.refresh(row)
+    return render(
+        request,
+        "staff/feedback_detail.html",
+        {
+            "commune": settings.commune_name,
+            "user": user,
+            "csrf": csrf,
+            "item": feedback_service.staff_views(session, [row], today=today)[0],
+            "officers": feedback_service.active_staff(session),
+            "error": error,
+            "notice": NOTICES.get(request.query_params.get("notice", "")),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/feedback/{feedback_id}", response_class=HTMLResponse)
+def feedback_detail(
+    feedback_id: RowId, request: Request, staff: StaffPage, session: SessionDep, settings: SettingsDep, today: TodayDep
+) -> Response:
+    user, csrf = staff.user, staff.csrf
+    return _feedback_page(request, session, settings, user, csrf, today, feedback_id)
+
+
+@router.post("/feedback/{feedback_id}", response_class=HTMLResponse)
+def feedback_action(
+    feedback_id: RowId,
+    request: Request,
+    staff: StaffPage,
+    session: SessionDep,
+    settings: SettingsDep,
+    today: TodayDep,
+    action: Annotated[str, Form(max_length=20)] = "",
+    assigned_to: Annotated[str, Form(max_length=64)] = "",
+    answer: Annotated[str, Form(max_length=5000)] = "",
+    csrf: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    user, expected = staff.user, staff.csrf
+    if not csrf_ok(expected, csrf):
+        return forbidden(request, settings)
+    if action == "spam":
+        try:
+            feedback_service.mark_spam(session, feedback_id, user=user)
+        except feedback_service.FeedbackNotFound:
+            return message_page(
+                request, settings, user, f"Không có phản ánh, kiến nghị số {feedback_id}.", status_code=404
+            )
+        log.info("feedback %d marked as spam by %s (page)", feedback_id, user.username)
+        return RedirectResponse("/staff/feedback?notice=spam_marked", status_code=303)
+    kwargs: dict = {}
+    if action == "assign" and assigned_to.strip():
+        kwargs["assign_to"] = assigned_to
+    elif action in ("answer", "answer_close") and answer.strip():
+        kwargs["answer"] = answer.strip()
+        kwargs["close"] = action == "answer_close"
+    elif action == "close":
+        kwargs["close"] = True
+    else:
+        return _feedback_page(
+            request,
+            session,
+            settings,
+            user,
+            expected,
+            today,
+            feedback_id,
+            error="Vui lòng chọn cán bộ hoặc nhập nội dung trả lời.",
+            status_code=422,
+        )
+    try:
+        row, changed = feedback_service.update_feedback(session, feedback_id, user=user, **kwargs)
+    except feedback_service.FeedbackNotFound:
+        return message_page(request, settings, user, f"Không có phản ánh, kiến nghị số {feedback_id}.", status_code=404)
+    except feedback_service.UnknownStaff:
+        error = "Không có cán bộ đang hoạt động với tên đăng nhập này."
+        return _feedback_page(
+            request, session, settings, user, expected, today, feedback_id, error=error, status_code=422
+        )
+    except feedback_service.FeedbackConflict as exc:
+        return _feedback_page(
+            request, session, settings, user, expected, today, feedback_id, error=str(exc), status_code=409
+        )
+    if changed:
+        log.info("feedback %d -> %s by %s (page)", row.id, row.status, user.username)
+    return RedirectResponse(f"/staff/feedback/{feedback_id}?notice=feedback_saved", status_code=303)
