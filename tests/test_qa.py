@@ -321,13 +321,15 @@ def test_without_rasa_two_procedures_named_are_both_answered_too():
     assert "1.000656" in payloads and "1.003197" in payloads  # a button for each procedure
 
 
-def test_between_candidates_a_referral_told_only_in_the_story_does_not_answer():
+def test_a_referral_told_only_in_the_story_does_not_answer_in_place_of_the_question():
     catalogue = load_catalogue()
     story = (
         "Tôi đã ly hôn từ năm ngoái theo bản án của tòa, được giao nuôi đứa con gái 7 tuổi, bố cháu không hề cấp "
         "dưỡng. Giờ tôi muốn đổi họ cho con theo họ mẹ thì làm thế nào?"
     )
-    assert replies.resolve_message(catalogue, story).referral is None  # the divorce is the story, not the question
+    r = replies.resolve_message(catalogue, story)
+    # the divorce is the story, the name change the question: it is answered (the court's part may follow it)
+    assert r.band is Band.CONFIDENT and r.procedure.code == "1.004859"  # thay đổi, cải chính hộ tịch
     assert replies.resolve_message(catalogue, "ly hôn thì nộp đơn ở đâu").referral == "ly_hon"
 
 
