@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from kiosk_api.domain import answers, qa, replies
+from kiosk_api.domain.asking import focus
 from kiosk_api.domain.cues import detect_aspects
+from kiosk_api.domain.rankers import SmoothBM25
 from kiosk_api.domain.resolve import Band, getting_again, procedures_named_in, resolve
 from kiosk_api.services.chat import fallback_answer
 from procedures_kb.catalogue import Catalogue, load_catalogue
@@ -78,8 +80,8 @@ def test_nothing_clearly_asked_gives_no_choice(small):
     ],
 )
 def test_focus_finds_the_question_in_a_story(text, expected):
-    assert expected.lower() in qa.focus(text).lower()
-    assert len(qa.focus(text)) <= len(text)
+    assert expected.lower() in focus(text).lower()
+    assert len(focus(text)) <= len(text)
 
 
 def test_referral_topics_are_found_by_their_names(small):
@@ -291,7 +293,7 @@ def test_a_common_words_weight_changes_smoothly_with_how_many_questions_hold_it(
     # "có" in a little more or a little less than half of the questions: about the same weight, never below zero
     def weight(holding: int, total: int = 100) -> float:
         docs = [["co", f"w{i}"] if i < holding else [f"w{i}"] for i in range(total)]
-        return qa.SmoothBM25(docs).idf["co"]
+        return SmoothBM25(docs).idf["co"]
 
     assert 0 < weight(51) < weight(49) < weight(51) * 1.2
     assert weight(10) > weight(49)

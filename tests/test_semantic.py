@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from kiosk_api.domain import qa
+from kiosk_api.domain.cues import ASPECT_QUESTIONS
 from procedures_kb import load_catalogue, semantic
 from procedures_kb.catalogue import Catalogue
 
@@ -50,7 +51,7 @@ def test_without_the_model_matching_is_by_words_alone(monkeypatch):
 def test_closeness_counts_only_above_the_base():
     model = CountingModel()
     index = qa.QuestionIndex(Catalogue(procedures=[], referrals=[]), embedder=semantic.Embedder(model, None))
-    close = index.closeness(qa.ASPECT_QUESTIONS["fee"][0])  # the same text as an aspect question: cosine 1
+    close = index.closeness(ASPECT_QUESTIONS["fee"][0])  # the same text as an aspect question: cosine 1
     assert close.max() == pytest.approx(qa.SEMANTIC_WEIGHT * (1 - qa.SEMANTIC_BASE), rel=1e-5)
     assert (close >= 0).all()
 

@@ -170,3 +170,21 @@ def mentions_dossier(text: str) -> bool:
 def is_greeting(text: str) -> bool:
     tokens = re.findall(r"[0-9a-z]+", fold_spaced(text))
     return bool(tokens) and set(tokens) <= _GREETING_WORDS and bool({"chao", "alo", "hello", "hi"} & set(tokens))
+
+
+# How citizens ask for each aspect of the card (our wording; matched like a fact's questions).
+ASPECT_QUESTIONS: dict[str, tuple[str, ...]] = {
+    "documents": (
+        "cần giấy tờ gì",
+        "hồ sơ gồm những gì",
+        "phải mang theo những giấy tờ gì",
+        "chuẩn bị hồ sơ thế nào",
+    ),
+    "fee": ("lệ phí bao nhiêu", "hết bao nhiêu tiền", "có mất tiền không", "phí làm là bao nhiêu"),
+    "time": ("mất bao lâu", "mấy ngày thì có kết quả", "bao giờ thì xong", "thời hạn giải quyết là bao lâu"),
+    "where": ("nộp hồ sơ ở đâu", "làm ở đâu", "nộp ở cơ quan nào", "đến đâu để làm"),
+    "conditions": ("cần điều kiện gì", "điều kiện để được làm là gì"),
+    "legal": ("căn cứ pháp lý là gì", "theo luật nào", "văn bản nào quy định"),
+}
+
+# Words that ask rather than name, kept even when a procedure's name has them ("bao lâu", "ở đâu", "được không").

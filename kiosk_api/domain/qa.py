@@ -15,46 +15,28 @@ facts against each other; thresholds stay on the words' score.
 from __future__ import annotations
 
 import math
-import re
 import threading
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal, Protocol
+from typing import Literal
 
 import numpy as np
-from rank_bm25 import BM25Okapi
-from rapidfuzz import fuzz
 
 from procedures_kb.catalogue import Catalogue
 from procedures_kb.schema import Fact, Procedure, ReferralTopic
-from procedures_kb.search import QUESTION_WORDS, SHORTHAND, expand_shorthand
+from procedures_kb.search import SHORTHAND
 from procedures_kb.semantic import Embedder, default_embedder
 from procedures_kb.text import WrittenForms, fold, same_word, words, written_forms
 
-from .cues import asks_which_papers, aspect_cue, detect_aspect
+from .asking import focus, has_marks, marked, tokens
+from .cues import ASPECT_QUESTIONS, asks_which_papers, aspect_cue, detect_aspect
 from .quantities import parse_age
+from .rankers import Bm25Ranker, FuzzRanker, Ranker
 
 MeaningState = Literal["ready", "warming", "words_only"]
 
-# How citizens ask for each aspect of the card (our wording; matched like a fact's questions).
-ASPECT_QUESTIONS: dict[str, tuple[str, ...]] = {
-    "documents": (
-        "cần giấy tờ gì",
-        "hồ sơ gồm những gì",
-        "phải mang theo những giấy tờ gì",
-        "chuẩn bị hồ sơ thế nào",
-    ),
-    "fee": ("lệ phí bao nhiêu", "hết bao nhiêu tiền", "có mất tiền không", "phí làm là bao nhiêu"),
-    "time": ("mất bao lâu", "mấy ngày thì có kết quả", "bao giờ thì xong", "thời hạn giải quyết là bao lâu"),
-    "where": ("nộp hồ sơ ở đâu", "làm ở đâu", "nộp ở cơ quan nào", "đến đâu để làm"),
-    "conditions": ("cần điều kiện gì", "điều kiện để được làm là gì"),
-    "legal": ("căn cứ pháp lý là gì", "theo luật nào", "văn bản nào quy định"),
-}
-
-# Words that ask rather than name, kept even when a procedure's name has them ("bao lâu", "ở đâu", "được không").
 KEEP_WORDS = frozenset("bao lau may ngay dau nao gi khong duoc phai co the thoi han gia tri".split())
 
 FACT_THRESHOLD = 0.5
@@ -67,9 +49,6 @@ story's question often needs two ("đi làm xa, có nhờ người nộp đượ
 FULL_MESSAGE_WEIGHT = 0.9
 UNCUED_ASPECT_WEIGHT = 0.6
 REFERRAL_THRESHOLD = 0.8
-PRECISION_WEIGHT = 0.1
-"""BM25: the share of the message's words (weighted by rarity) a question covers, added with this weight to how much
-of the question the message covers. A tie-breaker: a long story covers many short questions in full."""
 FACT_OVER_ASPECT = 0.12
 """A fact this close behind an aspect the card also shows answers instead (the card after it has the aspect)."""
 CARD_ASPECTS: dict[str, set[str]] = {"fee": {"cost"}, "time": {"deadline"}, "where": {"where"}}
@@ -90,152 +69,6 @@ AGE_FIT = 0.25
 """How much of the question's words a fact's answer holds (weighted by rarity) is added with this weight when the
 facts of one procedure are ranked: a question worded unlike any of the fact's questions still finds its answer."""
 CARD_KINDS = frozenset().union(*CARD_ASPECTS.values())
-
-
-_SYLLABLE = re.compile(r"[^\W_]+")
-
-
-def marked(text: str) -> list[str]:
-    """Lower-case syllables keeping their diacritics ("phạt", "phát"): the matching of facts tells them apart."""
-    return _SYLLABLE.findall(unicodedata.normalize("NFC", text.lower()))
-
-
-def has_marks(text: str) -> bool:
-    """Whether the message was typed with diacritics (then "phat" and "phạt" are different words)."""
-    lowered = unicodedata.normalize("NFC", text.lower())
-    return fold(lowered) != lowered
-
-
-def tokens(text: str) -> list[str]:
-    """Folded syllables with shorthand expanded and particles dropped (as the search does)."""
-    return expand_shorthand(words(text))
-
-
-# ---- the question inside a message -----------------------------------------------------------------------
-
-_SENTENCE = re.compile(r"(?<=[.!?…;\n])\s+")
-_ASKS = re.compile(
-    r"(\?|\b(khong|ko|k|chua|gi|j|nao|sao|dau|bao nhieu|bn|bao lau|may|the nao|nhu the nao|lam sao|duoc khong"
-    r"|co phai|phai khong|hay khong|the nao|a)\s*[.!]*\s*$)"
-)
-
-
-# Words that only ask ("như vậy có đúng không", "thế thì phải làm sao ạ"): a question made of them says what it asks
-# about in the sentence before it.
-ASKING_WORDS = QUESTION_WORDS | frozenset(
-    "co dung sai vay the nhu sao a nhe nha ha ak ko k j gi lam duoc dc khong hay chang chu ai nen phai".split()
-)
-BARE_ASK_WORDS = 3
-
-
-def focus(text: str) -> str:
-    """The part of a message that asks: the last sentence with a question in it, with the sentence before it when
-    that one is short (it often names the paper); the whole text when no sentence asks."""
-    sentences = [s.strip() for s in _SENTENCE.split(text.strip()) if s.strip()]
-    if len(sentences) <= 1:
-        return text.strip()
-    for i in range(len(sentences) - 1, -1, -1):
-        if _ASKS.search(" ".join(words(sentences[i])) + ("?" if sentences[i].endswith("?") else "")):
-            bare = len(set(words(sentences[i])) - ASKING_WORDS) < BARE_ASK_WORDS
-            start = i - 1 if i > 0 and (bare or len(sentences[i - 1]) <= 80) else i
-            return " ".join(sentences[start : i + 1])
-    return sentences[-1]
-
-
-class SmoothBM25(BM25Okapi):
-    """BM25 with Lucene's idf, log(1 + (N - n + 0.5) / (n + 0.5)): positive and smooth. BM25Okapi's floor for
-    words in more than half of the documents made a common word's weight jump (about 1.4 ↔ 0.02) when one fact
-    question more or less held it."""
-
-    def _calc_idf(self, nd: dict[str, int]) -> None:
-        for word, freq in nd.items():
-            self.idf[word] = math.log(1 + (self.corpus_size - freq + 0.5) / (freq + 0.5))
-
-
-# ---- rankers ---------------------------------------------------------------------------------------------
-
-
-class Ranker(Protocol):
-    name: str
-
-    def scores(self, query: list[str], ids: Sequence[int]) -> list[float]: ...
-
-
-@dataclass
-class Bm25Ranker:
-    """BM25 over every question of the corpus (token lists); a document's score is divided by its score against
-    itself, so 1.0 means the message covers the whole question."""
-
-    docs: list[list[str]]
-    name: str = "bm25"
-    _docs: list[list[str]] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self._docs = [d or ["_"] for d in self.docs]
-
-    @cached_property
-    def _bm25(self) -> BM25Okapi:
-        return SmoothBM25(self._docs)
-
-    @cached_property
-    def _self(self) -> list[float]:
-        return [max(float(self._bm25.get_batch_scores(doc, [i])[0]), 1e-9) for i, doc in enumerate(self._docs)]
-
-    @cached_property
-    def _postings(self) -> dict[str, list[tuple[int, float]]]:
-        """Per word, the documents holding it with its BM25 term weight there (idf × saturated frequency): the
-        scores of rank_bm25's get_batch_scores, summed over the few documents a word is in rather than all."""
-        bm25 = self._bm25
-        out: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for i, freqs in enumerate(bm25.doc_freqs):
-            norm = bm25.k1 * (1 - bm25.b + bm25.b * bm25.doc_len[i] / bm25.avgdl)
-            for word, f in freqs.items():
-                out[word].append((i, bm25.idf.get(word, 0.0) * f * (bm25.k1 + 1) / (f + norm)))
-        return out
-
-    def _raw(self, query: list[str], ids: Sequence[int]) -> list[float]:
-        totals: defaultdict[int, float] = defaultdict(float)
-        postings = self._postings
-        for word in query:
-            for i, weight in postings.get(word, ()):
-                totals[i] += weight
-        return [totals.get(i, 0.0) for i in ids]
-
-    def scores(self, query: list[str], ids: Sequence[int]) -> list[float]:
-        q = query
-        if not q or not ids:
-            return [0.0] * len(ids)
-        raw = self._raw(q, ids)
-        idf = self._bm25.idf
-        asked = {t: max(idf.get(t, 0.0), 0.0) for t in set(q)}
-        total = sum(asked.values()) or 1.0
-        out = []
-        for s, i in zip(raw, ids, strict=True):
-            recall = min(float(s) / self._self[i], 1.0)
-            doc = self._sets[i]
-            precision = sum(w for t, w in asked.items() if t in doc) / total
-            out.append(recall + PRECISION_WEIGHT * precision)
-        return out
-
-    @cached_property
-    def _sets(self) -> list[frozenset[str]]:
-        return [frozenset(d) for d in self._docs]
-
-
-@dataclass
-class FuzzRanker:
-    """rapidfuzz token-set ratio of the folded texts (order-free; a question inside a longer message scores high)."""
-
-    docs: list[list[str]]
-    name: str = "rapidfuzz"
-    _folded: list[str] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self._folded = [" ".join(d) for d in self.docs]
-
-    def scores(self, query: list[str], ids: Sequence[int]) -> list[float]:
-        q = " ".join(query)
-        return [fuzz.token_set_ratio(q, self._folded[i]) / 100 for i in ids]
 
 
 # ---- the index of a catalogue ----------------------------------------------------------------------------

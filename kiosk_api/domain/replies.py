@@ -18,6 +18,7 @@ from procedures_kb.text import words
 from procedures_kb.workdays import WorkingCalendar
 
 from . import answers, qa
+from .asking import focus
 from .cues import detect_aspects
 from .resolve import (
     Band,
@@ -105,7 +106,7 @@ def resolve_message(
     # what the text alone leaves unsure, before the NLU's hint decides: "giấy xác nhận khuyết tật bị thất lạc, xin
     # cấp lại ở đâu" is the candidate that issues it again, whatever paper name the NLU picked up
     plain = resolve(catalogue, text, current=current) if hint else resolution
-    if plain.band is Band.UNSURE and (again := getting_again(catalogue, qa.focus(text), plain.candidates)):
+    if plain.band is Band.UNSURE and (again := getting_again(catalogue, focus(text), plain.candidates)):
         return Resolution(Band.CONFIDENT, again, [again], plain.pages, plain.copies, False, None)
     index = qa.index_for(catalogue)
     if resolution.band is Band.CONFIDENT:
@@ -130,7 +131,7 @@ def resolve_message(
         return upgraded
     referral = index.referral(text) if text.strip() else None
     # between candidate procedures, the referral must be named where the question is asked, not in the story
-    asked = text if resolution.band is Band.LOST else qa.focus(text)
+    asked = text if resolution.band is Band.LOST else focus(text)
     covered = index.referral_covered(asked) if referral is not None else None
     if referral is not None and covered is not None and covered.id == referral[0].id:
         if resolution.band is Band.UNSURE and (beside := _named_beside(catalogue, index, text, covered)) is not None:
