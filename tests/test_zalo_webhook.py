@@ -130,7 +130,7 @@ def kiosk(start, zalo_settings, tokens) -> Kiosk:
     return start(zalo_settings)
 
 
-def wait_until(predicate, timeout: float = 10.0) -> None:
+def wait_until(predicate, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:

@@ -96,7 +96,7 @@ class FakeZalo:
                 if user_id is None or m.body["recipient"]["user_id"] == user_id
             ]
 
-    def wait_for_messages(self, count: int, timeout: float = 10.0) -> list[Recorded]:
+    def wait_for_messages(self, count: int, timeout: float = 60.0) -> list[Recorded]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self.lock:
