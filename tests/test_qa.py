@@ -189,6 +189,11 @@ def test_a_message_saying_it_asks_two_things_gets_the_second_from_the_rest():
     r = replies.resolve_message(catalogue, "mất ví, trong đó có thẻ căn cước và bằng lái xe, làm lại 2 cái này ở đâu")
     assert r.procedure.code == "1.014064" and r.also is None and r.referral == "giay_phep_lai_xe"
     assert replies.asks_two_things("lam chung 1 cho dc ko") and not replies.asks_two_things("hai vợ chồng tôi")
+    # "làm luôn", "tiện thể", "đồng thời" also say a second thing is asked
+    r = replies.resolve_message(catalogue, "đăng ký tạm trú cho con rồi làm luôn căn cước cho con thì làm thế nào")
+    assert r.procedure.code == "1.004194" and r.also is not None and r.also.code != r.procedure.code
+    assert replies.asks_two_things("tien the xin luon ban sao") and replies.asks_two_things("dong thoi dang ky xe")
+    assert not replies.asks_two_things("tôi làm ở xã này lâu rồi")
 
 
 def test_a_question_asking_which_papers_lists_them_before_a_fact_it_touches():

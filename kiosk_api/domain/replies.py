@@ -163,8 +163,11 @@ def _named_beside(catalogue: Catalogue, index: qa.QuestionIndex, text: str, topi
     return _alone(catalogue, index, rest, lone=asks_two_things(text)) if rest is not None else None
 
 
-TWO_THINGS = re.compile(r"\b(?:(?:hai|2) (?:viec|thu tuc|cai|loai|giay)|cung (?:mot )?luc|lam chung)\b")
-"""The message says it asks about two things ("hai việc này làm ở đâu", "làm cùng lúc được không")."""
+TWO_THINGS = re.compile(
+    r"\b(?:(?:hai|2) (?:viec|thu tuc|cai|loai|giay)|cung (?:mot )?luc|lam chung"
+    r"|(?:lam|xin|dang ky) luon|tien (?:lam|the)|dong thoi|(?:va|voi) ca)\b"
+)
+"""The message says it asks about two things ("hai việc này làm ở đâu", "làm cùng lúc được không", "làm luôn")."""
 
 
 def asks_two_things(text: str) -> bool:
