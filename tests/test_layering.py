@@ -47,10 +47,18 @@ def test_the_tree_keeps_every_layering_contract() -> None:
     [
         ("kiosk_api/services/audit.py", "from ..routers import staff", "Routers only translate HTTP"),
         ("kiosk_api/routers/reports.py", "from .staff import login", "No router imports another router"),
+        ("kiosk_api/ratings/pages.py", "from ..routers import staff", "No router imports another router"),
         ("kiosk_api/schemas/reports.py", "from ..services import reports", "Schemas are shapes"),
         ("kiosk_api/domain/scoring.py", "import sqlalchemy", "The domain is pure"),
         ("kiosk_api/zalo/rules.py", "import httpx", "The domain is pure"),
         ("kiosk_api/zalo/rules.py", "from . import worker", "Inside the Zalo package"),
+        ("kiosk_api/ratings/token.py", "import sqlalchemy", "The domain is pure"),
+        ("kiosk_api/ratings/wording.py", "from ..settings import Settings", "The domain is pure"),
+        ("kiosk_api/ratings/form.py", "from . import service", "Inside the ratings package"),
+        ("kiosk_api/ratings/service.py", "from . import pages", "Inside the ratings package"),
+        ("kiosk_api/services/chat.py", "from ..ratings import router", "The ratings use cases are services"),
+        ("kiosk_api/ratings/service.py", "from ..routers import dossiers", "The ratings use cases are services"),
+        ("kiosk_api/ratings/schemas.py", "from . import service", "Schemas are shapes"),
         ("procedures_kb/fees.py", "import kiosk_api.settings", "The catalogue stands alone"),
     ],
 )
