@@ -41,7 +41,7 @@ from kiosk_process import KIOSK, start_kiosk  # noqa: E402
 
 from kiosk_api.clock import SystemClock, vn_today  # noqa: E402
 from kiosk_api.db import make_engine  # noqa: E402
-from kiosk_api.services.ratings import token_for  # noqa: E402
+from kiosk_api.ratings.service import token_for  # noqa: E402
 from kiosk_api.settings import normalise_database_url  # noqa: E402
 
 SECRET = "bench-secret"

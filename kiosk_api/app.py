@@ -24,6 +24,9 @@ from .catalogue_config import catalogue_for
 from .clock import Clock
 from .db import make_engine, make_sessionmaker
 from .domain import qa
+from .ratings import pages as rating_pages
+from .ratings import router as ratings_router
+from .ratings import slip_router as rating_slips
 from .routers import (
     assistant,
     chat,
@@ -35,9 +38,6 @@ from .routers import (
     kiosk,
     kiosk_sessions,
     procedures,
-    rating_pages,
-    rating_slips,
-    ratings,
     reports,
     speech,
     staff,
@@ -136,7 +136,7 @@ def create_app(
     app.include_router(staff.router)
     app.include_router(assistant.router)
     app.include_router(chat.router)
-    app.include_router(ratings.router)
+    app.include_router(ratings_router.router)
     app.include_router(rating_pages.router)
     app.include_router(rating_slips.router)
     app.include_router(feedback.router)

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from kiosk_api.app import create_app
 from kiosk_api.clock import FixedClock
-from kiosk_api.domain import ballot as wording
 from kiosk_api.models import Rating
+from kiosk_api.ratings import wording
 
 pytestmark = pytest.mark.db
 LIMIT = 2

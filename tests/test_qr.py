@@ -11,7 +11,7 @@ from PIL import Image
 from qr_decode import decode_png, render_html_png
 
 from kiosk_api.domain.qr import qr_png, qr_svg
-from kiosk_api.domain.rating_token import make_token
+from kiosk_api.ratings.token import make_token
 
 TOKEN_URL = "http://192.168.1.10:8000/r/" + make_token(b"secret", 123456, date(2027, 2, 18))
 URLS = [

@@ -13,9 +13,9 @@ from conftest import TODAY
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, func, select
 
-from kiosk_api.domain import ballot as wording
 from kiosk_api.models import Dossier, Feedback, Rating
-from kiosk_api.services import ratings as rating_service
+from kiosk_api.ratings import form, wording
+from kiosk_api.ratings import service as rating_service
 from kiosk_api.services.dossier_import import import_csv
 
 pytestmark = pytest.mark.db
@@ -69,14 +69,14 @@ def test_form_asks_every_question_in_vietnamese(client, token):
     assert '<html lang="vi">' in page and "UBND xã Thử Nghiệm" in page
     assert RETURNED in page and "Đăng ký khai sinh" in page
     assert "Nguyễn Văn An" not in page and "345" not in page  # neither the applicant's name nor phone
-    for question in wording.questions("dossier"):
+    for question in form.questions("dossier"):
         block = fieldset(page, question.field)
         assert "<legend>" in block and html.escape(question.text) in block
         for option in question.options:
             assert f'value="{option.value}"' in block and html.escape(option.label) in block
     assert "Ông/bà phải đi lại bao nhiêu lần để hoàn thiện hồ sơ?" in page
     assert all(level in page for level in ("Rất hài lòng", "Hài lòng", "Bình thường", "Không hài lòng"))
-    assert wording.ESCALATE_LABEL in page and 'maxlength="2000"' in page
+    assert form.ESCALATE_LABEL in page and 'maxlength="2000"' in page
     assert "<script" not in page and "http" not in page.split("</head>")[0].replace('href="/static', "")
     assert hidden_key(page) != hidden_key(client.get(f"/r/{token}").text)  # a fresh key per rendering
     csp = response.headers["content-security-policy"]
@@ -140,14 +140,14 @@ def test_missing_answers_keep_the_others(client, session, token):
     response = client.post(f"/r/{token}", data=partial)
     assert response.status_code == 422
     page = response.text
-    assert wording.FORM_HAS_ERRORS in page
+    assert form.FORM_HAS_ERRORS in page
     for missing in ("i4", "i7"):
         block = fieldset(page, missing)
-        assert wording.MISSING_ANSWER in block and f'aria-describedby="loi-{missing}"' in block
+        assert form.MISSING_ANSWER in block and f'aria-describedby="loi-{missing}"' in block
         assert "checked" not in block
     for kept, value in (("i3", "1"), ("i6", "0"), ("satisfaction", "rat_hai_long")):
         block = fieldset(page, kept)
-        assert wording.MISSING_ANSWER not in block
+        assert form.MISSING_ANSWER not in block
         assert re.search(rf'value="{value}" checked', block), kept
     assert "Góp ý &lt;b&gt;đậm&lt;/b&gt;</textarea>" in page
     assert hidden_key(page) == "k-miss"  # the same ballot when the citizen completes it
@@ -157,8 +157,8 @@ def test_missing_answers_keep_the_others(client, session, token):
 def test_bogus_answer_values_count_as_missing(client, session, token):
     response = client.post(f"/r/{token}", data={**FULL, "i3": "5", "satisfaction": "tuyet_voi", "key": "k"})
     assert response.status_code == 422
-    assert wording.MISSING_ANSWER in fieldset(response.text, "i3")
-    assert wording.MISSING_ANSWER in fieldset(response.text, "satisfaction")
+    assert form.MISSING_ANSWER in fieldset(response.text, "i3")
+    assert form.MISSING_ANSWER in fieldset(response.text, "satisfaction")
     assert ratings(session) == []
 
 
@@ -216,7 +216,7 @@ def test_comment_escalated_to_feedback_once(client, session, token, dossier_id, 
 
 def test_escalation_needs_a_comment(client, session, token):
     response = client.post(f"/r/{token}", data={**FULL, "escalate": "1", "contact": "0912", "key": "k"})
-    assert response.status_code == 422 and wording.ESCALATE_NEEDS_COMMENT in response.text
+    assert response.status_code == 422 and form.ESCALATE_NEEDS_COMMENT in response.text
     assert 'name="escalate" value="1" checked' in response.text and 'value="0912"' in response.text
 
 
@@ -260,7 +260,7 @@ def test_counter_page(client, session):
     assert 'name="i3"' not in page.text and "Không bắt buộc." in page.text
     key = hidden_key(page.text)
     missing = client.post("/r/quay/quay-2", data={"key": key, "i7": "2"})
-    assert missing.status_code == 422 and wording.MISSING_ANSWER in fieldset(missing.text, "satisfaction")
+    assert missing.status_code == 422 and form.MISSING_ANSWER in fieldset(missing.text, "satisfaction")
     done = client.post("/r/quay/quay-2", data={"key": key, "satisfaction": "rat_hai_long"})
     assert done.status_code == 303
     assert "Rất hài lòng" in client.get(done.headers["location"]).text

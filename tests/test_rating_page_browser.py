@@ -9,8 +9,8 @@ from browser import chromium, live_server, page, screenshot  # noqa: F401  (pyte
 from qr_decode import decode_png
 from sqlalchemy import select
 
-from kiosk_api.domain import ballot as wording
 from kiosk_api.models import Rating
+from kiosk_api.ratings import form
 from kiosk_api.services.dossier_import import import_csv
 
 pytestmark = pytest.mark.db
@@ -78,9 +78,9 @@ def test_rate_a_dossier_on_a_phone(chromium, rating_url, screenshot, session):  
         screenshot(phone, "rating-page")
         with phone.expect_navigation():
             phone.get_by_role("button", name="Gửi đánh giá").tap()
-        assert phone.get_by_text(wording.FORM_HAS_ERRORS).is_visible()
+        assert phone.get_by_text(form.FORM_HAS_ERRORS).is_visible()
         i6 = phone.locator("fieldset", has=phone.locator('input[name="i6"]'))
-        assert i6.get_by_text(wording.MISSING_ANSWER).is_visible()
+        assert i6.get_by_text(form.MISSING_ANSWER).is_visible()
         assert phone.get_by_label(ANSWERS["satisfaction"], exact=True).is_checked()
         assert phone.get_by_label("Nội dung ý kiến").input_value() == "Cán bộ hướng dẫn rất tận tình <cảm ơn>"
         screenshot(phone, "rating-page-missing-answer")

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from kiosk_api.cli import app as cli_app
-from kiosk_api.domain.rating_token import read_token
 from kiosk_api.models import Dossier
+from kiosk_api.ratings.token import read_token
 from kiosk_api.services.dossier_import import import_csv
 
 pytestmark = pytest.mark.db

@@ -1,4 +1,4 @@
-"""Signed rating tokens (kiosk_api.domain.rating_token) and the service helpers that issue them."""
+"""Signed rating tokens (kiosk_api.ratings.token) and the service helpers that issue them."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from kiosk_api.domain.rating_token import RatingTicket, TokenExpired, TokenInvalid, _sign, make_token, read_token
-from kiosk_api.services import ratings as rating_service
+from kiosk_api.ratings import service as rating_service
+from kiosk_api.ratings.token import RatingTicket, TokenExpired, TokenInvalid, _sign, make_token, read_token
 
 SECRET = b"test-secret-key-not-for-production"
 EXPIRES = date(2027, 2, 18)

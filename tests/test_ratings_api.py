@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from kiosk_api.clock import FixedClock
 from kiosk_api.db import make_engine, make_sessionmaker
 from kiosk_api.models import Dossier, Rating
-from kiosk_api.services import ratings as rating_service
+from kiosk_api.ratings import service as rating_service
 from kiosk_api.services.dossier_import import import_csv
 
 OVERDUE = "000.00.06.H56-261105-0003"

@@ -30,8 +30,8 @@ from kiosk_api.app import create_app
 from kiosk_api.cli import app as cli_app
 from kiosk_api.clock import FixedClock
 from kiosk_api.db import make_engine, make_sessionmaker
-from kiosk_api.domain.rating_token import read_token
 from kiosk_api.models import ChatEvent, Dossier, Rating, ZaloConversation, ZaloInbound, ZaloToken
+from kiosk_api.ratings.token import read_token
 from kiosk_api.security import sender_hash
 from kiosk_api.zalo.tokens import OPERATOR_DEAD, TokenManager, set_tokens
 from kiosk_api.zalo.worker import pseudonym

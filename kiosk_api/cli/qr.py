@@ -10,7 +10,7 @@ import typer
 from .common import fail, load_catalogue, load_settings, open_session
 
 if TYPE_CHECKING:
-    from ..services.slips import Size
+    from ..ratings.slips import Size
 
 qr_app = typer.Typer(help="QR codes for satisfaction ratings: printable slips for dossiers and counters.")
 
@@ -19,7 +19,7 @@ SLIP_FORMATS = {".html": "html", ".htm": "html", ".png": "png", ".svg": "svg"}
 
 
 def _write_slip(slip, size: Size, out: Path | None) -> None:
-    from ..services import slips
+    from ..ratings import slips
 
     typer.echo(slip.url)
     if out is None:
@@ -43,7 +43,7 @@ SlipOut = Annotated[
 
 
 def _check_size(size: str) -> Size:
-    from ..services.slips import SIZES
+    from ..ratings.slips import SIZES
 
     for known in SIZES:
         if size == known:
@@ -59,7 +59,7 @@ def qr_dossier(
 ) -> None:
     """Print the rating address of a dossier (valid KIOSK_RATING_TOKEN_DAYS from today); write its slip."""
     from ..db import session_today
-    from ..services import slips
+    from ..ratings import slips
     from ..services.dossiers import DossierNotFound
 
     paper = _check_size(size)
@@ -87,7 +87,7 @@ def qr_counter(
     out: SlipOut = None,
 ) -> None:
     """Print the anonymous rating address of a counter; write the slip to stick on it."""
-    from ..services import slips
+    from ..ratings import slips
 
     paper = _check_size(size)
     try:

@@ -21,6 +21,7 @@ from ..domain import answers, lookup_texts, replies
 from ..domain.cues import aspect_cue, mentions_dossier
 from ..domain.resolve import Resolution
 from ..errors import ApiError
+from ..ratings import service as rating_service
 from ..schemas.assistant import (
     AnswerResponse,
     ButtonOut,
@@ -35,7 +36,6 @@ from ..schemas.common import error_responses
 from ..schemas.dossiers import LookupRequest
 from ..services import dossier_access
 from ..services import dossiers as dossier_service
-from ..services import ratings as rating_service
 
 router = APIRouter(prefix="/api/assistant", tags=["assistant"])
 log = logging.getLogger(__name__)

@@ -10,11 +10,11 @@ from ..db import session_now
 from ..deps import CatalogueDep, ClientDep, SecretDep, SessionDep, SettingsDep, TodayDep
 from ..domain import lookup_texts
 from ..errors import ApiError
+from ..ratings import service as rating_service
 from ..schemas.common import error_responses
 from ..schemas.dossiers import LookupRequest, PublicDossier
 from ..services import dossier_access
 from ..services import dossiers as dossier_service
-from ..services import ratings as rating_service
 
 router = APIRouter(prefix="/api/dossiers", tags=["dossiers"])
 log = logging.getLogger(__name__)

@@ -29,12 +29,12 @@ from ..domain.cues import detect_aspect, is_greeting, mentions_dossier, wants_of
 from ..domain.officer import TOO_MANY_REQUESTS, next_step_text
 from ..domain.resolve import Band
 from ..models import Dossier
+from ..ratings import service as rating_service
 from ..schemas.assistant import ButtonOut
 from ..schemas.chat import ChatRequest, Reply
 from ..security import client_key_hash, sender_hash
 from . import chat_log
 from . import handoffs as handoff_service
-from . import ratings as rating_service
 from .rasa_client import RasaClient, RasaUnavailable, to_replies
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from kiosk_api.models import ChatEvent
-from kiosk_api.services import ratings as rating_service
+from kiosk_api.ratings import service as rating_service
 from security.conftest import RETURNED
 
 pytestmark = pytest.mark.db

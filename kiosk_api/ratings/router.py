@@ -9,13 +9,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from ..deps import ClientDep, SecretDep, SessionDep, SettingsDep, TodayDep
-from ..domain import ballot as wording
 from ..domain.qr import qr_png, qr_svg
-from ..domain.rating_token import TokenExpired, TokenInvalid
 from ..errors import ApiError
 from ..schemas.common import error_responses
-from ..schemas.ratings import QuestionsResponse, RatingRequest, RatingResponse
-from ..services import ratings as rating_service
+from . import form, wording
+from . import service as rating_service
+from .schemas import QuestionsResponse, RatingRequest, RatingResponse
+from .token import TokenExpired, TokenInvalid
 
 router = APIRouter(prefix="/api", tags=["ratings"])
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ def rating_questions(
     ),
 ) -> QuestionsResponse:
     """The ballot's questions and answer options, worded for citizens (the same as the QR rating page)."""
-    return QuestionsResponse.model_validate(wording.as_json(kind))
+    return QuestionsResponse.model_validate(form.as_json(kind))
 
 
 def _checked_url(token: str, session, secret: bytes, today, settings) -> str:

@@ -23,14 +23,14 @@ from procedures_kb.workdays import WorkingCalendar
 
 from ..db import session_now
 from ..deps import CalendarDep, CatalogueDep, SessionDep, SettingsDep, TodayDep, client_identity
-from ..domain import ballot as wording
 from ..domain.dates import format_date
-from ..domain.rating_token import TokenExpired, TokenInvalid
 from ..models import Dossier, Feedback, Rating
 from ..services import feedback as feedback_service
-from ..services import ratings as rating_service
 from ..settings import Settings
 from ..templating import templates
+from . import form, wording
+from . import service as rating_service
+from .token import TokenExpired, TokenInvalid
 
 router = APIRouter(tags=["rating pages"], include_in_schema=False)
 log = logging.getLogger(__name__)
@@ -86,13 +86,13 @@ def _dossier(session: Session, request: Request, token: str, today: date) -> Dos
 
 
 def _check_counter(counter_id: str) -> None:
-    if not wording.valid_counter_id(counter_id):
+    if not form.valid_counter_id(counter_id):
         raise PageError(404, "Không có quầy này", wording.UNKNOWN_COUNTER)
 
 
 def _form(
     request: Request,
-    kind: wording.BallotKind,
+    kind: form.BallotKind,
     *,
     subject: dict[str, Any],
     values: dict[str, str] | None = None,
@@ -107,12 +107,12 @@ def _form(
             "title": subject["heading"],
             "kind": kind,
             "subject": subject,
-            "questions": wording.questions(kind),
+            "questions": form.questions(kind),
             "values": values or {},
             "errors": errors or {},
             "key": key or secrets.token_urlsafe(18),
             "action": request.url.path,
-            "w": wording,
+            "w": form,
         },
         status,
     )
@@ -145,7 +145,7 @@ def _store(
     settings: Settings,
     today: date,
     calendar: WorkingCalendar,
-    answers: wording.Answers,
+    answers: form.Answers,
     *,
     key: str,
     dossier_id: int | None,
@@ -216,8 +216,8 @@ def counter_submit(
         _check_counter(counter_id)
     except PageError as error:
         return _error_page(request, error)
-    form = {"satisfaction": satisfaction, "i6": i6, "i7": i7, "comment": comment, "escalate": escalate}
-    checked = wording.check_form("counter", {**form, "contact": contact})
+    posted = {"satisfaction": satisfaction, "i6": i6, "i7": i7, "comment": comment, "escalate": escalate}
+    checked = form.check_form("counter", {**posted, "contact": contact})
     key = _key(key)
     if checked.answers is None:
         return _form(
@@ -263,7 +263,7 @@ def thanks_page(key: str, request: Request, session: SessionDep) -> Response:
         {
             "title": "Cảm ơn ông/bà đã đánh giá",
             "message": wording.THANKS[rating.satisfaction],
-            "level": wording.satisfaction_label(rating.satisfaction),
+            "level": form.satisfaction_label(rating.satisfaction),
             "registered": registered,
         },
     )
@@ -308,8 +308,8 @@ def dossier_submit(
         dossier = _dossier(session, request, token, today)
     except PageError as error:
         return _error_page(request, error)
-    form = {"satisfaction": satisfaction, "i3": i3, "i4": i4, "i6": i6, "i7": i7, "comment": comment}
-    checked = wording.check_form("dossier", {**form, "escalate": escalate, "contact": contact})
+    posted = {"satisfaction": satisfaction, "i3": i3, "i4": i4, "i6": i6, "i7": i7, "comment": comment}
+    checked = form.check_form("dossier", {**posted, "escalate": escalate, "contact": contact})
     key = _key(key)
     if checked.answers is None:
         return _form(

@@ -22,13 +22,13 @@ from sqlalchemy.orm import Session
 
 from procedures_kb.catalogue import Catalogue
 
-from ..domain import ballot as wording
 from ..domain.dates import format_date
 from ..domain.qr import qr_png, qr_svg
+from ..services import dossiers as dossier_service
 from ..settings import Settings
 from ..templating import templates
-from . import dossiers as dossier_service
-from . import ratings as rating_service
+from . import form, wording
+from . import service as rating_service
 
 Size = Literal["a5", "80mm"]
 SIZES: tuple[Size, ...] = ("a5", "80mm")
@@ -107,7 +107,7 @@ def dossier_slip(
 
 def counter_slip(counter_id: str, *, settings: Settings) -> Slip:
     """The slip stuck on a counter (anonymous ratings of that desk); UnknownCounter for a malformed id."""
-    if not wording.valid_counter_id(counter_id):
+    if not form.valid_counter_id(counter_id):
         raise UnknownCounter(counter_id)
     return Slip(
         commune_name=settings.commune_name,

@@ -16,13 +16,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..db import session_now
-from ..domain import ballot as wording
 from ..domain import lookup_texts
-from ..domain.rating_token import TokenExpired, TokenInvalid, make_token, read_token
 from ..models import Dossier, Rating
 from ..security import client_key_hash, short
+from ..services import throttle
 from ..settings import Settings
-from . import throttle
+from . import wording
+from .token import TokenExpired, TokenInvalid, make_token, read_token
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ def counter_url(base_url: str, counter_id: str) -> str:
 
 
 def dossier_for_token(session: Session, secret: bytes, token: str, *, today: date) -> Dossier:
-    """The dossier a token names. TokenInvalid / TokenExpired (kiosk_api.domain.rating_token) for a bad token,
+    """The dossier a token names. TokenInvalid / TokenExpired (kiosk_api.ratings.token) for a bad token,
     DossierGone when the dossier was deleted."""
     ticket = read_token(secret, token, today)
     dossier = session.get(Dossier, ticket.dossier_id)
@@ -234,7 +234,7 @@ def submit_ballot(
     digits hands out): a dossier code alone is refused, so nobody can take a citizen's one ballot. A tampered token
     costs the client a lookup try; an anonymous counter ballot spends the client's hourly counter budget (a replay
     of a stored ballot is always answered). BallotRefused otherwise."""
-    from . import dossier_access  # the lookup budgets: a tampered token counts like wrong digits
+    from ..services import dossier_access  # the lookup budgets: a tampered token counts like wrong digits
 
     now = session_now(session)
     dossier_id = None

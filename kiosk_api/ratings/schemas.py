@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from motcua.vocabulary import RatingChannel, Satisfaction
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
-from ..domain.ballot import MAX_COMMENT
+from .form import MAX_COMMENT
 
 Key = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Optional64 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]

@@ -11,7 +11,7 @@ from ..deps import CatalogueDep, SecretDep, SessionDep, SettingsDep, StaffDep, T
 from ..errors import ApiError
 from ..schemas.common import error_responses
 from ..services import dossiers as dossier_service
-from ..services import slips
+from . import slips
 
 router = APIRouter(
     prefix="/api/staff",
