@@ -429,14 +429,16 @@ def test_concurrent_entries_leave_one_row(migrated_url, session):
     from kiosk_api.db import make_engine, make_sessionmaker
     from kiosk_api.domain.periods import Period
     from kiosk_api.report_rules import load_rules
-    from kiosk_api.services import reports as svc
+    from kiosk_api.services import agency_indicators as entered
 
     engine = make_engine(migrated_url)
     rules = load_rules()
 
     def enter(value: float):
         with make_sessionmaker(engine, FixedClock(NOW))() as s:
-            return svc.set_agency_indicator(s, Period.parse("2026-Q3"), 5, value, note=None, actor="lan", rules=rules)
+            return entered.set_agency_indicator(
+                s, Period.parse("2026-Q3"), 5, value, note=None, actor="lan", rules=rules
+            )
 
     try:
         with ThreadPoolExecutor(4) as pool:

@@ -16,6 +16,7 @@ from ..errors import ApiError
 from ..report_rules import ReportRules, RuleFileError, rules_for
 from ..schemas.common import error_responses
 from ..schemas.reports import AgencyIndicatorIn, AgencyIndicatorOut, Bieu5aOut, Bieu6aOut, PeriodOut
+from ..services import agency_indicators as entered
 from ..services import report_export as export
 from ..services import reports as svc
 from ..settings import Settings
@@ -168,12 +169,12 @@ def put_agency_indicator(
     reports over exactly that period. `value: null` removes the entry. Repeating a request changes nothing."""
     period = body.resolved_period()
     try:
-        row = svc.set_agency_indicator(
+        row = entered.set_agency_indicator(
             session, period, body.indicator, body.value, note=body.note, actor=user.username, rules=rules
         )
-    except svc.AgencyIndicatorError as exc:
+    except entered.AgencyIndicatorError as exc:
         raise ApiError(422, "bad_indicator", str(exc)) from None
-    except svc.AgencyIndicatorConflict:
+    except entered.AgencyIndicatorConflict:
         raise ApiError(409, "conflict", "the entry was changed at the same time; try again") from None
     if row is None:
         return AgencyIndicatorOut(
@@ -196,4 +197,4 @@ def list_agency_indicators(
     end: Annotated[date | None, Query(alias="to", description="Only periods starting on or before this day")] = None,
 ) -> list[AgencyIndicatorOut]:
     """Every entered value (newest period first), optionally only periods overlapping [from, to]."""
-    return [_indicator_out(row, rules) for row in svc.list_agency_indicators(session, start=start, end=end)]
+    return [_indicator_out(row, rules) for row in entered.list_agency_indicators(session, start=start, end=end)]
