@@ -7,8 +7,10 @@ from datetime import date
 
 import pytest
 
-from kiosk_api.domain import answers
-from kiosk_api.domain.answers import MAX_CHARS, MORE, Aspect, answer, parse_payload, payload
+from kiosk_api.domain import answer_text, buttons, lookup_texts, menus
+from kiosk_api.domain.answer_text import MAX_CHARS, MORE
+from kiosk_api.domain.answers import answer
+from kiosk_api.domain.buttons import Aspect, parse_payload, payload
 from kiosk_api.domain.status import DossierStatus
 from procedures_kb.catalogue import load_catalogue
 
@@ -112,14 +114,14 @@ def test_every_answer_fits_a_message(catalogue):
         for aspect in Aspect:
             for kw in ({}, {"pages": 10, "copies": 2}, {"pages": 9999, "copies": 999}):
                 reply = answer(procedure, aspect, catalogue.province_fees, **kw)
-                assert reply.text.startswith(f"Thủ tục {answers.title(procedure)}"), (procedure.code, aspect)
+                assert reply.text.startswith(f"Thủ tục {answer_text.title(procedure)}"), (procedure.code, aspect)
                 assert len(reply.text) <= MAX_CHARS, (procedure.code, aspect, len(reply.text))
-                assert 1 <= len(reply.buttons) <= answers.MAX_BUTTONS
+                assert 1 <= len(reply.buttons) <= buttons.MAX_BUTTONS
 
 
 def test_buttons_offer_the_other_aspects(catalogue):
     reply = answer(catalogue.get("1.001193"), "documents")
-    assert answers.Button("Lệ phí", '/ask_fee{"procedure_code":"1.001193"}') in reply.buttons
+    assert buttons.Button("Lệ phí", '/ask_fee{"procedure_code":"1.001193"}') in reply.buttons
     assert all("ask_documents" not in b.payload for b in reply.buttons)
     for b in reply.buttons:
         intent, entities = parse_payload(b.payload)
@@ -137,7 +139,7 @@ def test_payload_round_trip():
 
 
 def test_menu(catalogue):
-    reply = answers.menu(catalogue.procedures, "UBND xã Thử Nghiệm")
+    reply = menus.menu(catalogue.procedures, "UBND xã Thử Nghiệm")
     assert "UBND xã Thử Nghiệm" in reply.text and "Tra cứu" in reply.text
     procedure_buttons = [b for b in reply.buttons if b.payload.startswith("/ask_procedure")]
     assert len(procedure_buttons) == 6
@@ -155,9 +157,9 @@ def test_menu(catalogue):
 
 
 def test_dossier_wording():
-    public = answers.dossier_status_text("X-261105-0003", DossierStatus.IN_PROGRESS, days_overdue=10)
+    public = lookup_texts.dossier_status_text("X-261105-0003", DossierStatus.IN_PROGRESS, days_overdue=10)
     assert "«Đang xử lý»" in public and "quá hạn" in public and "4 số cuối" in public
-    full = answers.dossier_full_text(
+    full = lookup_texts.dossier_full_text(
         "X-261105-0003",
         DossierStatus.IN_PROGRESS,
         procedure_name="Đăng ký khai sinh",

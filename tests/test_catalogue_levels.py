@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from kiosk_api.catalogue_config import read_offered
-from kiosk_api.domain import answers
+from kiosk_api.domain import answer_text, answers, caveats
 from procedures_kb import importer, portal_import
 from procedures_kb.catalogue import (
     IMPORTED_DIR,
@@ -145,7 +145,7 @@ def test_a_readable_imported_entry_is_served_with_its_notice(tmp_path, base_entr
     assert validate(cur, tmp_path / "none", imp) == []
     p = load_catalogue(cur, imported_dir=imp).get("1.900202")
     assert p.imported
-    notice = answers.caveat(p)
+    notice = caveats.caveat(p)
     assert notice and "Cổng Dịch vụ công quốc gia ngày 06/12/2026" in notice
     for aspect in ("documents", "fee", "time", "where", "overview"):
         assert notice in answers.answer(p, aspect).text, aspect
@@ -346,7 +346,7 @@ def test_offered_list_file(tmp_path):
 def test_a_procedure_not_offered_is_answered_not_done_here(shipped):
     p = shipped.get("1.013225")
     reply = answers.answer(p, "documents", offered=False, commune="UBND xã Thử Nghiệm")
-    assert reply.text.startswith(f"Thủ tục {answers.title(p)} không thực hiện tại UBND xã Thử Nghiệm")
+    assert reply.text.startswith(f"Thủ tục {answer_text.title(p)} không thực hiện tại UBND xã Thử Nghiệm")
     assert p.agency in reply.text and not reply.buttons
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from kiosk_api.app import create_app
 from kiosk_api.clock import FixedClock
-from kiosk_api.domain import answers, identity
+from kiosk_api.domain import identity, menus
 from kiosk_api.models import ChatEvent, HandoffRequest
 from kiosk_api.security import sender_hash
 from kiosk_api.services.rasa_client import ReplyData, parse_tracker, to_replies
@@ -384,7 +384,7 @@ def test_parse_tracker():
 
 def test_one_unsure_candidate_is_asked_about_by_name():
     procedure = load_catalogue().get("1.001193")
-    reply = answers.choices([procedure])
+    reply = menus.choices([procedure])
     assert reply.text == "Có phải ông/bà hỏi về thủ tục «Đăng ký khai sinh»?"
     assert [b.payload for b in reply.buttons] == ['/ask_procedure{"procedure_code":"1.001193"}']
 

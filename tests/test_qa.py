@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk_api.domain import answers, qa, replies
+from kiosk_api.domain import answers, buttons, qa, referrals, replies
 from kiosk_api.domain.asking import focus
 from kiosk_api.domain.cues import detect_aspects
 from kiosk_api.domain.rankers import SmoothBM25
@@ -88,7 +88,7 @@ def test_referral_topics_are_found_by_their_names(small):
     found = qa.index_for(small).referral("cho hỏi làm hộ chiếu ở đâu ạ")
     assert found is not None and found[0].id == "ho_chieu"
     assert qa.index_for(small).referral("đăng ký khai sinh cần gì") is None
-    text = answers.referral_topic_text(PASSPORT)
+    text = referrals.referral_topic_text(PASSPORT)
     assert text.startswith("Xã không cấp hộ chiếu") and "Phòng Quản lý xuất nhập cảnh" in text
 
 
@@ -116,7 +116,7 @@ def test_two_long_answers_keep_the_procedures_name_when_the_card_has_no_room(sma
 
 def test_the_wording_of_an_aspect_overrides_the_nlu_guess(small):
     reply = replies.reply_about(small, small.get("1.001193"), "documents", "khai sinh mất bao lâu thì có")
-    assert not reply.fact and reply.aspect is answers.Aspect.TIME
+    assert not reply.fact and reply.aspect is buttons.Aspect.TIME
 
 
 def test_two_procedures_named_in_one_message():
@@ -372,7 +372,7 @@ def test_a_fact_that_sends_the_citizen_on_offers_that_procedure_first():
     assert named == ["1.004222"]
     reply = answers.answer(birth, "overview", fact=onward, related=procedures_named_in(catalogue, onward.answer, birth))
     assert reply.buttons[0].title == "Đăng ký thường trú" and "1.004222" in reply.buttons[0].payload
-    assert len(reply.buttons) == answers.MAX_BUTTONS
+    assert len(reply.buttons) == buttons.MAX_BUTTONS
     # a paper or a status named in passing is not a procedure to go on to; nor is the procedure itself
     assert procedures_named_in(catalogue, "Mang theo giấy chứng nhận kết hôn và giấy khai sinh của con.", birth) == []
     assert procedures_named_in(catalogue, "Hộ cận nghèo được hỗ trợ; đăng ký khai sinh đúng hạn.", birth) == []

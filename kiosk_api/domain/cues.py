@@ -20,7 +20,7 @@ from motcua.codes import DOSSIER_CODE_IN_TEXT
 from procedures_kb.search import expand_shorthand
 from procedures_kb.text import fold_spaced, words
 
-from .answers import Aspect
+from .buttons import Aspect
 
 
 def _words_re(*phrases: str) -> re.Pattern[str]:

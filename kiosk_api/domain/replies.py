@@ -17,8 +17,9 @@ from procedures_kb.schema import Procedure, ReferralTopic
 from procedures_kb.text import words
 from procedures_kb.workdays import WorkingCalendar
 
-from . import answers, qa
+from . import answers, qa, referrals
 from .asking import focus
+from .buttons import Answer, Aspect
 from .cues import detect_aspects
 from .resolve import (
     Band,
@@ -47,15 +48,15 @@ ONE_CANDIDATE_FACT = 0.9
 
 @dataclass(frozen=True)
 class Reply:
-    answer: answers.Answer
-    aspect: answers.Aspect
+    answer: Answer
+    aspect: Aspect
     fact: bool  # the reply is a fact matching the question (not one of the card's aspects)
 
 
 def reply_about(
     catalogue: Catalogue,
     procedure: Procedure,
-    aspect: answers.Aspect | str,
+    aspect: Aspect | str,
     message: str | None = None,
     *,
     commune: str = "xã",
@@ -66,15 +67,15 @@ def reply_about(
 ) -> Reply:
     """With the citizen's `message`, the fact or aspect that answers it comes first (domain.qa); else `aspect`."""
     choice = qa.index_for(catalogue).choose(procedure, message) if message and message.strip() else None
-    aspect = answers.Aspect(choice.aspect if choice is not None and choice.aspect is not None else aspect)
+    aspect = Aspect(choice.aspect if choice is not None and choice.aspect is not None else aspect)
     facts = choice.facts if choice is not None else []
     asked = detect_aspects(message) if message and not facts else []
     also = next((a for a in asked if a != aspect), None) if aspect in asked else None
     # a fact answers first; only a choice of the papers with a fact (qa.choose) lists the papers before it
-    papers_first = choice is not None and choice.aspect == answers.Aspect.DOCUMENTS
+    papers_first = choice is not None and choice.aspect == Aspect.DOCUMENTS
     reply = answers.answer(
         procedure,
-        aspect if papers_first or not facts else answers.Aspect.OVERVIEW,
+        aspect if papers_first or not facts else Aspect.OVERVIEW,
         catalogue.province_fees,
         pages=pages,
         copies=copies,
@@ -282,7 +283,7 @@ def _by_candidate_facts(catalogue: Catalogue, index: qa.QuestionIndex, text: str
     return resolution
 
 
-def referral_reply(catalogue: Catalogue, resolution: Resolution) -> answers.Answer | None:
+def referral_reply(catalogue: Catalogue, resolution: Resolution) -> Answer | None:
     """What the commune does not do, when resolve_message found the message is about it; else None."""
     topic = next((t for t in catalogue.referrals if t.id == resolution.referral), None)
-    return answers.Answer(answers.referral_topic_text(topic)) if topic is not None else None
+    return Answer(referrals.referral_topic_text(topic)) if topic is not None else None

@@ -17,7 +17,8 @@ from procedures_kb.schema import Procedure
 
 from ..db import session_now
 from ..deps import CalendarDep, CatalogueDep, ClientDep, NowDep, SecretDep, SessionDep, SettingsDep, TodayDep
-from ..domain import answers, lookup_texts, replies
+from ..domain import lookup_texts, menus, referrals, replies
+from ..domain.buttons import Aspect, Button
 from ..domain.cues import aspect_cue, mentions_dossier
 from ..domain.resolve import Resolution
 from ..errors import ApiError
@@ -50,7 +51,7 @@ def procedure_or_404(catalogue: Catalogue, code: str) -> Procedure:
     return procedure
 
 
-def buttons_out(buttons: list[answers.Button]) -> list[ButtonOut]:
+def buttons_out(buttons: list[Button]) -> list[ButtonOut]:
     return [ButtonOut(title=b.title, payload=b.payload) for b in buttons]
 
 
@@ -88,7 +89,7 @@ def resolve_question(
     referral = None
     topic = next((t for t in catalogue.referrals if t.id == resolution.referral), None)
     if topic is not None:
-        referral = ReferralOut(id=topic.id, topic=topic.topic, text=answers.referral_topic_text(topic))
+        referral = ReferralOut(id=topic.id, topic=topic.topic, text=referrals.referral_topic_text(topic))
     return resolution_out(resolution, aspect_cue(q), referral, mentions_dossier(q))
 
 
@@ -99,7 +100,7 @@ def answer_question(
     now: NowDep,
     calendar: CalendarDep,
     code: Annotated[str, Query(min_length=1, max_length=64, description="Procedure code")],
-    aspect: Annotated[answers.Aspect, Query(description="What the citizen asks about")] = answers.Aspect.OVERVIEW,
+    aspect: Annotated[Aspect, Query(description="What the citizen asks about")] = Aspect.OVERVIEW,
     pages: Annotated[int | None, Query(ge=1, le=10_000, description="Pages of the original (fees per page)")] = None,
     copies: Annotated[int | None, Query(ge=1, le=1_000, description="Copies requested")] = None,
     q: Annotated[
@@ -132,7 +133,7 @@ def answer_question(
 @router.get("/menu", response_model=MenuResponse)
 def menu(catalogue: CatalogueDep, settings: SettingsDep) -> MenuResponse:
     """Help text with the most common procedures and the other services as buttons."""
-    reply = answers.menu(catalogue.offered_procedures, settings.commune_name)
+    reply = menus.menu(catalogue.offered_procedures, settings.commune_name)
     return MenuResponse(text=reply.text, buttons=buttons_out(reply.buttons))
 
 
@@ -172,7 +173,7 @@ def dossier_question(
     if result is None:
         return DossierAnswer(text=lookup_texts.NOT_FOUND, found=False, need_phone=False)
     view = dossier_service.public_view(result, catalogue=catalogue, today=today, commune_name=settings.commune_name)
-    text = answers.dossier_full_text(
+    text = lookup_texts.dossier_full_text(
         view.code,
         view.status,
         procedure_name=view.procedure_name,

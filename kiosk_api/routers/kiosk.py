@@ -25,7 +25,7 @@ from procedures_kb.schema import Document, FixedFee, Procedure, TieredPerPageFee
 from procedures_kb.workdays import WorkingCalendar
 
 from ..deps import CalendarDep, CatalogueDep, NowDep, SettingsDep
-from ..domain import answers
+from ..domain import answer_text, aspect_texts, caveats, fee_texts, menus, referrals
 from ..domain.appointments import today_text
 from ..domain.qr import qr_svg
 from ..errors import ApiError
@@ -91,7 +91,7 @@ def kiosk_data(catalogue: Catalogue, settings: Settings) -> dict[str, Any]:
     """Everything the home screen and the field lists need, inlined into the page as JSON."""
     offered = catalogue.offered_procedures
     groups, others = home_groups(offered)
-    menu = answers.menu(catalogue.offered_procedures, settings.commune_name)
+    menu = menus.menu(catalogue.offered_procedures, settings.commune_name)
     return {
         "commune": settings.commune_name,
         "counter_id": settings.counter_id,
@@ -100,8 +100,8 @@ def kiosk_data(catalogue: Catalogue, settings: Settings) -> dict[str, Any]:
         "confirm_seconds": settings.kiosk_confirm_seconds,
         "procedures": {
             p.code: {
-                "name": answers.title(p),
-                "short": answers.short_name(p, 60),
+                "name": answer_text.title(p),
+                "short": answer_text.short_name(p, 60),
                 "field": p.field,
                 "popularity": p.popularity,
             }
@@ -187,18 +187,20 @@ def card_for(
     return Card(
         procedure=procedure,
         documents=[document_row(d) for d in procedure.documents],
-        fee=answers.fee_summary(procedure, province_fees),
+        fee=fee_texts.fee_summary(procedure, province_fees),
         fee_notes=notes[:2],
-        exemption=answers.exemption_line(procedure, limit=400),
-        time=answers.time_summary(procedure),
-        channels_phrase=answers.channels_phrase(procedure),
+        exemption=fee_texts.exemption_line(procedure, limit=400),
+        time=aspect_texts.time_summary(procedure),
+        channels_phrase=aspect_texts.channels_phrase(procedure),
         calculator=calculator_for(procedure, catalogue),
         phone_url=phone_url(settings, procedure.code),
         today=today_text(procedure, now, calendar),
-        caveat=" ".join(c for c in (answers.caveat(procedure), answers.province_caveat(procedure, province_fees)) if c)
+        caveat=" ".join(c for c in (caveats.caveat(procedure), caveats.province_caveat(procedure, province_fees)) if c)
         or None,
-        referral=answers.referral_line(procedure),
-        not_offered=None if catalogue.offers(procedure) else answers.not_offered_text(procedure, settings.commune_name),
+        referral=referrals.referral_line(procedure),
+        not_offered=(
+            None if catalogue.offers(procedure) else referrals.not_offered_text(procedure, settings.commune_name)
+        ),
     )
 
 

@@ -15,7 +15,7 @@ from procedures_kb.workdays import MAX_YEAR, MIN_YEAR, describe_break
 
 from ..clock import VN_TZ
 from ..deps import CalendarDep, CatalogueDep, NowDep
-from ..domain import answers
+from ..domain import caveats
 from ..domain.appointments import ChannelNotOffered, pick_channel, plan_for
 from ..errors import ApiError
 from ..schemas.common import PageNumber, error_responses
@@ -88,7 +88,7 @@ def get_procedure(code: str, catalogue: CatalogueDep) -> ProcedureDetail:
         for ch in procedure.channels
     ]
     province = catalogue.province.name if catalogue.province else None
-    notices = [answers.caveat(procedure), answers.province_caveat(procedure, catalogue.province_fees)]
+    notices = [caveats.caveat(procedure), caveats.province_caveat(procedure, catalogue.province_fees)]
     return ProcedureDetail(
         procedure=procedure,
         channels=channels,

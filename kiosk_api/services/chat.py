@@ -24,7 +24,8 @@ from procedures_kb.catalogue import Catalogue
 from procedures_kb.workdays import WorkingCalendar
 
 from ..clock import utc_now, vn_today
-from ..domain import answers, identity, replies
+from ..domain import identity, menus, replies
+from ..domain.buttons import Answer, Aspect, parse_payload, procedure_button
 from ..domain.cues import detect_aspect, is_greeting, mentions_dossier, wants_officer
 from ..domain.officer import TOO_MANY_REQUESTS, next_step_text
 from ..domain.resolve import Band
@@ -54,11 +55,11 @@ RATE_OFFLINE = (
 NOT_UNDERSTOOD = "Xin lỗi, tôi chưa tìm được thủ tục phù hợp với câu hỏi của ông/bà."
 OFFICER_TOPIC = "Yêu cầu gặp cán bộ khi trợ lý gián đoạn"
 OFFICER_UNRECORDED = "Ông/bà vui lòng đến quầy tiếp nhận hồ sơ, cán bộ sẽ hỗ trợ trực tiếp."
-INTENT_ASPECTS = {a.intent: a for a in answers.Aspect}
+INTENT_ASPECTS = {a.intent: a for a in Aspect}
 DOSSIER_MARKER = "dossier_code"
 
 
-def reply_out(answer: answers.Answer) -> Reply:
+def reply_out(answer: Answer) -> Reply:
     return Reply(text=answer.text, buttons=[ButtonOut(title=b.title, payload=b.payload) for b in answer.buttons])
 
 
@@ -66,7 +67,7 @@ def reply_out(answer: answers.Answer) -> Reply:
 class Fallback:
     """The answer to one message from the catalogue alone, with what to log about it."""
 
-    answer: answers.Answer
+    answer: Answer
     intent: str | None = None
     procedure_code: str | None = None
     confidence: float | None = None
@@ -94,17 +95,17 @@ def fallback_answer(
 ) -> Fallback:
     """Answer a message or a button payload without Rasa (requests for an officer are handled by the caller); with
     `now` and the working-day `calendar`, time-limit answers say when a file handed in today would be ready."""
-    menu = answers.menu(catalogue.offered_procedures, commune)
+    menu = menus.menu(catalogue.offered_procedures, commune)
     lookup = Fallback(
-        answers.Answer(LOOKUP_OFFLINE, [b for b in menu.buttons if b.payload != "/lookup_dossier"]), "lookup_dossier"
+        Answer(LOOKUP_OFFLINE, [b for b in menu.buttons if b.payload != "/lookup_dossier"]), "lookup_dossier"
     )
-    parsed = answers.parse_payload(message)
+    parsed = parse_payload(message)
     if parsed is not None:
         intent, entities = parsed
         if intent == "lookup_dossier":
             return lookup
         if intent == "rate_service":
-            return Fallback(answers.Answer(RATE_OFFLINE), intent)
+            return Fallback(Answer(RATE_OFFLINE), intent)
         aspect = INTENT_ASPECTS.get(intent)
         procedure = catalogue.get(entities.get("procedure_code", "")) if aspect else None
         if aspect is None or procedure is None:
@@ -136,23 +137,21 @@ def fallback_answer(
             more = replies.reply_about(
                 catalogue, second, detect_aspect(message), message, commune=commune, now=now, calendar=calendar
             ).answer
-            answer = answers.Answer(
-                f"{answer.text}\n\n{more.text}", [*answer.buttons, answers.procedure_button(second)]
-            )
+            answer = Answer(f"{answer.text}\n\n{more.text}", [*answer.buttons, procedure_button(second)])
         if (referral := replies.referral_reply(catalogue, resolution)) is not None:
-            answer = answers.Answer(f"{answer.text}\n\n{referral.text}", answer.buttons)
+            answer = Answer(f"{answer.text}\n\n{referral.text}", answer.buttons)
         return Fallback(answer, reply.aspect.intent, procedure.code, resolution.procedure.score)
     referral = replies.referral_reply(catalogue, resolution)
     if referral is not None:
         officer = [b for b in menu.buttons if b.payload == "/request_officer"]
-        return Fallback(answers.Answer(referral.text, officer), "referral")
+        return Fallback(Answer(referral.text, officer), "referral")
     if resolution.band is Band.UNSURE:
         procedures = [p for c in resolution.candidates if (p := catalogue.get(c.code)) is not None]
         top = resolution.candidates[0]
-        return Fallback(answers.choices(procedures), None, top.code, top.score)
+        return Fallback(menus.choices(procedures), None, top.code, top.score)
     if is_greeting(message):
         return Fallback(menu, "greet")
-    return Fallback(answers.Answer(f"{NOT_UNDERSTOOD}\n{menu.text}", menu.buttons))
+    return Fallback(Answer(f"{NOT_UNDERSTOOD}\n{menu.text}", menu.buttons))
 
 
 def _conversation(body: ChatRequest) -> str:
@@ -163,7 +162,7 @@ def _conversation(body: ChatRequest) -> str:
     return body.sender_id
 
 
-def _officer_request(state: Any, body: ChatRequest, client: str) -> answers.Answer:
+def _officer_request(state: Any, body: ChatRequest, client: str) -> Answer:
     with state.sessionmaker() as session:
         try:
             row, created = handoff_service.request_officer(
@@ -175,8 +174,8 @@ def _officer_request(state: Any, body: ChatRequest, client: str) -> answers.Answ
                 per_hour=state.settings.handoffs_per_hour,
             )
         except handoff_service.TooManyRequests:
-            return answers.Answer(TOO_MANY_REQUESTS)
-    return answers.Answer(next_step_text(row.channel, row.id, state.settings.commune_name, created=created))
+            return Answer(TOO_MANY_REQUESTS)
+    return Answer(next_step_text(row.channel, row.id, state.settings.commune_name, created=created))
 
 
 def disclosed_dossier(messages: list[dict[str, Any]]) -> str | None:
@@ -236,13 +235,13 @@ async def answer(
 
     catalogue: Catalogue = state.catalogue
     commune = state.settings.commune_name
-    parsed = answers.parse_payload(body.message)
+    parsed = parse_payload(body.message)
     if (parsed is not None and parsed[0] == "request_officer") or (parsed is None and wants_officer(body.message)):
         try:
             officer = await run_in_threadpool(_officer_request, state, body, client)
         except SQLAlchemyError as exc:
             log.error("hand-off not recorded: %s", type(exc).__name__)
-            officer = answers.Answer(OFFICER_UNRECORDED)
+            officer = Answer(OFFICER_UNRECORDED)
         fallback = Fallback(officer, "request_officer")
     else:
         # CPU-bound (catalogue search): in a worker thread, so the event loop keeps answering webhooks and pages.

@@ -36,7 +36,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..db import session_now
-from ..domain import answers
+from ..domain import menus
 from ..models import ZaloConversation, ZaloInbound
 from ..schemas.chat import MAX_MESSAGE, ChatRequest
 from ..security import keyed_hash, sender_hash, short
@@ -216,7 +216,7 @@ class ZaloWorker:
             body: ChatRequest | None = None
             result: chat_service.ChatResult | None = None
             if job.kind is EventKind.FOLLOW:
-                menu = answers.menu(state.catalogue.offered_procedures, state.settings.commune_name)
+                menu = menus.menu(state.catalogue.offered_procedures, state.settings.commune_name)
                 parts = [ReplyPart(menu.text, [Choice(b.title, b.payload) for b in menu.buttons])]
                 rating_url = None
             else:
