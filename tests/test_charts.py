@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from kiosk_api.domain.charts import Series, bar_chart, format_number, line_chart, nice_max, table_rows, ticks
+from kiosk_api.views.charts import Series, bar_chart, format_number, line_chart, nice_max, table_rows, ticks
 
 SVG = "{http://www.w3.org/2000/svg}"
 MONTHS = ["Tháng 10", "Tháng 11", "Tháng 12"]

@@ -16,10 +16,10 @@ from starlette.requests import Request
 
 from kiosk_api.deps import KIOSK_SESSION_HEADER, client_identity
 from kiosk_api.domain import identity
-from kiosk_api.domain.qr import qr_svg
-from kiosk_api.routers.kiosk import card_for, home_groups
 from kiosk_api.services.dossier_import import import_csv
 from kiosk_api.settings import Settings
+from kiosk_api.views.kiosk import card_for, home_groups
+from kiosk_api.views.qr import qr_svg
 
 pytestmark = pytest.mark.db
 

@@ -1,4 +1,4 @@
-"""QR images (kiosk_api.domain.qr): a real round trip through a decoder (zbarimg; SVG rendered by Chromium)."""
+"""QR images (kiosk_api.views.qr): a real round trip through a decoder (zbarimg; SVG rendered by Chromium)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 from qr_decode import decode_png, render_html_png
 
-from kiosk_api.domain.qr import qr_png, qr_svg
 from kiosk_api.ratings.token import make_token
+from kiosk_api.views.qr import qr_png, qr_svg
 
 TOKEN_URL = "http://192.168.1.10:8000/r/" + make_token(b"secret", 123456, date(2027, 2, 18))
 URLS = [

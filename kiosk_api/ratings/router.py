@@ -9,9 +9,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from ..deps import ClientDep, SecretDep, SessionDep, SettingsDep, TodayDep
-from ..domain.qr import qr_png, qr_svg
 from ..errors import ApiError
 from ..schemas.common import error_responses
+from ..views.qr import qr_png, qr_svg
 from . import form, wording
 from . import service as rating_service
 from .schemas import QuestionsResponse, RatingRequest, RatingResponse

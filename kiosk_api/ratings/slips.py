@@ -23,10 +23,10 @@ from sqlalchemy.orm import Session
 from procedures_kb.catalogue import Catalogue
 
 from ..domain.dates import format_date
-from ..domain.qr import qr_png, qr_svg
 from ..services import dossiers as dossier_service
 from ..settings import Settings
 from ..templating import templates
+from ..views.qr import qr_png, qr_svg
 from . import form, wording
 from . import service as rating_service
 

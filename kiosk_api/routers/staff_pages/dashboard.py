@@ -23,7 +23,6 @@ from ...deps import (
     TodayDep,
 )
 from ...domain.apology import ApologyError, apology_letter, suggested_new_date
-from ...domain.charts import Series, bar_chart, format_number, line_chart, table_rows
 from ...domain.dates import format_date
 from ...domain.periods import Period, PeriodError, resolve_period
 from ...report_rules import rules_for
@@ -33,6 +32,7 @@ from ...services import dashboard as dashboard_service
 from ...services import dossiers as dossier_service
 from ...services import feedback as feedback_service
 from ...services import handoffs as handoff_service
+from ...views.charts import Series, bar_chart, format_number, line_chart, table_rows
 from .common import (
     LATE_COLOUR,
     NOTICES,
