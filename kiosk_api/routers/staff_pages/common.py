@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 import logging
 from dataclasses import dataclass
-from typing import Annotated, TypedDict
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Depends, Request
@@ -25,15 +25,6 @@ log = logging.getLogger(__name__)
 
 
 LOGIN_CSRF_COOKIE = "kiosk_login_csrf"
-LATE_COLOUR = "#a4262c"  # the pages' "late" red (also used by the badges)
-
-
-class _ChartSize(TypedDict):
-    width: int
-    height: int
-
-
-SIZE: _ChartSize = {"width": 480, "height": 270}  # charts sit in half-width cards beside their tables
 NOTICES = {
     "logged_out": "Đã đăng xuất.",
     "handoff_done": "Đã cập nhật yêu cầu gặp cán bộ.",
