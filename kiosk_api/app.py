@@ -24,6 +24,8 @@ from .catalogue_config import catalogue_for
 from .clock import Clock
 from .db import make_engine, make_sessionmaker
 from .domain import qa
+from .petitions import pages as petition_pages
+from .petitions import router as feedback
 from .ratings import pages as rating_pages
 from .ratings import router as ratings_router
 from .ratings import slip_router as rating_slips
@@ -32,7 +34,6 @@ from .routers import (
     chat,
     docs,
     dossiers,
-    feedback,
     handoffs,
     health,
     kiosk,
@@ -142,6 +143,7 @@ def create_app(
     app.include_router(feedback.router)
     app.include_router(feedback.staff)
     app.include_router(staff_pages.router)
+    app.include_router(petition_pages.router)
     app.add_exception_handler(staff_pages.LoginRequired, staff_pages.redirect_to_login)
     app.include_router(handoffs.public)
     app.include_router(handoffs.staff)

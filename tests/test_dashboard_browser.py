@@ -6,8 +6,8 @@ import pytest
 from browser import chromium, live_server, page, screenshot  # noqa: F401
 from conftest import STAFF_PASSWORD, STAFF_USERNAME, TODAY
 
+from kiosk_api.petitions import service as feedback_service
 from kiosk_api.services import demo_data
-from kiosk_api.services import feedback as feedback_service
 from procedures_kb.workdays import WorkingCalendar
 
 pytestmark = pytest.mark.db

@@ -10,7 +10,7 @@ from conftest import TODAY
 
 from kiosk_api.domain.scoring import feedback_points
 from kiosk_api.models import Feedback
-from kiosk_api.services.feedback import Timeliness, timeliness
+from kiosk_api.petitions.service import Timeliness, timeliness
 
 
 def points(due: int, on_time: int, partial_percent: float = 90) -> int:

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from kiosk_api.models import AuditLog, Dossier, Feedback, HandoffRequest, Rating
+from kiosk_api.petitions import service as feedback_service
 from kiosk_api.report_rules import rules_for
 from kiosk_api.services import demo_data, reports
-from kiosk_api.services import feedback as feedback_service
 from kiosk_api.services.dashboard import last_months, month_trends
 from kiosk_api.views.charts import format_number
 from procedures_kb.workdays import WorkingCalendar

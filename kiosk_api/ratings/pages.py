@@ -25,7 +25,7 @@ from ..db import session_now
 from ..deps import CalendarDep, CatalogueDep, SessionDep, SettingsDep, TodayDep, client_identity
 from ..domain.dates import format_date
 from ..models import Dossier, Feedback, Rating
-from ..services import feedback as feedback_service
+from ..petitions import service as feedback_service
 from ..settings import Settings
 from ..templating import templates
 from . import form, wording

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from procedures_kb.catalogue import Catalogue
 
 from ..db import session_now
-from ..domain import feedback_rules
 from ..domain.bieu6a import RESOLVED_CODES
 from ..domain.dates import format_date
 from ..domain.overdue import days_overdue
@@ -27,12 +26,13 @@ from ..domain.report_results import Bieu5aReport, Bieu6aReport
 from ..domain.scoring import IndicatorScore
 from ..domain.status import DossierStatus
 from ..models import Dossier, HandoffRequest, Rating
+from ..petitions import rules as feedback_rules
+from ..petitions import service as feedback_service
+from ..petitions.schemas import StaffFeedback
 from ..report_rules import ReportRules
-from ..schemas.feedback import StaffFeedback
 from ..settings import Settings
 from . import dossier_access, reports
 from . import dossiers as dossier_service
-from . import feedback as feedback_service
 from . import handoffs as handoff_service
 
 SATISFIED = (Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from kiosk_api.models import Feedback, HandoffRequest
-from kiosk_api.services import feedback as feedback_service
+from kiosk_api.petitions import service as feedback_service
 
 pytestmark = pytest.mark.db
 

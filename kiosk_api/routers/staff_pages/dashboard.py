@@ -25,12 +25,12 @@ from ...deps import (
 from ...domain.apology import ApologyError, apology_letter, suggested_new_date
 from ...domain.dates import format_date
 from ...domain.periods import Period, PeriodError, resolve_period
+from ...petitions import service as feedback_service
 from ...report_rules import rules_for
 from ...schemas.common import RowId
 from ...services import audit, dossier_access
 from ...services import dashboard as dashboard_service
 from ...services import dossiers as dossier_service
-from ...services import feedback as feedback_service
 from ...services import handoffs as handoff_service
 from ...views.charts import Series, bar_chart, format_number, line_chart, table_rows
 from .common import (

@@ -16,7 +16,10 @@ from ..deps import CalendarDep, ClientDep, SecretDep, SessionDep, SettingsDep, S
 from ..domain.dates import format_date
 from ..errors import ApiError
 from ..schemas.common import PageNumber, RowId, error_responses
-from ..schemas.feedback import (
+from ..schemas.staff import Message
+from ..security import client_key_hash
+from . import service as feedback_service
+from .schemas import (
     FeedbackRequest,
     FeedbackResponse,
     FeedbackStatus,
@@ -24,9 +27,6 @@ from ..schemas.feedback import (
     StaffFeedback,
     StaffFeedbackPage,
 )
-from ..schemas.staff import Message
-from ..security import client_key_hash
-from ..services import feedback as feedback_service
 
 router = APIRouter(prefix="/api", tags=["feedback"])
 staff = APIRouter(

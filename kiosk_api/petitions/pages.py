@@ -1,4 +1,8 @@
-"""Petition pages (phản ánh, kiến nghị): the list, one petition, assigning, answering and closing it."""
+"""Petition pages (phản ánh, kiến nghị): the list, one petition, assigning, answering and closing it.
+
+Mounted by the app beside the other staff pages (kiosk_api.routers.staff_pages), whose rendering, login
+(`StaffPage`) and CSRF helpers they use.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ...deps import (
+from ..deps import (
     SessionDep,
     SettingsDep,
     TodayDep,
 )
-from ...domain import feedback_rules
-from ...schemas.common import PageNumber, RowId
-from ...services import feedback as feedback_service
-from .common import (
+from ..routers.staff_pages.common import (
     NOTICES,
     StaffPage,
     csrf_ok,
@@ -24,9 +25,12 @@ from .common import (
     message_page,
     render,
 )
+from ..schemas.common import PageNumber, RowId
+from . import rules as feedback_rules
+from . import service as feedback_service
 
 log = logging.getLogger(__name__)
-router = APIRouter()
+router = APIRouter(prefix="/staff", tags=["staff pages"], include_in_schema=False)
 
 
 # --- Petitions (phản ánh, kiến nghị) -----------------------------------------------------------------------------
@@ -51,7 +55,7 @@ def feedback_list(
     )
     return render(
         request,
-        "staff/feedback_list.html",
+        "staff/petition_list.html",
         {
             "commune": settings.commune_name,
             "user": user,
@@ -74,7 +78,7 @@ def _feedback_page(request, session, settings, user, csrf, today, feedback_id, *
     session.refresh(row)
     return render(
         request,
-        "staff/feedback_detail.html",
+        "staff/petition_detail.html",
         {
             "commune": settings.commune_name,
             "user": user,

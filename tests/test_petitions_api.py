@@ -12,7 +12,7 @@ from sqlalchemy import select
 from kiosk_api.app import create_app
 from kiosk_api.clock import FixedClock
 from kiosk_api.models import AuditLog, Feedback
-from kiosk_api.services.feedback import deadline
+from kiosk_api.petitions.service import deadline
 
 
 def test_deadline_counts_working_days(calendar):

@@ -21,11 +21,11 @@ from procedures_kb.workdays import WorkingCalendar
 
 from ..clock import VN_TZ
 from ..db import rows_affected, session_now, session_today
-from ..domain import feedback_rules as rules
 from ..domain.dates import format_date
 from ..models import FEEDBACK_CHANNELS, Dossier, Feedback, StaffUser
-from ..schemas.feedback import StaffFeedback
-from . import audit, throttle
+from ..services import audit, throttle
+from . import rules
+from .schemas import StaffFeedback
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from kiosk_api.clock import FixedClock
 from kiosk_api.db import make_engine, make_sessionmaker
-from kiosk_api.domain import feedback_rules as rules
 from kiosk_api.models import AuditLog, Dossier, Feedback, Rating
-from kiosk_api.services import feedback as feedback_service
+from kiosk_api.petitions import rules
+from kiosk_api.petitions import service as feedback_service
 from kiosk_api.services import staff as staff_service
 from procedures_kb.workdays import WorkingCalendar
 
