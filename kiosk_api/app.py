@@ -25,7 +25,7 @@ from .clock import Clock
 from .db import make_engine, make_sessionmaker
 from .domain import qa
 from .petitions import pages as petition_pages
-from .petitions import router as feedback
+from .petitions import router as petitions
 from .ratings import pages as rating_pages
 from .ratings import router as ratings_router
 from .ratings import slip_router as rating_slips
@@ -58,7 +58,7 @@ log = logging.getLogger(__name__)
 DESCRIPTION = """\
 API of **Trợ lý Một cửa**, the assistant of a commune one-stop desk: procedure catalogue search, fees and
 time limits, dossier status lookup for citizens, dossier management for staff, the chat assistant (Rasa,
-with a catalogue fallback), satisfaction ballots, feedback and requests for an officer.
+with a catalogue fallback), satisfaction ballots, petitions (phản ánh, kiến nghị) and requests for an officer.
 
 Every error answers JSON `{"error": "<code>", "detail": ...}`.
 """
@@ -140,8 +140,8 @@ def create_app(
     app.include_router(ratings_router.router)
     app.include_router(rating_pages.router)
     app.include_router(rating_slips.router)
-    app.include_router(feedback.router)
-    app.include_router(feedback.staff)
+    app.include_router(petitions.router)
+    app.include_router(petitions.staff)
     app.include_router(staff_pages.router)
     app.include_router(petition_pages.router)
     app.add_exception_handler(staff_pages.LoginRequired, staff_pages.redirect_to_login)

@@ -177,7 +177,7 @@ class KioskClient:
     ) -> Reply:
         return await self._call(
             "POST",
-            "/api/feedback",
+            "/api/petitions",
             client_key,
             body={"kind": kind, "content": content, "contact": contact, "channel": channel},
         )

@@ -26,8 +26,8 @@ from ..routers.staff_pages.common import (
     render,
 )
 from ..schemas.common import PageNumber, RowId
-from . import rules as feedback_rules
-from . import service as feedback_service
+from . import rules as petition_rules
+from . import service as petition_service
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/staff", tags=["staff pages"], include_in_schema=False)
@@ -36,8 +36,8 @@ router = APIRouter(prefix="/staff", tags=["staff pages"], include_in_schema=Fals
 # --- Petitions (phản ánh, kiến nghị) -----------------------------------------------------------------------------
 
 
-@router.get("/feedback", response_class=HTMLResponse)
-def feedback_list(
+@router.get("/petitions", response_class=HTMLResponse)
+def petition_list(
     request: Request,
     staff: StaffPage,
     session: SessionDep,
@@ -47,10 +47,10 @@ def feedback_list(
     page: PageNumber = 1,
 ) -> Response:
     user, csrf = staff.user, staff.csrf
-    selected = status if status in feedback_rules.STATUS_LABELS else None
+    selected = status if status in petition_rules.STATUS_LABELS else None
     statuses = [selected] if selected else None
     page_size = 30
-    total, rows = feedback_service.list_feedback(
+    total, rows = petition_service.list_petitions(
         session, today=today, statuses=statuses, page=page, page_size=page_size
     )
     return render(
@@ -60,21 +60,21 @@ def feedback_list(
             "commune": settings.commune_name,
             "user": user,
             "csrf": csrf,
-            "items": feedback_service.staff_views(session, rows, today=today),
+            "items": petition_service.staff_views(session, rows, today=today),
             "total": total,
             "page": page,
             "pages": max(1, -(-total // page_size)),
             "status": selected,
-            "status_labels": feedback_rules.STATUS_LABELS,
+            "status_labels": petition_rules.STATUS_LABELS,
         },
     )
 
 
-def _feedback_page(request, session, settings, user, csrf, today, feedback_id, *, error=None, status_code=200):
+def _petition_page(request, session, settings, user, csrf, today, petition_id, *, error=None, status_code=200):
     try:
-        row = feedback_service.get(session, feedback_id)
-    except feedback_service.FeedbackNotFound:
-        return message_page(request, settings, user, f"Không có phản ánh, kiến nghị số {feedback_id}.", status_code=404)
+        row = petition_service.get(session, petition_id)
+    except petition_service.PetitionNotFound:
+        return message_page(request, settings, user, f"Không có phản ánh, kiến nghị số {petition_id}.", status_code=404)
     session.refresh(row)
     return render(
         request,
@@ -83,8 +83,8 @@ def _feedback_page(request, session, settings, user, csrf, today, feedback_id, *
             "commune": settings.commune_name,
             "user": user,
             "csrf": csrf,
-            "item": feedback_service.staff_views(session, [row], today=today)[0],
-            "officers": feedback_service.active_staff(session),
+            "item": petition_service.staff_views(session, [row], today=today)[0],
+            "officers": petition_service.active_staff(session),
             "error": error,
             "notice": NOTICES.get(request.query_params.get("notice", "")),
         },
@@ -92,17 +92,17 @@ def _feedback_page(request, session, settings, user, csrf, today, feedback_id, *
     )
 
 
-@router.get("/feedback/{feedback_id}", response_class=HTMLResponse)
-def feedback_detail(
-    feedback_id: RowId, request: Request, staff: StaffPage, session: SessionDep, settings: SettingsDep, today: TodayDep
+@router.get("/petitions/{petition_id}", response_class=HTMLResponse)
+def petition_detail(
+    petition_id: RowId, request: Request, staff: StaffPage, session: SessionDep, settings: SettingsDep, today: TodayDep
 ) -> Response:
     user, csrf = staff.user, staff.csrf
-    return _feedback_page(request, session, settings, user, csrf, today, feedback_id)
+    return _petition_page(request, session, settings, user, csrf, today, petition_id)
 
 
-@router.post("/feedback/{feedback_id}", response_class=HTMLResponse)
-def feedback_action(
-    feedback_id: RowId,
+@router.post("/petitions/{petition_id}", response_class=HTMLResponse)
+def petition_action(
+    petition_id: RowId,
     request: Request,
     staff: StaffPage,
     session: SessionDep,
@@ -118,13 +118,13 @@ def feedback_action(
         return forbidden(request, settings)
     if action == "spam":
         try:
-            feedback_service.mark_spam(session, feedback_id, user=user)
-        except feedback_service.FeedbackNotFound:
+            petition_service.mark_spam(session, petition_id, user=user)
+        except petition_service.PetitionNotFound:
             return message_page(
-                request, settings, user, f"Không có phản ánh, kiến nghị số {feedback_id}.", status_code=404
+                request, settings, user, f"Không có phản ánh, kiến nghị số {petition_id}.", status_code=404
             )
-        log.info("feedback %d marked as spam by %s (page)", feedback_id, user.username)
-        return RedirectResponse("/staff/feedback?notice=spam_marked", status_code=303)
+        log.info("petition %d marked as spam by %s (page)", petition_id, user.username)
+        return RedirectResponse("/staff/petitions?notice=spam_marked", status_code=303)
     kwargs: dict = {}
     if action == "assign" and assigned_to.strip():
         kwargs["assign_to"] = assigned_to
@@ -134,30 +134,30 @@ def feedback_action(
     elif action == "close":
         kwargs["close"] = True
     else:
-        return _feedback_page(
+        return _petition_page(
             request,
             session,
             settings,
             user,
             expected,
             today,
-            feedback_id,
+            petition_id,
             error="Vui lòng chọn cán bộ hoặc nhập nội dung trả lời.",
             status_code=422,
         )
     try:
-        row, changed = feedback_service.update_feedback(session, feedback_id, user=user, **kwargs)
-    except feedback_service.FeedbackNotFound:
-        return message_page(request, settings, user, f"Không có phản ánh, kiến nghị số {feedback_id}.", status_code=404)
-    except feedback_service.UnknownStaff:
+        row, changed = petition_service.update_petition(session, petition_id, user=user, **kwargs)
+    except petition_service.PetitionNotFound:
+        return message_page(request, settings, user, f"Không có phản ánh, kiến nghị số {petition_id}.", status_code=404)
+    except petition_service.UnknownStaff:
         error = "Không có cán bộ đang hoạt động với tên đăng nhập này."
-        return _feedback_page(
-            request, session, settings, user, expected, today, feedback_id, error=error, status_code=422
+        return _petition_page(
+            request, session, settings, user, expected, today, petition_id, error=error, status_code=422
         )
-    except feedback_service.FeedbackConflict as exc:
-        return _feedback_page(
-            request, session, settings, user, expected, today, feedback_id, error=str(exc), status_code=409
+    except petition_service.PetitionConflict as exc:
+        return _petition_page(
+            request, session, settings, user, expected, today, petition_id, error=str(exc), status_code=409
         )
     if changed:
-        log.info("feedback %d -> %s by %s (page)", row.id, row.status, user.username)
-    return RedirectResponse(f"/staff/feedback/{feedback_id}?notice=feedback_saved", status_code=303)
+        log.info("petition %d -> %s by %s (page)", row.id, row.status, user.username)
+    return RedirectResponse(f"/staff/petitions/{petition_id}?notice=petition_saved", status_code=303)
