@@ -172,7 +172,7 @@ class KioskClient:
             relay_statuses=(409, 410, 429),
         )
 
-    async def feedback(
+    async def petition(
         self, client_key: str, *, kind: str, content: str, channel: str, contact: str | None = None
     ) -> Reply:
         return await self._call(
