@@ -25,7 +25,7 @@ from .clock import Clock
 from .db import make_engine, make_sessionmaker
 from .domain import qa
 from .petitions import pages as petition_pages
-from .petitions import router as petitions
+from .petitions import router as petitions_router
 from .ratings import pages as rating_pages
 from .ratings import router as ratings_router
 from .ratings import slip_router as rating_slips
@@ -140,8 +140,8 @@ def create_app(
     app.include_router(ratings_router.router)
     app.include_router(rating_pages.router)
     app.include_router(rating_slips.router)
-    app.include_router(petitions.router)
-    app.include_router(petitions.staff)
+    app.include_router(petitions_router.router)
+    app.include_router(petitions_router.staff)
     app.include_router(staff_pages.router)
     app.include_router(petition_pages.router)
     app.add_exception_handler(staff_pages.LoginRequired, staff_pages.redirect_to_login)
