@@ -24,6 +24,8 @@ from .catalogue_config import catalogue_for
 from .clock import Clock
 from .db import make_engine, make_sessionmaker
 from .domain import qa
+from .petitions import pages as petition_pages
+from .petitions import router as petitions_router
 from .ratings import pages as rating_pages
 from .ratings import router as ratings_router
 from .ratings import slip_router as rating_slips
@@ -32,7 +34,6 @@ from .routers import (
     chat,
     docs,
     dossiers,
-    feedback,
     handoffs,
     health,
     kiosk,
@@ -57,7 +58,7 @@ log = logging.getLogger(__name__)
 DESCRIPTION = """\
 API of **Trợ lý Một cửa**, the assistant of a commune one-stop desk: procedure catalogue search, fees and
 time limits, dossier status lookup for citizens, dossier management for staff, the chat assistant (Rasa,
-with a catalogue fallback), satisfaction ballots, feedback and requests for an officer.
+with a catalogue fallback), satisfaction ballots, petitions (phản ánh, kiến nghị) and requests for an officer.
 
 Every error answers JSON `{"error": "<code>", "detail": ...}`.
 """
@@ -139,9 +140,10 @@ def create_app(
     app.include_router(ratings_router.router)
     app.include_router(rating_pages.router)
     app.include_router(rating_slips.router)
-    app.include_router(feedback.router)
-    app.include_router(feedback.staff)
+    app.include_router(petitions_router.router)
+    app.include_router(petitions_router.staff)
     app.include_router(staff_pages.router)
+    app.include_router(petition_pages.router)
     app.add_exception_handler(staff_pages.LoginRequired, staff_pages.redirect_to_login)
     app.include_router(handoffs.public)
     app.include_router(handoffs.staff)

@@ -1,6 +1,6 @@
 """Database tables (SQLAlchemy 2 typed models). The schema itself is created by the Alembic migrations.
 
-Personal data: dossiers.applicant_name (shown to staff only) and feedback.contact. Phone numbers are never
+Personal data: dossiers.applicant_name (shown to staff only) and petitions.contact. Phone numbers are never
 stored: only keyed hashes (see kiosk_api.security). Chat events hold redacted text only.
 """
 
@@ -52,9 +52,9 @@ DOSSIER_STATUSES = [s.value for s in DossierStatus]
 DOSSIER_CHANNELS = [c.value for c in DossierChannel]
 RATING_CHANNELS = values(RatingChannel)
 SATISFACTION_LEVELS = values(Satisfaction)
-FEEDBACK_KINDS = values(PetitionKind)
-FEEDBACK_STATUSES = values(PetitionStatus)
-FEEDBACK_CHANNELS = values(PetitionChannel)
+PETITION_KINDS = values(PetitionKind)
+PETITION_STATUSES = values(PetitionStatus)
+PETITION_CHANNELS = values(PetitionChannel)
 HANDOFF_STATUSES = values(HandoffStatus)
 STAFF_ROLES = values(StaffRole)
 
@@ -145,14 +145,14 @@ class Rating(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"), index=True)
 
 
-class Feedback(Base):
+class Petition(Base):
     """Phản ánh, kiến nghị: a citizen's report or petition and its handling."""
 
-    __tablename__ = "feedback"
+    __tablename__ = "petitions"
     __table_args__ = (
-        CheckConstraint(_in("kind", FEEDBACK_KINDS), name="kind"),
-        CheckConstraint(_in("status", FEEDBACK_STATUSES), name="status"),
-        CheckConstraint("channel IS NULL OR " + _in("channel", FEEDBACK_CHANNELS), name="channel"),
+        CheckConstraint(_in("kind", PETITION_KINDS), name="kind"),
+        CheckConstraint(_in("status", PETITION_STATUSES), name="status"),
+        CheckConstraint("channel IS NULL OR " + _in("channel", PETITION_CHANNELS), name="channel"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -26,7 +26,7 @@ Environment variables (all optional):
 - ``KIOSK_INTERNAL_TOKEN``: token the Rasa action server sends in ``X-Kiosk-Internal`` so that its
   ``X-Kiosk-Client`` header is trusted for throttling. Default: derived from the secret key (print it with
   ``kiosk internal-token``).
-- ``KIOSK_FEEDBACK_WORKING_DAYS``: working days within which a citizen's phản ánh, kiến nghị is answered.
+- ``KIOSK_PETITION_WORKING_DAYS``: working days within which a citizen's phản ánh, kiến nghị is answered.
   Default: ``10``.
 - ``KIOSK_PUBLIC_BASE_URL``: address citizens' phones reach this server at, used in QR codes (rating pages,
   checklists): the kiosk PC's LAN address on the commune Wi-Fi (e.g. ``http://192.168.1.10:8000``) or a public
@@ -170,8 +170,8 @@ class Settings(BaseSettings):
     """KIOSK_RASA_TIMEOUT: seconds to wait for Rasa before the catalogue fallback answers."""
     internal_token: str | None = None
     """KIOSK_INTERNAL_TOKEN: token of the Rasa action server; default derived from the secret key."""
-    feedback_working_days: int = Field(default=10, ge=1, le=90)
-    """KIOSK_FEEDBACK_WORKING_DAYS: working days to answer a phản ánh, kiến nghị."""
+    petition_working_days: int = Field(default=10, ge=1, le=90)
+    """KIOSK_PETITION_WORKING_DAYS: working days to answer a phản ánh, kiến nghị."""
     public_base_url: str | None = None
     """KIOSK_PUBLIC_BASE_URL: base URL put in QR codes; default http://KIOSK_HOST:KIOSK_PORT."""
     rating_token_days: int = Field(default=90, ge=1, le=3650)

@@ -155,7 +155,7 @@ def citizen_rows(stack) -> dict[str, int]:
     return counts
 
 
-CITIZEN_TABLES = ("feedback", "ratings", "handoff_requests")
+CITIZEN_TABLES = ("petitions", "ratings", "handoff_requests")
 
 
 def test_citizen_evaluation_set(stack):
@@ -332,40 +332,40 @@ def test_rating_flow(stack):
     assert "cảm ơn" in reply_text(after).lower()
 
 
-def test_feedback_flow(stack):
+def test_petition_flow(stack):
     s = new_sender()
-    before = citizen_rows(stack)["feedback"]
+    before = citizen_rows(stack)["petitions"]
     stack.chat(s, "tôi muốn gửi phản ánh")
     shown = stack.chat(s, "Quầy một cửa sáng thứ hai mở cửa muộn, người dân phải chờ lâu")
     # The text is shown back with «Gửi» / «Không gửi»; nothing is stored yet.
     assert "mở cửa muộn" in reply_text(shown)
     assert {b["title"] for b in reply_buttons(shown)} >= {"Gửi", "Không gửi"}
-    assert citizen_rows(stack)["feedback"] == before
+    assert citizen_rows(stack)["petitions"] == before
     text = norm(reply_text(stack.chat(s, "/affirm")))
     assert "tiep nhan" in text or "da nhan" in text
-    assert citizen_rows(stack)["feedback"] == before + 1
+    assert citizen_rows(stack)["petitions"] == before + 1
 
 
-def test_feedback_not_sent_without_confirmation(stack):
+def test_petition_not_sent_without_confirmation(stack):
     s = new_sender()
-    before = citizen_rows(stack)["feedback"]
+    before = citizen_rows(stack)["petitions"]
     stack.chat(s, "tôi muốn gửi kiến nghị")
     stack.chat(s, "Đề nghị xã lắp thêm ghế chờ ở quầy tiếp nhận hồ sơ")
     text = norm(reply_text(stack.chat(s, "/deny")))
     assert "chua gui" in text
-    assert citizen_rows(stack)["feedback"] == before
+    assert citizen_rows(stack)["petitions"] == before
 
 
 def test_a_question_that_mentions_a_request_is_answered_not_filed(stack):
     """ "gửi đơn đề nghị hòa giải … bao lâu?" asks about a procedure: answered, no petition form, nothing stored."""
     s = new_sender()
-    before = citizen_rows(stack)["feedback"]
+    before = citizen_rows(stack)["petitions"]
     body = stack.chat(
         s, "Tôi gửi đơn đề nghị xã hòa giải tranh chấp đất với nhà bên cạnh. Xã phải hòa giải trong bao lâu?"
     )
     assert "hòa giải" in reply_text(body).lower()
     assert not {b["title"] for b in reply_buttons(body)} & {"Gửi", "Không gửi"}
-    assert citizen_rows(stack)["feedback"] == before
+    assert citizen_rows(stack)["petitions"] == before
 
 
 def test_greeting_help_and_thanks(stack):

@@ -18,7 +18,7 @@ from kiosk_api.clock import VN_TZ
 from kiosk_api.domain.channels import DossierChannel
 from kiosk_api.domain.overdue import is_overdue
 from kiosk_api.domain.status import IN_PROGRESS, DossierStatus, check_transition
-from kiosk_api.models import Dossier, DossierStatusHistory, Feedback, ProcedureRow, Rating, StaffUser
+from kiosk_api.models import Dossier, DossierStatusHistory, Petition, ProcedureRow, Rating, StaffUser
 from kiosk_api.services import demo_data
 from kiosk_api.services import staff as staff_service
 from procedures_kb.timelimits import appointment_date
@@ -199,7 +199,7 @@ def test_demo_data(run, migrated_url, session, catalogue):
     assert len(dossiers) == 300
     _check_bieu_6a_consistency(session, dossiers, catalogue)
     assert session.scalar(select(func.count()).select_from(Rating)) > 50
-    assert session.scalar(select(func.count()).select_from(Feedback)) > 0
+    assert session.scalar(select(func.count()).select_from(Petition)) > 0
 
     again = run("demo-data", "--seed", "7", "--dossiers", "300", "--today", TODAY.isoformat())
     assert again.exit_code == 0

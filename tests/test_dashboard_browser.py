@@ -6,8 +6,8 @@ import pytest
 from browser import chromium, live_server, page, screenshot  # noqa: F401
 from conftest import STAFF_PASSWORD, STAFF_USERNAME, TODAY
 
+from kiosk_api.petitions import service as petition_service
 from kiosk_api.services import demo_data
-from kiosk_api.services import feedback as feedback_service
 from procedures_kb.workdays import WorkingCalendar
 
 pytestmark = pytest.mark.db
@@ -54,7 +54,7 @@ def test_log_in_and_see_the_dashboard(live_server, page, screenshot, session, st
     assert page.get_by_role("heading", level=1).inner_text() == "Tổng quan: Quý III/2026"
 
     # Answer and close a petition through its page (a POST form with the session's CSRF token).
-    row = feedback_service.submit(
+    row = petition_service.submit(
         session,
         kind="kien_nghi",
         content="Đề nghị bố trí ghế chờ cho người cao tuổi.",
@@ -71,7 +71,7 @@ def test_log_in_and_see_the_dashboard(live_server, page, screenshot, session, st
     page.get_by_role("button", name="Trả lời và đóng").click()
     assert page.get_by_role("heading", level=1).inner_text() == f"Kiến nghị số {row.id}: Đã đóng"
     assert page.get_by_role("status").inner_text() == "Đã lưu thay đổi."
-    screenshot(page, "staff-feedback-detail")
+    screenshot(page, "staff-petition-detail")
 
     # Log out: back to the login page, and the dashboard is closed again.
     page.get_by_role("button", name="Đăng xuất").click()

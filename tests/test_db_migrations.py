@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kiosk_api import migrate
 from kiosk_api.db import Base, make_engine
-from kiosk_api.models import AuditLog, Dossier, ProcedureRow, Rating
+from kiosk_api.models import AuditLog, Dossier, Petition, ProcedureRow, Rating
 from kiosk_api.services.catalogue_sync import sync_catalogue
 
 TABLES = {
@@ -20,7 +20,7 @@ TABLES = {
     "dossiers",
     "dossier_status_history",
     "ratings",
-    "feedback",
+    "petitions",
     "handoff_requests",
     "chat_events",
     "staff_users",
@@ -65,6 +65,67 @@ def test_downgrade_to_base_and_upgrade_again(migrated_url):
         engine.dispose()
     migrate.upgrade(migrated_url)
     assert migrate.current_revision(migrated_url) == migrate.head_revision()
+
+
+def _named_after(table: str) -> set[str]:
+    """The names of the petitions table's indexes and constraints (the check constraints as 0001/0003 left them)."""
+    return {
+        *(f"ix_{table}_{column}" for column in ("deadline", "dossier_id", "received_at", "status")),
+        f"pk_{table}",
+        f"fk_{table}_dossier_id_dossiers",
+        f"fk_{table}_rating_id_ratings",
+        f"uq_{table}_rating_id",
+        *(f"ck_{table}_ck_{table}_{check}" for check in ("kind", "status", "channel")),
+    }
+
+
+def _names(engine, table: str) -> set[str]:
+    inspector = inspect(engine)
+    names = {index["name"] for index in inspector.get_indexes(table)}
+    names.add(inspector.get_pk_constraint(table)["name"])
+    names.update(fk["name"] for fk in inspector.get_foreign_keys(table))
+    names.update(uq["name"] for uq in inspector.get_unique_constraints(table))
+    names.update(ck["name"] for ck in inspector.get_check_constraints(table))
+    return names
+
+
+def test_petitions_table_renamed_with_its_rows(db_url):
+    """0006 renames the table `feedback` to `petitions` with its constraints and indexes; the rows stay, and the
+    downgrade gives the old names back."""
+    migrate.upgrade(db_url, "0005")
+    engine = make_engine(db_url)
+    at = datetime(2026, 11, 20, 8, tzinfo=UTC)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO feedback (kind, content, status, received_at, deadline, channel, spam) "
+                    "VALUES ('phan_anh', 'Đèn đường hỏng', 'moi', :at, :deadline, 'kiosk', :spam)"
+                ),
+                {"at": at, "deadline": date(2026, 12, 4), "spam": False},
+            )
+        migrate.upgrade(db_url)
+        assert not {"feedback"} & set(inspect(engine).get_table_names())
+        assert _names(engine, "petitions") == _named_after("petitions")
+        with engine.begin() as connection:
+            columns = (Petition.id, Petition.kind, Petition.content, Petition.deadline, Petition.channel)
+            row = connection.execute(select(*columns)).one()  # the model reads the renamed table
+            assert tuple(row) == (1, "phan_anh", "Đèn đường hỏng", date(2026, 12, 4), "kiosk")
+            connection.execute(
+                text(
+                    "INSERT INTO petitions (kind, content, status, received_at, spam) "
+                    "VALUES ('kien_nghi', 'Mở cửa thứ Bảy', 'moi', :at, :spam)"
+                ),
+                {"at": at, "spam": False},
+            )
+            assert connection.execute(text("SELECT max(id) FROM petitions")).scalar() == 2  # ids go on
+        migrate.downgrade(db_url, "0005")
+        assert not {"petitions"} & set(inspect(engine).get_table_names())
+        assert _names(engine, "feedback") == _named_after("feedback")
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM feedback")).scalar() == 2
+    finally:
+        engine.dispose()
 
 
 def _dossier(code: str = "D-1", **overrides) -> Dossier:

@@ -1,4 +1,4 @@
-"""Indicator 8 of Biểu 5a (handling of phản ánh, kiến nghị): the report's rule (scoring.feedback_points, default
+"""Indicator 8 of Biểu 5a (handling of phản ánh, kiến nghị): the report's rule (scoring.petition_points, default
 thresholds 100 % / 90 %) and the counts over seeded rows."""
 
 from __future__ import annotations
@@ -8,13 +8,13 @@ from datetime import UTC, date, datetime
 import pytest
 from conftest import TODAY
 
-from kiosk_api.domain.scoring import feedback_points
-from kiosk_api.models import Feedback
-from kiosk_api.services.feedback import Timeliness, timeliness
+from kiosk_api.domain.scoring import petition_points
+from kiosk_api.models import Petition
+from kiosk_api.petitions.service import Timeliness, timeliness
 
 
 def points(due: int, on_time: int, partial_percent: float = 90) -> int:
-    return feedback_points(due, on_time, full_percent=100, partial_percent=partial_percent)
+    return petition_points(due, on_time, full_percent=100, partial_percent=partial_percent)
 
 
 def timeliness_points(t: Timeliness) -> int:
@@ -61,7 +61,7 @@ def utc(*args) -> datetime:
 
 def add(session, deadline: date, status: str, answered_at: datetime | None = None) -> None:
     session.add(
-        Feedback(
+        Petition(
             kind="phan_anh",
             content="x",
             status=status,
@@ -77,7 +77,7 @@ def add(session, deadline: date, status: str, answered_at: datetime | None = Non
 pytestmark = pytest.mark.db
 
 
-def test_timeliness_counts_the_feedback_due_in_the_period(session):
+def test_timeliness_counts_the_petitions_due_in_the_period(session):
     q4 = (date(2026, 10, 1), date(2026, 12, 31))
     # Due before the period (received in Q3, answered late): not counted in Q4.
     add(session, date(2026, 9, 30), "da_dong", utc(2026, 10, 2, 3))

@@ -61,6 +61,13 @@ def test_the_tree_keeps_every_layering_contract() -> None:
         ("kiosk_api/ratings/schemas.py", "from . import service", "Schemas are shapes"),
         ("kiosk_api/views/charts.py", "from ..routers import staff", "Views only present"),
         ("kiosk_api/domain/status.py", "from ..views import qr", "The domain is pure"),
+        ("kiosk_api/petitions/rules.py", "import sqlalchemy", "The domain is pure"),
+        ("kiosk_api/petitions/rules.py", "from . import service", "Inside the petitions package"),
+        ("kiosk_api/petitions/schemas.py", "from . import service", "Schemas are shapes"),
+        ("kiosk_api/services/dashboard.py", "from ..petitions import router", "The petition use cases are services"),
+        ("kiosk_api/petitions/service.py", "from ..routers import handoffs", "The petition use cases are services"),
+        ("kiosk_api/routers/handoffs.py", "from ..petitions import router", "No router imports another router"),
+        ("kiosk_api/petitions/router.py", "from ..routers import handoffs", "No router imports another router"),
         ("procedures_kb/fees.py", "import kiosk_api.settings", "The catalogue stands alone"),
     ],
 )

@@ -13,7 +13,7 @@ from conftest import TODAY
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, func, select
 
-from kiosk_api.models import Dossier, Feedback, Rating
+from kiosk_api.models import Dossier, Petition, Rating
 from kiosk_api.ratings import form, wording
 from kiosk_api.ratings import service as rating_service
 from kiosk_api.services.dossier_import import import_csv
@@ -184,7 +184,7 @@ def test_malicious_comment_is_stored_as_given_and_rendered_escaped(client, sessi
     assert "DROP TABLE" not in "\n".join(r.getMessage() for r in caplog.records)
 
 
-def test_comment_escalated_to_feedback_once(client, session, token, dossier_id, caplog):
+def test_comment_escalated_to_a_petition_once(client, session, token, dossier_id, caplog):
     caplog.set_level(logging.DEBUG)
     form = {
         **FULL,
@@ -197,7 +197,7 @@ def test_comment_escalated_to_feedback_once(client, session, token, dossier_id, 
     first = client.post(f"/r/{token}", data=form)
     assert client.post(f"/r/{token}", data=form).status_code == first.status_code == 303  # double tap
     session.expire_all()
-    [row] = session.scalars(select(Feedback)).all()
+    [row] = session.scalars(select(Petition)).all()
     [rating] = ratings(session)
     assert (row.content, row.contact, row.kind, row.rating_id, row.dossier_id, row.status) == (
         "Phải chờ quá lâu",
@@ -223,7 +223,7 @@ def test_escalation_needs_a_comment(client, session, token):
 def test_contact_is_dropped_without_escalation(client, session, token):
     client.post(f"/r/{token}", data={**FULL, "comment": "Tốt", "contact": "0912 999 888", "key": "k"})
     session.expire_all()
-    assert session.scalar(select(func.count()).select_from(Feedback)) == 0
+    assert session.scalar(select(func.count()).select_from(Petition)) == 0
 
 
 def test_tampered_token_gets_a_clear_page(client, session, token):

@@ -49,7 +49,7 @@ def test_submit_rating(client, session):
     )
 
 
-def test_unhappy_citizens_are_offered_feedback(client):
+def test_unhappy_citizens_are_offered_a_petition(client):
     text = client.post("/api/ratings", json=ballot(satisfaction="khong_hai_long")).json()["text"]
     assert "rất tiếc" in text and "phản ánh" in text
 

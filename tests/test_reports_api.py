@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from kiosk_api.app import create_app
 from kiosk_api.cli import app as cli_app
 from kiosk_api.clock import VN_TZ, FixedClock
-from kiosk_api.models import AgencyIndicator, AuditLog, Dossier, Feedback, Rating
+from kiosk_api.models import AgencyIndicator, AuditLog, Dossier, Petition, Rating
 from kiosk_api.report_rules import DEFAULT_RULES_FILE, RuleFileError
 
 pytestmark = pytest.mark.db
@@ -155,9 +155,9 @@ def test_worked_example_json(client, auth_headers, example):
     assert details[1]["ballots"] == 200 and details[4]["ballots"] == 226
     assert "110/200" in details[9]["note"]
     assert out["agency_facts"] == {
-        "feedback_due": 0,
-        "feedback_on_time": 0,
-        "feedback_pending": 0,
+        "petitions_due": 0,
+        "petitions_on_time": 0,
+        "petitions_pending": 0,
         "dossiers_received": 200,
         "dossiers_online": 110,
         "dossiers_online_late": 0,
@@ -333,13 +333,13 @@ def test_bad_agency_indicator_entries(client, auth_headers, body, error):
     assert response.json()["error"] == error
 
 
-def test_indicator_8_from_the_feedback_register(client, auth_headers, example, session):
+def test_indicator_8_from_the_petitions_register(client, auth_headers, example, session):
     # 10 items due in Q3: 8 answered by the deadline, 1 answered late, 1 never answered → 80 % → 0 points.
     for k in range(10):
         due = date(2026, 8, 3) + timedelta(days=k)
         answered = None if k == 9 else _vn(due + timedelta(days=1 if k == 8 else -1), 15)
         session.add(
-            Feedback(
+            Petition(
                 kind="phan_anh",
                 content="Nội dung thử nghiệm",
                 status="dang_xu_ly" if answered is None else "da_tra_loi",
@@ -351,7 +351,7 @@ def test_indicator_8_from_the_feedback_register(client, auth_headers, example, s
         )
     session.commit()
     out = client.get("/api/reports/bieu-5a", params=Q3, headers=auth_headers).json()
-    assert out["agency_facts"]["feedback_due"] == 10 and out["agency_facts"]["feedback_on_time"] == 8
+    assert out["agency_facts"]["petitions_due"] == 10 and out["agency_facts"]["petitions_on_time"] == 8
     assert out["indicators"]["8"] == 0.0 and out["score"] == 15.1
     assert "8/10" in {d["id"]: d for d in out["indicator_details"]}[8]["note"]
 

@@ -18,8 +18,8 @@ from kiosk_api.domain.scoring import (
     SumCount,
     classify,
     dossier_time_points,
-    feedback_points,
     online_points,
+    petition_points,
     round_half_up,
     score_ballots,
 )
@@ -181,8 +181,8 @@ def test_dossier_time_points(appointment, result, returned, expected):
     ("due", "on_time", "expected"),
     [(0, 0, 2), (10, 10, 2), (10, 9, 1), (100, 90, 1), (1000, 899, 0), (10, 8, 0), (3, 0, 0)],
 )
-def test_indicator_8_feedback_rule(due, on_time, expected):
-    assert feedback_points(due, on_time, full_percent=100, partial_percent=90) == expected
+def test_indicator_8_petition_rule(due, on_time, expected):
+    assert petition_points(due, on_time, full_percent=100, partial_percent=90) == expected
 
 
 @pytest.mark.parametrize(

@@ -11,10 +11,10 @@ from conftest import STAFF_PASSWORD, STAFF_USERNAME, TODAY
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from kiosk_api.models import AuditLog, Dossier, Feedback, HandoffRequest, Rating
+from kiosk_api.models import AuditLog, Dossier, HandoffRequest, Petition, Rating
+from kiosk_api.petitions import service as petition_service
 from kiosk_api.report_rules import rules_for
 from kiosk_api.services import demo_data, reports
-from kiosk_api.services import feedback as feedback_service
 from kiosk_api.services.dashboard import last_months, month_trends
 from kiosk_api.views.charts import format_number
 from procedures_kb.workdays import WorkingCalendar
@@ -49,11 +49,11 @@ def demo(session, catalogue, secret):
 
 
 def test_logged_out_pages_redirect_to_the_login(client, session):
-    for url in ("/staff", "/staff/feedback", "/staff/feedback/1", "/staff?quarter=2026-Q3"):
+    for url in ("/staff", "/staff/petitions", "/staff/petitions/1", "/staff?quarter=2026-Q3"):
         response = client.get(url, follow_redirects=False)
         assert response.status_code == 303, url
         assert response.headers["location"].startswith("/staff/login?next=%2Fstaff")
-    for url in ("/staff/handoffs/1", "/staff/feedback/1"):
+    for url in ("/staff/handoffs/1", "/staff/petitions/1"):
         response = client.post(url, data={"status": "xong"}, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"].startswith("/staff/login")
     # The login page then returns there.
@@ -63,8 +63,8 @@ def test_logged_out_pages_redirect_to_the_login(client, session):
 
 
 def test_login_sets_an_httponly_strict_cookie_and_audits(client, session, staff_user):
-    response = log_in(client, next_url="/staff/feedback")
-    assert response.status_code == 303 and response.headers["location"] == "/staff/feedback"
+    response = log_in(client, next_url="/staff/petitions")
+    assert response.status_code == 303 and response.headers["location"] == "/staff/petitions"
     cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith("kiosk_staff="))
     flags = [part.strip().lower() for part in cookie.split(";")]
     assert "httponly" in flags and "samesite=strict" in flags and "path=/" in flags
@@ -73,7 +73,7 @@ def test_login_sets_an_httponly_strict_cookie_and_audits(client, session, staff_
     assert session.scalars(select(AuditLog).where(AuditLog.action == "staff.login")).one().actor == STAFF_USERNAME
     # The same cookie authenticates the JSON API (e.g. report downloads from the dashboard).
     assert client.get("/api/staff/me").json()["username"] == STAFF_USERNAME
-    assert client.get("/api/staff/feedback").status_code == 200
+    assert client.get("/api/staff/petitions").status_code == 200
 
 
 def test_cookie_is_secure_over_https(app, staff_user):
@@ -113,7 +113,7 @@ def test_only_local_pages_after_login(client, staff_user):
 
 
 def test_logout_revokes_the_session(logged_in, session):
-    page = logged_in.get("/staff/feedback")
+    page = logged_in.get("/staff/petitions")
     csrf = form_csrf(page.text)
     token = logged_in.cookies.get("kiosk_staff")
     refused = logged_in.post("/staff/logout", data={"csrf": "wrong"}, follow_redirects=False)
@@ -155,7 +155,7 @@ def test_dashboard_with_demo_data(logged_in, session, demo, catalogue):
     assert "T11/2026" in html and "T6/2026" in html
     assert "<script" not in html and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     # Work lists.
-    open_total, overdue_total = feedback_service.open_count(session, TODAY)
+    open_total, overdue_total = petition_service.open_count(session, TODAY)
     assert f"Phản ánh, kiến nghị đang mở: {open_total}" in html
     overdue = session.scalar(
         select(func.count())
@@ -179,8 +179,8 @@ def test_period_switch(logged_in, demo):
     assert "Kỳ báo cáo không hợp lệ" in logged_in.get("/staff?quarter=2026-Q9").text
 
 
-def test_feedback_pages_assign_answer_close(logged_in, session, staff_user):
-    row = feedback_service.submit(
+def test_petition_pages_assign_answer_close(logged_in, session, staff_user):
+    row = petition_service.submit(
         session,
         kind="phan_anh",
         content="Máy lấy số thứ tự bị hỏng <b>hai ngày</b>.",
@@ -190,13 +190,13 @@ def test_feedback_pages_assign_answer_close(logged_in, session, staff_user):
         working_days=10,
         calendar=WorkingCalendar(),
     )
-    listing = logged_in.get("/staff/feedback")
-    assert f'href="/staff/feedback/{row.id}"' in listing.text
+    listing = logged_in.get("/staff/petitions")
+    assert f'href="/staff/petitions/{row.id}"' in listing.text
     assert "&lt;b&gt;hai ngày&lt;/b&gt;" in listing.text  # escaped
-    detail = logged_in.get(f"/staff/feedback/{row.id}")
+    detail = logged_in.get(f"/staff/petitions/{row.id}")
     assert "0912 345 678" in detail.text and "còn 17 ngày" in detail.text
     csrf = form_csrf(detail.text)
-    url = f"/staff/feedback/{row.id}"
+    url = f"/staff/petitions/{row.id}"
 
     forged = logged_in.post(url, data={"action": "answer", "answer": "x"}, follow_redirects=False)
     assert forged.status_code == 403
@@ -212,8 +212,8 @@ def test_feedback_pages_assign_answer_close(logged_in, session, staff_user):
     assert conflict.status_code == 409 and "không sửa được" in conflict.text
     session.refresh(row)
     assert (row.status, row.answer, row.assigned_to) == ("da_dong", "Đã thay máy mới.", STAFF_USERNAME)
-    assert logged_in.get("/staff/feedback/99999").status_code == 404
-    assert session.scalar(select(func.count()).select_from(Feedback)) == 1
+    assert logged_in.get("/staff/petitions/99999").status_code == 404
+    assert session.scalar(select(func.count()).select_from(Petition)) == 1
 
 
 def test_handoff_buttons(logged_in, session):

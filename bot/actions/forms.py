@@ -146,11 +146,11 @@ class ActionSubmitRating(Action):
         return reset
 
 
-FEEDBACK_TRIGGER_RE = re.compile(
+PETITION_TRIGGER_RE = re.compile(
     r"^(?:(?:toi|em|minh|chau|con)\s+)?(?:muon\s+|xin\s+|co\s+)?(?:gui\s+)?"
     r"(?:phan anh|kien nghi|gop y|khieu nai|phan nan|to cao|de nghi)(?:\s+(?:ve|la|viec|rang))?\s*"
 )
-MIN_FEEDBACK_WORDS = 8
+MIN_PETITION_WORDS = 8
 # A petition is filed only when the citizen says so in these words; anything else is a question to answer.
 PETITION_WORDS_RE = re.compile(r"\b(phan anh|kien nghi|gop y|khieu nai|phan nan|to cao|y kien dong gop)\b")
 # "đề nghị" names a petition only at the start ("đề nghị xã sửa đường"): "gửi đơn đề nghị hòa giải" is a procedure
@@ -158,80 +158,80 @@ QUESTION_END_RE = re.compile(r"\b(khong|ko|chua|gi|nao|sao|dau|bao lau|bao nhieu
 NOT_A_PETITION = "__question__"
 
 
-def feedback_kind(text: str) -> str:
+def petition_kind(text: str) -> str:
     words = fold(text)
     suggests = any(w in words for w in ("kien nghi", "de nghi", "gop y", "de xuat"))
     return PetitionKind.SUGGESTION.value if suggests else PetitionKind.COMPLAINT.value
 
 
-class ValidateFeedbackForm(FormValidationAction):
+class ValidatePetitionForm(FormValidationAction):
     def name(self) -> str:
-        return "validate_feedback_form"
+        return "validate_petition_form"
 
-    async def extract_feedback_content(
+    async def extract_petition_content(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         # The message that opened the form: a question that names no petition ("tranh chấp đất với hàng xóm thì
         # làm sao?") is answered, not filed; one that already says what happened after "phản ánh …" is the
         # content itself (still shown back for confirmation before anything is stored).
-        if tracker.get_slot("requested_slot") or latest_intent(tracker) != "give_feedback":
+        if tracker.get_slot("requested_slot") or latest_intent(tracker) != "submit_petition":
             return {}
         text = user_text(tracker)
         folded = fold(text)
-        starts = FEEDBACK_TRIGGER_RE.match(folded) is not None
+        starts = PETITION_TRIGGER_RE.match(folded) is not None
         asks = text.rstrip().endswith("?") or QUESTION_END_RE.search(folded) is not None
         if not starts and (not PETITION_WORDS_RE.search(folded) or asks):
             # no petition word, or a question that only mentions one ("… khiếu nại ở đâu?"): answered, not filed
-            return {"feedback_content": NOT_A_PETITION, "feedback_confirmed": False}
-        rest = FEEDBACK_TRIGGER_RE.sub("", folded, count=1)
-        if starts and len(rest.split()) >= MIN_FEEDBACK_WORDS:
-            return {"feedback_content": text}
+            return {"petition_content": NOT_A_PETITION, "petition_confirmed": False}
+        rest = PETITION_TRIGGER_RE.sub("", folded, count=1)
+        if starts and len(rest.split()) >= MIN_PETITION_WORDS:
+            return {"petition_content": text}
         return {}
 
-    def validate_feedback_content(
+    def validate_petition_content(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         text = str(slot_value or "").strip()
         if text.startswith("/"):
-            return {"feedback_content": None}  # a button, not content: ask again
+            return {"petition_content": None}  # a button, not content: ask again
         if fold(text) in CANCEL_WORDS:
-            return {"feedback_content": CANCELLED, "feedback_confirmed": False}
+            return {"petition_content": CANCELLED, "petition_confirmed": False}
         if text == NOT_A_PETITION:
-            return {"feedback_content": NOT_A_PETITION}
+            return {"petition_content": NOT_A_PETITION}
         if len(fold(text)) < 3:
-            return {"feedback_content": None}
-        return {"feedback_content": text[:2000]}
+            return {"petition_content": None}
+        return {"petition_content": text[:2000]}
 
 
-def feedback_trigger_text(tracker: Tracker) -> str:
+def petition_trigger_text(tracker: Tracker) -> str:
     for event in reversed(tracker.events):
         if (
             event.get("event") == "user"
-            and (event.get("parse_data") or {}).get("intent", {}).get("name") == "give_feedback"
+            and (event.get("parse_data") or {}).get("intent", {}).get("name") == "submit_petition"
         ):
             return event.get("text") or ""
     return ""
 
 
-class ActionSubmitFeedback(Action):
+class ActionSubmitPetition(Action):
     def name(self) -> str:
-        return "action_submit_feedback"
+        return "action_submit_petition"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        content = tracker.get_slot("feedback_content")
-        confirmed = tracker.get_slot("feedback_confirmed") is True
-        reset: list[EventType] = [SlotSet("feedback_content", None), SlotSet("feedback_confirmed", None)]
+        content = tracker.get_slot("petition_content")
+        confirmed = tracker.get_slot("petition_confirmed") is True
+        reset: list[EventType] = [SlotSet("petition_content", None), SlotSet("petition_confirmed", None)]
         if content == NOT_A_PETITION:
             # The message was a question the NLU took for a petition: answer it; nothing is stored.
-            return reset + await answer_question(dispatcher, tracker, "overview", text=feedback_trigger_text(tracker))
+            return reset + await answer_question(dispatcher, tracker, "overview", text=petition_trigger_text(tracker))
         if not content or content == CANCELLED or not confirmed:
-            dispatcher.utter_message(text=msg.FEEDBACK_CANCELLED)
+            dispatcher.utter_message(text=msg.PETITION_CANCELLED)
             return reset
-        kind = feedback_kind(f"{feedback_trigger_text(tracker)} {content}")
+        kind = petition_kind(f"{petition_trigger_text(tracker)} {content}")
         try:
-            reply = await kiosk().feedback(client_key(tracker), kind=kind, content=content, channel=channel_of(tracker))
+            reply = await kiosk().petition(client_key(tracker), kind=kind, content=content, channel=channel_of(tracker))
         except KioskUnavailable:
-            dispatcher.utter_message(text=msg.FEEDBACK_FAILED)
+            dispatcher.utter_message(text=msg.PETITION_FAILED)
             return reset
         utter_reply(dispatcher, reply)
         return reset
@@ -260,31 +260,31 @@ class ActionAskRatingComment(Action):
         return []
 
 
-class ActionAskFeedbackContent(Action):
+class ActionAskPetitionContent(Action):
     def name(self) -> str:
-        return "action_ask_feedback_content"
+        return "action_ask_petition_content"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(text=msg.ASK_FEEDBACK_CONTENT)
+        dispatcher.utter_message(text=msg.ASK_PETITION_CONTENT)
         return []
 
 
-class ActionAskFeedbackConfirmed(Action):
+class ActionAskPetitionConfirmed(Action):
     """Show the petition's text back and ask for an explicit «Gửi» before anything is stored."""
 
     def name(self) -> str:
-        return "action_ask_feedback_confirmed"
+        return "action_ask_petition_confirmed"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        content = str(tracker.get_slot("feedback_content") or "")
+        content = str(tracker.get_slot("petition_content") or "")
         kind = (
             "kiến nghị"
-            if feedback_kind(f"{feedback_trigger_text(tracker)} {content}") == PetitionKind.SUGGESTION
+            if petition_kind(f"{petition_trigger_text(tracker)} {content}") == PetitionKind.SUGGESTION
             else "phản ánh"
         )
         shown = content if len(content) <= 300 else content[:299] + "…"
         dispatcher.utter_message(
-            text=msg.CONFIRM_FEEDBACK.format(kind=kind, content=shown), buttons=msg.CONFIRM_FEEDBACK_BUTTONS
+            text=msg.CONFIRM_PETITION.format(kind=kind, content=shown), buttons=msg.CONFIRM_PETITION_BUTTONS
         )
         return []
 

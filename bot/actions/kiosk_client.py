@@ -172,12 +172,12 @@ class KioskClient:
             relay_statuses=(409, 410, 429),
         )
 
-    async def feedback(
+    async def petition(
         self, client_key: str, *, kind: str, content: str, channel: str, contact: str | None = None
     ) -> Reply:
         return await self._call(
             "POST",
-            "/api/feedback",
+            "/api/petitions",
             client_key,
             body={"kind": kind, "content": content, "contact": contact, "channel": channel},
         )

@@ -67,7 +67,7 @@ RATING_FAILED = (
     "trên phiếu tại quầy tiếp nhận hồ sơ."
 )
 
-ASK_FEEDBACK_CONTENT = (
+ASK_PETITION_CONTENT = (
     "Xin ông/bà cho biết nội dung phản ánh, kiến nghị: việc gì, ở đâu, từ khi nào. Nếu không muốn gửi nữa, "
     "ông/bà gõ «thôi»."
 )
@@ -76,16 +76,16 @@ OUT_OF_SCOPE = (
     "gian, nơi nộp), tra cứu hồ sơ, đánh giá và góp ý. Câu hỏi này nằm ngoài phạm vi tôi hỗ trợ; nếu cần, ông/bà có "
     "thể gặp cán bộ tại quầy."
 )
-CONFIRM_FEEDBACK = (
+CONFIRM_PETITION = (
     "Ông/bà xác nhận gửi {kind} với nội dung sau không?\n«{content}»\nChỉ khi ông/bà chọn «Gửi», nội dung mới được "
     "ghi nhận và chuyển cán bộ xem xét."
 )
-CONFIRM_FEEDBACK_BUTTONS: list[Button] = [
+CONFIRM_PETITION_BUTTONS: list[Button] = [
     {"title": "Gửi", "payload": "/affirm"},
     {"title": "Không gửi", "payload": "/deny"},
 ]
-FEEDBACK_CANCELLED = "Dạ, tôi chưa gửi phản ánh, kiến nghị nào. Khi cần, ông/bà cứ nhắn «phản ánh» hoặc «kiến nghị»."
-FEEDBACK_FAILED = (
+PETITION_CANCELLED = "Dạ, tôi chưa gửi phản ánh, kiến nghị nào. Khi cần, ông/bà cứ nhắn «phản ánh» hoặc «kiến nghị»."
+PETITION_FAILED = (
     "Xin lỗi, hệ thống chưa nhận được phản ánh, kiến nghị của ông/bà. Ông/bà vui lòng thử lại sau ít phút, hoặc "
     "gửi trực tiếp tại quầy tiếp nhận hồ sơ."
 )

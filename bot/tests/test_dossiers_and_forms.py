@@ -11,9 +11,9 @@ from actions.dossiers import ActionLookupDossier, normalise_dossier_code
 from actions.forms import (
     NOT_A_PETITION,
     ActionRequestOfficer,
-    ActionSubmitFeedback,
+    ActionSubmitPetition,
     ActionSubmitRating,
-    ValidateFeedbackForm,
+    ValidatePetitionForm,
     ValidateRatingForm,
 )
 from actions.kiosk_client import Reply
@@ -66,20 +66,20 @@ def test_asking_for_an_officer_records_the_request(fake_kiosk, dispatcher) -> No
 
 
 def test_a_question_naming_a_complaint_is_not_a_petition(dispatcher) -> None:
-    t = tracker("cho hỏi khiếu nại về đất đai thì nộp ở đâu?", intent="give_feedback")
-    slots = asyncio.run(ValidateFeedbackForm().extract_feedback_content(dispatcher, t, {}))
-    assert slots == {"feedback_content": NOT_A_PETITION, "feedback_confirmed": False}
+    t = tracker("cho hỏi khiếu nại về đất đai thì nộp ở đâu?", intent="submit_petition")
+    slots = asyncio.run(ValidatePetitionForm().extract_petition_content(dispatcher, t, {}))
+    assert slots == {"petition_content": NOT_A_PETITION, "petition_confirmed": False}
 
 
 def test_a_petition_is_sent_only_once_confirmed(fake_kiosk, dispatcher) -> None:
-    fake = fake_kiosk(feedback=Reply(200, {"text": "Đã ghi nhận."}))
+    fake = fake_kiosk(petition=Reply(200, {"text": "Đã ghi nhận."}))
     content = "đường vào thôn Đông bị sụt lún từ tháng trước mà chưa ai sửa"
-    run(ActionSubmitFeedback(), dispatcher, tracker("không", slots={"feedback_content": content}))
-    assert not fake.called("feedback")
-    assert dispatcher.messages[-1]["text"] == msg.FEEDBACK_CANCELLED
-    confirmed = {"feedback_content": content, "feedback_confirmed": True}
-    run(ActionSubmitFeedback(), dispatcher, tracker("gửi", slots=confirmed))
-    ((_, kwargs),) = fake.called("feedback")
+    run(ActionSubmitPetition(), dispatcher, tracker("không", slots={"petition_content": content}))
+    assert not fake.called("petition")
+    assert dispatcher.messages[-1]["text"] == msg.PETITION_CANCELLED
+    confirmed = {"petition_content": content, "petition_confirmed": True}
+    run(ActionSubmitPetition(), dispatcher, tracker("gửi", slots=confirmed))
+    ((_, kwargs),) = fake.called("petition")
     assert kwargs == {"kind": "phan_anh", "content": content, "channel": "kiosk"}
 
 

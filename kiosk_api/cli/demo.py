@@ -39,8 +39,7 @@ def demo_data(
         )
     if report.created:
         typer.echo(
-            f"Demo data created: {report.dossiers} dossiers, {report.ratings} ratings, "
-            f"{report.feedback} feedback items."
+            f"Demo data created: {report.dossiers} dossiers, {report.ratings} ratings, {report.petitions} petitions."
         )
     else:
         typer.echo(

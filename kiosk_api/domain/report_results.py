@@ -15,9 +15,9 @@ from .scoring import AgencyValue, Score
 class AgencyFacts:
     """The register figures behind the computed agency indicators."""
 
-    feedback_due: int
-    feedback_on_time: int
-    feedback_pending: int
+    petitions_due: int
+    petitions_on_time: int
+    petitions_pending: int
     dossiers_received: int
     dossiers_online: int
     dossiers_online_late: int

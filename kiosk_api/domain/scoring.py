@@ -10,7 +10,7 @@ Rules (the rule set itself is configuration, see kiosk_api.report_rules):
   its appointment date: earlier 2, the same day 1, later 0; no date yet → no value. Indicator 2 (time taken by
   each agency involved) equals indicator 1: the commune is the only agency handling commune procedures.
 - Agency indicators (5, 8, 9): one value per period; a value entered by staff wins, else the value computed from
-  the registers (8: feedback, 9: dossiers), else the rule's default (5); the source is reported.
+  the registers (8: petitions, 9: dossiers), else the rule's default (5); the source is reported.
 - Score = sum of the rounded averages (so 17,1 out of 18 in the worked example), classified by the first band
   whose minimum it reaches. An indicator with no value at all is reported as missing and adds nothing.
 - Satisfaction: count per level (levels may merge stored codes) and percent = count / ballots × 100, half up.
@@ -55,8 +55,8 @@ def dossier_time_points(appointment: date | None, result: date | None, returned:
     return 0
 
 
-def feedback_points(due: int, on_time: int, *, full_percent: float, partial_percent: float) -> int:
-    """Indicator 8: no feedback due, or ≥ full_percent (100 %) answered on time → 2; ≥ partial_percent (90 %) → 1;
+def petition_points(due: int, on_time: int, *, full_percent: float, partial_percent: float) -> int:
+    """Indicator 8: no petition due, or ≥ full_percent (100 %) answered on time → 2; ≥ partial_percent (90 %) → 1;
     else 0. Compared exactly (no rounding), so 89,99 % is not 90 %."""
     if due < 0 or on_time < 0 or on_time > due:
         raise ValueError(f"bad counts: {on_time} on time of {due} due")

@@ -24,8 +24,8 @@ from procedures_kb.workdays import WorkingCalendar
 from ..db import session_now
 from ..deps import CalendarDep, CatalogueDep, SessionDep, SettingsDep, TodayDep, client_identity
 from ..domain.dates import format_date
-from ..models import Dossier, Feedback, Rating
-from ..services import feedback as feedback_service
+from ..models import Dossier, Petition, Rating
+from ..petitions import service as petition_service
 from ..settings import Settings
 from ..templating import templates
 from . import form, wording
@@ -151,7 +151,7 @@ def _store(
     dossier_id: int | None,
     counter_id: str | None,
 ) -> Rating:
-    """Store the ballot (idempotent on `key`) and, when asked, its comment as feedback (one per ballot)."""
+    """Store the ballot (idempotent on `key`) and, when asked, its comment as a petition (one per ballot)."""
     ballot = rating_service.Ballot(
         channel=CHANNEL,
         satisfaction=answers.satisfaction,
@@ -168,19 +168,19 @@ def _store(
     log.info("rating %s from a QR page: id=%d", "stored" if result.created else "replayed", rating.id)
     if answers.escalate and answers.comment:
         # Also on a replay: a retry after a failure between the two writes still escalates, and only once.
-        row = feedback_service.submit(
+        row = petition_service.submit(
             session,
             kind=PetitionKind.COMPLAINT,
             content=answers.comment,
             contact=answers.contact,
             channel=CHANNEL,
             today=today,
-            working_days=settings.feedback_working_days,
+            working_days=settings.petition_working_days,
             calendar=calendar,
             rating_id=rating.id,
             dossier_id=dossier_id,
         )
-        log.info("rating %d escalated to feedback %d", rating.id, row.id)
+        log.info("rating %d escalated to petition %d", rating.id, row.id)
     return rating
 
 
@@ -252,11 +252,11 @@ def thanks_page(key: str, request: Request, session: SessionDep) -> Response:
     rating = rating_service.by_key(session, key) if len(key) <= MAX_KEY else None
     if rating is None:
         return _message(request, 404, "Không tìm thấy phiếu đánh giá", wording.TOKEN_INVALID, tone="error")
-    feedback = session.scalar(select(Feedback).where(Feedback.rating_id == rating.id))
+    petition = session.scalar(select(Petition).where(Petition.rating_id == rating.id))
     registered = None
-    if feedback is not None:
-        deadline = format_date(feedback.deadline) if feedback.deadline else "—"
-        registered = wording.FEEDBACK_REGISTERED.format(id=feedback.id, deadline=deadline)
+    if petition is not None:
+        deadline = format_date(petition.deadline) if petition.deadline else "—"
+        registered = wording.PETITION_REGISTERED.format(id=petition.id, deadline=deadline)
     return _page(
         request,
         "rating/thanks.html",

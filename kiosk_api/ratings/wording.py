@@ -27,7 +27,7 @@ THANKS: dict[str, str] = {
         "ông/bà có thể gửi phản ánh, kiến nghị hoặc gặp trực tiếp cán bộ để được giải quyết."
     ),
 }
-FEEDBACK_REGISTERED = (
+PETITION_REGISTERED = (
     "Ý kiến của ông/bà đã được chuyển thành phản ánh, kiến nghị (số {id}) và sẽ được trả lời chậm nhất vào "
     "ngày {deadline}."
 )

@@ -39,7 +39,7 @@ class IndicatorRule(_Strict):
     - `same_as`: per ballot, the value of indicator `same_as` (indicator 2 = indicator 1 for a single agency);
     - `ballot`: per ballot, the stored answer in `column` (i3, i4, i6, i7);
     - `agency`: one value per period for the whole commune: entered by staff, else computed by `agency_rule`
-      (`feedback_on_time`, `online_services`) or, for `fixed`, the `default`.
+      (`petitions_on_time`, `online_services`) or, for `fixed`, the `default`.
     """
 
     id: int = Field(ge=1, le=50)
@@ -47,7 +47,7 @@ class IndicatorRule(_Strict):
     source: Literal["dossier_time", "same_as", "ballot", "agency"]
     column: Literal["i3", "i4", "i6", "i7"] | None = None
     same_as: int | None = None
-    agency_rule: Literal["fixed", "feedback_on_time", "online_services"] | None = None
+    agency_rule: Literal["fixed", "petitions_on_time", "online_services"] | None = None
     default: float | None = None
     params: dict[str, float] = Field(default_factory=dict)
     options: list[Option] = Field(min_length=2)
@@ -69,14 +69,14 @@ class IndicatorRule(_Strict):
         if self.source == "same_as" and self.same_as is None:
             raise ValueError("source: same_as needs `same_as` (the id of another indicator)")
         if self.source == "agency" and self.agency_rule is None:
-            raise ValueError("an agency indicator needs `agency_rule` (fixed, feedback_on_time, online_services)")
+            raise ValueError("an agency indicator needs `agency_rule` (fixed, petitions_on_time, online_services)")
         if self.source != "agency" and (self.agency_rule is not None or self.default is not None):
             raise ValueError("`agency_rule` and `default` are only for source: agency")
         if self.default is not None and not 0 <= self.default <= self.max_points:
             raise ValueError(f"default {self.default} is outside 0..{self.max_points}")
         if self.source in ("dossier_time", "same_as", "ballot") and self.points != [2, 1, 0][: len(self.points)]:
             raise ValueError("per-ballot indicators score 2 / 1 / 0 points (the stored answers are 0..2)")
-        needs = {"feedback_on_time": ("full_percent", "partial_percent"), "online_services": ("full_percent",)}
+        needs = {"petitions_on_time": ("full_percent", "partial_percent"), "online_services": ("full_percent",)}
         for key in needs.get(self.agency_rule or "", ()):
             if key not in self.params:
                 raise ValueError(f"agency_rule {self.agency_rule} needs params.{key}")

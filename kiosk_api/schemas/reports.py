@@ -83,9 +83,9 @@ class GroupScoreOut(ScoreOut):
 
 
 class AgencyFactsOut(BaseModel):
-    feedback_due: int
-    feedback_on_time: int
-    feedback_pending: int
+    petitions_due: int
+    petitions_on_time: int
+    petitions_pending: int
     dossiers_received: int
     dossiers_online: int
     dossiers_online_late: int

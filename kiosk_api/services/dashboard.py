@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from procedures_kb.catalogue import Catalogue
 
 from ..db import session_now
-from ..domain import feedback_rules
 from ..domain.bieu6a import RESOLVED_CODES
 from ..domain.dates import format_date
 from ..domain.overdue import days_overdue
@@ -27,12 +26,13 @@ from ..domain.report_results import Bieu5aReport, Bieu6aReport
 from ..domain.scoring import IndicatorScore
 from ..domain.status import DossierStatus
 from ..models import Dossier, HandoffRequest, Rating
+from ..petitions import rules as petition_rules
+from ..petitions import service as petition_service
+from ..petitions.schemas import StaffPetition
 from ..report_rules import ReportRules
-from ..schemas.feedback import StaffFeedback
 from ..settings import Settings
 from . import dossier_access, reports
 from . import dossiers as dossier_service
-from . import feedback as feedback_service
 from . import handoffs as handoff_service
 
 SATISFIED = (Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED)
@@ -99,10 +99,10 @@ class Dashboard:
     months: list[MonthTrend]
     weakest_indicators: list[IndicatorScore]
     weakest_fields: list[FieldScore]
-    timeliness: feedback_service.Timeliness
-    feedback_open: list[StaffFeedback]
-    feedback_open_total: int
-    feedback_overdue_total: int
+    timeliness: petition_service.Timeliness
+    petitions_open: list[StaffPetition]
+    petitions_open_total: int
+    petitions_overdue_total: int
     handoffs: list[WaitingHandoff]
     overdue_dossiers: list[OverdueDossier]
     overdue_dossiers_total: int
@@ -249,10 +249,10 @@ def build(
     bieu6a = reports.bieu_6a(session, period.start, period.end, today=today)
     months = month_trends(session, last_months(min(period.end, today)))
     as_of = min(period.end, today)
-    timeliness = feedback_service.timeliness(session, period.start, period.end, today=as_of)
-    open_total, overdue_total = feedback_service.open_count(session, today)
-    _, open_rows = feedback_service.list_feedback(
-        session, today=today, statuses=feedback_rules.OPEN_STATUSES, page=1, page_size=LIST_LIMIT
+    timeliness = petition_service.timeliness(session, period.start, period.end, today=as_of)
+    open_total, overdue_total = petition_service.open_count(session, today)
+    _, open_rows = petition_service.list_petitions(
+        session, today=today, statuses=petition_rules.OPEN_STATUSES, page=1, page_size=LIST_LIMIT
     )
     dossiers_total, dossiers = overdue_dossiers(session, catalogue, today)
     return Dashboard(
@@ -264,9 +264,9 @@ def build(
         weakest_indicators=weakest_indicators(bieu5a),
         weakest_fields=weakest_fields(bieu5a),
         timeliness=timeliness,
-        feedback_open=feedback_service.staff_views(session, open_rows, today=today),
-        feedback_open_total=open_total,
-        feedback_overdue_total=overdue_total,
+        petitions_open=petition_service.staff_views(session, open_rows, today=today),
+        petitions_open_total=open_total,
+        petitions_overdue_total=overdue_total,
         handoffs=waiting_handoffs(session),
         overdue_dossiers=dossiers,
         overdue_dossiers_total=dossiers_total,

@@ -1,4 +1,4 @@
-"""A realistic demo commune: dossiers over the last two quarters, ratings, feedback and a demo officer.
+"""A realistic demo commune: dossiers over the last two quarters, ratings, petitions and a demo officer.
 
 `generate` is pure and deterministic for a given seed, reference date and catalogue. Dates follow each
 procedure's time limit on the working-day calendar (weekends, public holidays including Tết, days swapped by
@@ -24,7 +24,7 @@ from procedures_kb.workdays import WorkingCalendar
 from ..clock import VN_TZ
 from ..domain.channels import DossierChannel, from_catalogue_kind
 from ..domain.status import DossierStatus
-from ..models import Dossier, DossierStatusHistory, Feedback, Rating
+from ..models import Dossier, DossierStatusHistory, Petition, Rating
 from ..security import phone_hash, phone_last4_hash
 from . import audit
 from . import staff as staff_service
@@ -141,7 +141,7 @@ MOBILE_PREFIXES = [
     "93",
 ]
 
-FEEDBACK_TEXTS = [
+PETITION_TEXTS = [
     (
         "phan_anh",
         "Thời gian chờ tại Bộ phận Một cửa buổi sáng thứ Hai quá lâu, đề nghị bố trí thêm người tiếp nhận.",
@@ -192,7 +192,7 @@ class DemoDossier:
 @dataclass
 class DemoData:
     dossiers: list[DemoDossier] = field(default_factory=list)
-    feedback: list[dict] = field(default_factory=list)
+    petitions: list[dict] = field(default_factory=list)
 
 
 def _weighted(rng: random.Random, pairs):
@@ -241,7 +241,7 @@ def _filed_here(procedure: Procedure) -> bool:
 
 
 def generate(catalogue: Catalogue, *, seed: int, count: int, today: date, calendar: WorkingCalendar) -> DemoData:
-    """Deterministic demo dossiers (and ratings, feedback) received between period_start(today) and today."""
+    """Deterministic demo dossiers (and ratings, petitions) received between period_start(today) and today."""
     rng = random.Random(seed)
     procedures = sorted((p for p in catalogue.offered_procedures if _filed_here(p)), key=lambda p: p.code)
     weights = [max(p.popularity, 1) for p in procedures]
@@ -270,16 +270,16 @@ def generate(catalogue: Catalogue, *, seed: int, count: int, today: date, calend
         due = appointment_date(limit, received_at, calendar)
         data.dossiers.append(_lifecycle(rng, code, procedure, channel, received_at, due, today, calendar))
 
-    n_feedback = max(2, count // 60)
-    for i in range(n_feedback):
-        feedback_kind, content = FEEDBACK_TEXTS[i % len(FEEDBACK_TEXTS)]
+    n_petitions = max(2, count // 60)
+    for i in range(n_petitions):
+        petition_kind, content = PETITION_TEXTS[i % len(PETITION_TEXTS)]
         received_day = rng.choice(working)
         deadline = calendar.add_working_days(received_day, 10)
         answered = deadline < today or rng.random() < 0.4
         answer_day = _between(rng, received_day, min(deadline, today), calendar) if answered else None
-        data.feedback.append(
+        data.petitions.append(
             {
-                "kind": feedback_kind,
+                "kind": petition_kind,
                 "content": content,
                 "received_at": datetime.combine(received_day, time(9, 0), VN_TZ),
                 "deadline": deadline,
@@ -391,7 +391,7 @@ class DemoReport:
     created: bool
     dossiers: int
     ratings: int
-    feedback: int
+    petitions: int
     existing: int = 0
     staff_username: str | None = None
     staff_password: str | None = None  # only when the demo officer was created now
@@ -424,7 +424,7 @@ def load(
             created=False,
             dossiers=0,
             ratings=0,
-            feedback=0,
+            petitions=0,
             existing=existing,
             staff_username=DEMO_STAFF_USERNAME,
             staff_password=password,
@@ -482,9 +482,9 @@ def load(
                 )
             )
             ratings += 1
-        for f in data.feedback:
+        for f in data.petitions:
             session.add(
-                Feedback(
+                Petition(
                     kind=f["kind"],
                     content=f["content"],
                     status=f["status"],
@@ -504,7 +504,7 @@ def load(
                 "seed": seed,
                 "dossiers": len(data.dossiers),
                 "ratings": ratings,
-                "feedback": len(data.feedback),
+                "petitions": len(data.petitions),
             },
         )
         session.commit()
@@ -515,7 +515,7 @@ def load(
         created=True,
         dossiers=len(data.dossiers),
         ratings=ratings,
-        feedback=len(data.feedback),
+        petitions=len(data.petitions),
         staff_username=DEMO_STAFF_USERNAME,
         staff_password=password,
     )

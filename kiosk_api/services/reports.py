@@ -2,7 +2,7 @@
 
 Both reports run a single GROUP BY query with SUM(CASE …) columns over the period's rows (never loading ballots
 or dossiers into Python), served by covering indexes (migration 0002), and hand the sums to the pure rules in
-kiosk_api.domain.scoring / kiosk_api.domain.bieu6a. Indicator 9 and the feedback figures of indicator 8 take two
+kiosk_api.domain.scoring / kiosk_api.domain.bieu6a. Indicator 9 and the petition figures of indicator 8 take two
 more small queries.
 
 Public API (stable; used by the reports router, the CLI and the staff dashboard):
@@ -16,7 +16,7 @@ Which rows a period holds:
 - Biểu 5a: the ballots recorded in the period (ratings.created_at between the first day 00:00 and the last day
   24:00, Vietnam time). Indicators 1 and 2 come from each ballot's dossier (see domain.scoring).
   Agency indicators, in order of precedence: the value staff entered for exactly this period (first and last day),
-  else computed — 8 from the feedback register (services.feedback.timeliness: items due in the period, judged
+  else computed — 8 from the petitions register (petitions.service.timeliness: items due in the period, judged
   as of min(end, today)), 9 from the dossiers received in the period (online share, and whether any online
   dossier was late or is overdue at the period's end) — else the rule's default (5). In a breakdown by field or
   officer the agency indicators are the commune's (they are facts about the agency, not about a field).
@@ -39,7 +39,7 @@ from ..domain import bieu6a as b6
 from ..domain.channels import DossierChannel
 from ..domain.periods import Period
 from ..domain.report_results import AgencyFacts, Bieu5aGroup, Bieu5aReport, Bieu6aGroup, Bieu6aReport
-from ..domain.scoring import AgencyValue, Score, SumCount, feedback_points, online_points, score_ballots
+from ..domain.scoring import AgencyValue, Score, SumCount, online_points, petition_points, score_ballots
 from ..domain.status import DossierStatus
 from ..models import AgencyIndicator, Dossier, Rating
 from ..report_rules import BALLOT_CODES, ReportRules, rules_for
@@ -184,15 +184,15 @@ def agency_values(
     session: Session, start: date, end: date, *, rules: ReportRules, today: date | None = None
 ) -> tuple[dict[int, AgencyValue], AgencyFacts]:
     """The agency indicators of the period (entered > computed > default) and the figures they came from."""
-    from . import feedback as feedback_service  # the feedback register's own rule for "due" and "on time"
+    from ..petitions import service as petition_service  # the petitions register's own rule for "due" and "on time"
 
     as_of = min(end, today or session_today(session))
-    timeliness = feedback_service.timeliness(session, start, end, today=as_of)
+    timeliness = petition_service.timeliness(session, start, end, today=as_of)
     received, online, online_late = _online_facts(session, start, end, as_of)
     facts = AgencyFacts(
-        feedback_due=timeliness.due,
-        feedback_on_time=timeliness.on_time,
-        feedback_pending=timeliness.pending,
+        petitions_due=timeliness.due,
+        petitions_on_time=timeliness.on_time,
+        petitions_pending=timeliness.pending,
         dossiers_received=received,
         dossiers_online=online,
         dossiers_online_late=online_late,
@@ -211,17 +211,17 @@ def agency_values(
             row = entered[rule.id]
             note = f"Do cán bộ {row.entered_by} nhập" + (f": {row.note}" if row.note else "")
             values[rule.id] = AgencyValue(Decimal(str(row.value)), "entered", note)
-        elif rule.agency_rule == "feedback_on_time":
-            points = feedback_points(
-                facts.feedback_due,
-                facts.feedback_on_time,
+        elif rule.agency_rule == "petitions_on_time":
+            points = petition_points(
+                facts.petitions_due,
+                facts.petitions_on_time,
                 full_percent=rule.params["full_percent"],
                 partial_percent=rule.params["partial_percent"],
             )
             note = (
                 "Không có phản ánh, kiến nghị đến hạn trong kỳ"
-                if facts.feedback_due == 0
-                else f"{facts.feedback_on_time}/{facts.feedback_due} phản ánh, kiến nghị đến hạn trong kỳ "
+                if facts.petitions_due == 0
+                else f"{facts.petitions_on_time}/{facts.petitions_due} phản ánh, kiến nghị đến hạn trong kỳ "
                 "được trả lời đúng hạn"
             )
             values[rule.id] = AgencyValue(Decimal(points), "computed", note)
@@ -259,7 +259,7 @@ def bieu_5a(
 
     `rules`: the scoring rule set (default: KIOSK_REPORT_RULES' default file, i.e. report_rules/default.yaml).
     `breakdown`: None, "field" or "officer" — adds one group per field / officer (ballots without a dossier form
-    their own group; the groups add up to the total). `today` (default: today in Vietnam) bounds which feedback
+    their own group; the groups add up to the total). `today` (default: today in Vietnam) bounds which petitions
     is already judged for indicator 8.
     """
     period = _as_period(start, end)

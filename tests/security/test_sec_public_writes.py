@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from kiosk_api.models import Feedback, HandoffRequest
-from kiosk_api.services import feedback as feedback_service
+from kiosk_api.models import HandoffRequest, Petition
+from kiosk_api.petitions import service as petition_service
 
 pytestmark = pytest.mark.db
 
@@ -25,12 +25,12 @@ def count(session, model) -> int:
 
 def test_petitions_are_rate_limited_per_client(from_address, session):
     phone = from_address("127.0.0.70")
-    statuses = [phone.post("/api/feedback", json=petition(i)).status_code for i in range(7)]
+    statuses = [phone.post("/api/petitions", json=petition(i)).status_code for i in range(7)]
     assert statuses == [200] * 5 + [429, 429]  # KIOSK_PETITIONS_PER_HOUR = 5
-    refused = phone.post("/api/feedback", json=petition(9)).json()
+    refused = phone.post("/api/petitions", json=petition(9)).json()
     assert refused["error"] == "too_many_petitions" and "quầy tiếp nhận hồ sơ" in refused["detail"]
-    assert from_address("127.0.0.71").post("/api/feedback", json=petition(10)).status_code == 200
-    assert count(session, Feedback) == 6
+    assert from_address("127.0.0.71").post("/api/petitions", json=petition(10)).status_code == 200
+    assert count(session, Petition) == 6
 
 
 def test_officer_requests_are_rate_limited_per_client(from_address, session):
@@ -44,15 +44,15 @@ def test_officer_requests_are_rate_limited_per_client(from_address, session):
 
 
 def test_staff_mark_spam_and_purge(client, auth_headers, session):
-    ids = [client.post("/api/feedback", json=petition(i)).json()["id"] for i in range(3)]
-    assert client.post(f"/api/staff/feedback/{ids[0]}/spam", headers=auth_headers).status_code == 200
-    listed = client.get("/api/staff/feedback", headers=auth_headers).json()
+    ids = [client.post("/api/petitions", json=petition(i)).json()["id"] for i in range(3)]
+    assert client.post(f"/api/staff/petitions/{ids[0]}/spam", headers=auth_headers).status_code == 200
+    listed = client.get("/api/staff/petitions", headers=auth_headers).json()
     assert listed["total"] == 2 and ids[0] not in [item["id"] for item in listed["items"]]
-    timeliness = feedback_service.timeliness(session, date(2026, 1, 1), date(2026, 12, 31), today=date(2026, 12, 31))
+    timeliness = petition_service.timeliness(session, date(2026, 1, 1), date(2026, 12, 31), today=date(2026, 12, 31))
     assert timeliness.due == 2  # the junk is not counted in indicator 8
     handoff = client.post("/api/handoffs", json={"channel": "kiosk", "sender": "x", "topic": "quảng cáo"}).json()
     assert client.post(f"/api/staff/handoffs/{handoff['id']}/spam", headers=auth_headers).status_code == 200
     assert client.get("/api/staff/handoffs", headers=auth_headers).json() == []
-    assert "Đã xóa 1" in client.delete("/api/staff/feedback/spam", headers=auth_headers).json()["detail"]
+    assert "Đã xóa 1" in client.delete("/api/staff/petitions/spam", headers=auth_headers).json()["detail"]
     assert "Đã xóa 1" in client.delete("/api/staff/handoffs/spam", headers=auth_headers).json()["detail"]
-    assert count(session, Feedback) == 2 and count(session, HandoffRequest) == 0
+    assert count(session, Petition) == 2 and count(session, HandoffRequest) == 0

@@ -71,11 +71,11 @@ def test_the_cli_unlocks_an_account(officers, from_address, settings, monkeypatc
     ("method", "path", "body"),
     [
         ("GET", f"/api/staff/dossiers?page={BIG}", None),
-        ("GET", f"/api/staff/feedback?page={BIG}", None),
-        ("GET", f"/api/staff/feedback/{BIG}", None),
-        ("PATCH", f"/api/staff/feedback/{BIG}", {"close": True}),
+        ("GET", f"/api/staff/petitions?page={BIG}", None),
+        ("GET", f"/api/staff/petitions/{BIG}", None),
+        ("PATCH", f"/api/staff/petitions/{BIG}", {"close": True}),
         ("PATCH", "/api/staff/handoffs/15612013935121838080", {"status": "xong"}),
-        ("POST", f"/api/staff/feedback/{BIG}/spam", None),
+        ("POST", f"/api/staff/petitions/{BIG}/spam", None),
         ("GET", f"/api/procedures?page={BIG}", None),
     ],
 )
@@ -89,7 +89,7 @@ def test_huge_numbers_are_422_json(client, auth_headers, method, path, body):
 def test_staff_pages_refuse_huge_numbers_too(client, auth_headers):
     token = auth_headers["Authorization"].split()[1]
     client.cookies.set("kiosk_staff", token)
-    response = client.get(f"/staff/feedback/{BIG}")
+    response = client.get(f"/staff/petitions/{BIG}")
     assert response.status_code == 422
 
 

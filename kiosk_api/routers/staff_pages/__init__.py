@@ -1,4 +1,5 @@
-"""Staff web pages (server-rendered, Vietnamese): login/logout, the dashboard, petitions and hand-off requests.
+"""Staff web pages (server-rendered, Vietnamese): login/logout, the dashboard and hand-off requests. The petition
+pages live with their capability (kiosk_api.petitions.pages) and use this package's shared helpers (`common`).
 
 Login: the form posts the same credentials as POST /api/staff/login and goes through the same throttled check
 and audit (routers.staff.log_in); the session token is kept in an HttpOnly, SameSite=Strict cookie (Secure on
@@ -11,11 +12,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import auth, dashboard, petitions
+from . import auth, dashboard
 from .common import LoginRequired, redirect_to_login
 
 router = APIRouter(tags=["staff pages"], include_in_schema=False)
-for pages in (auth, dashboard, petitions):
+for pages in (auth, dashboard):
     router.include_router(pages.router, prefix="/staff")
 
 __all__ = ["LoginRequired", "redirect_to_login", "router"]

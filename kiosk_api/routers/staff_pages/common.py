@@ -28,7 +28,7 @@ LOGIN_CSRF_COOKIE = "kiosk_login_csrf"
 NOTICES = {
     "logged_out": "Đã đăng xuất.",
     "handoff_done": "Đã cập nhật yêu cầu gặp cán bộ.",
-    "feedback_saved": "Đã lưu thay đổi.",
+    "petition_saved": "Đã lưu thay đổi.",
     "spam_marked": "Đã đánh dấu là tin rác: không còn trong danh sách và báo cáo.",
     "spam_purged": "Đã xóa các tin rác.",
     "unlocked": "Đã mở khóa tra cứu hồ sơ.",

@@ -23,12 +23,12 @@ from ...deps import (
 from ...domain.apology import ApologyError, apology_letter, suggested_new_date
 from ...domain.dates import format_date
 from ...domain.periods import Period, PeriodError, resolve_period
+from ...petitions import service as petition_service
 from ...report_rules import rules_for
 from ...schemas.common import RowId
 from ...services import audit, dossier_access
 from ...services import dashboard as dashboard_service
 from ...services import dossiers as dossier_service
-from ...services import feedback as feedback_service
 from ...services import handoffs as handoff_service
 from ...views.charts import format_number
 from ...views.dashboard import charts, pct, quarter_choices
@@ -223,10 +223,10 @@ def purge_spam(
     user, expected = staff.user, staff.csrf
     if not csrf_ok(expected, csrf):
         return forbidden(request, settings)
-    petitions = feedback_service.purge_spam(session, user=user)
+    petitions = petition_service.purge_spam(session, user=user)
     requests = handoff_service.purge_spam(session, user=user)
     log.info("spam purged by %s: %d petitions, %d officer requests", user.username, petitions, requests)
-    return RedirectResponse("/staff/feedback?notice=spam_purged", status_code=303)
+    return RedirectResponse("/staff/petitions?notice=spam_purged", status_code=303)
 
 
 @router.post("/dossiers/{code}/mo-khoa")

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from kiosk_api.app import create_app
 from kiosk_api.clock import FixedClock
-from kiosk_api.models import AuditLog, Feedback
-from kiosk_api.services.feedback import deadline
+from kiosk_api.models import AuditLog, Petition
+from kiosk_api.petitions.service import deadline
 
 
 def test_deadline_counts_working_days(calendar):
@@ -26,14 +26,14 @@ def test_deadline_counts_working_days(calendar):
     assert deadline(date(2027, 2, 3), 10, calendar) == date(2027, 2, 24)
 
 
-def test_submit_feedback(client, session):
+def test_submit_petition(client, session):
     body = {
         "kind": "phan_anh",
         "content": "  Cán bộ hẹn trả kết quả nhưng đến nơi chưa có.  ",
         "contact": "0912 345 678",
         "channel": "zalo",
     }
-    response = client.post("/api/feedback", json=body)
+    response = client.post("/api/petitions", json=body)
     assert response.status_code == 200, response.text
     out = response.json()
     assert out["deadline"] == "2026-12-07"  # 24/11 (Ngày Văn hóa Việt Nam) is a day off
@@ -41,24 +41,24 @@ def test_submit_feedback(client, session):
     assert "10 ngày làm việc" in out["text"] and "UBND xã Thử Nghiệm" in out["text"]
     assert "0912" not in out["text"]
 
-    row = session.get(Feedback, out["id"])
+    row = session.get(Petition, out["id"])
     assert (row.kind, row.status, row.deadline) == ("phan_anh", "moi", date(2026, 12, 7))
     assert row.content == "Cán bộ hẹn trả kết quả nhưng đến nơi chưa có." and row.contact == "0912 345 678"
-    audit = session.scalars(select(AuditLog).where(AuditLog.action == "feedback.create")).one()
+    audit = session.scalars(select(AuditLog).where(AuditLog.action == "petition.create")).one()
     assert audit.target == str(row.id) and audit.details == {"kind": "phan_anh", "channel": "zalo"}
     assert "0912" not in str(audit.details) and audit.actor == "citizen:zalo"
 
 
 def test_without_contact_the_citizen_keeps_the_number(client):
-    out = client.post("/api/feedback", json={"kind": "kien_nghi", "content": "Nên mở cửa thứ Bảy", "channel": "kiosk"})
+    out = client.post("/api/petitions", json={"kind": "kien_nghi", "content": "Nên mở cửa thứ Bảy", "channel": "kiosk"})
     text = out.json()["text"]
     assert "kiến nghị số" in text and "chưa để lại thông tin liên hệ" in text
 
 
 def test_working_days_are_configurable(settings, catalogue):
-    application = create_app(settings.model_copy(update={"feedback_working_days": 5}), catalogue, clock=FixedClock(NOW))
+    application = create_app(settings.model_copy(update={"petition_working_days": 5}), catalogue, clock=FixedClock(NOW))
     with TestClient(application) as c:
-        out = c.post("/api/feedback", json={"kind": "phan_anh", "content": "Chậm", "channel": "chat"}).json()
+        out = c.post("/api/petitions", json={"kind": "phan_anh", "content": "Chậm", "channel": "chat"}).json()
     assert out["deadline"] == "2026-11-30" and "5 ngày làm việc" in out["text"]
 
 
@@ -74,6 +74,6 @@ def test_working_days_are_configurable(settings, catalogue):
     ],
 )
 def test_validation(client, session, body):
-    response = client.post("/api/feedback", json=body)
+    response = client.post("/api/petitions", json=body)
     assert response.status_code == 422 and response.json()["error"] == "validation_error"
-    assert session.scalars(select(Feedback)).all() == []
+    assert session.scalars(select(Petition)).all() == []

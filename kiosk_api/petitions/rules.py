@@ -1,5 +1,5 @@
 """Phản ánh, kiến nghị: the handling workflow and deadlines. Pure functions, no I/O. (Indicator 8 of Biểu 5a, the
-share answered on time, is scored by kiosk_api.domain.scoring.feedback_points under the configured rule set.)
+share answered on time, is scored by kiosk_api.domain.scoring.petition_points under the configured rule set.)
 
 Workflow (status codes as stored):
 
@@ -46,14 +46,14 @@ class TransitionError(ValueError):
 
 
 @dataclass(frozen=True)
-class FeedbackState:
+class PetitionState:
     status: str
     assigned_to: str | None
     answer: str | None
 
 
 @dataclass(frozen=True)
-class FeedbackChange:
+class PetitionChange:
     """What to write: the new status and values, and which timestamps to set now."""
 
     status: str
@@ -62,7 +62,7 @@ class FeedbackChange:
     set_answered_at: bool = False
     set_closed_at: bool = False
 
-    def is_noop(self, state: FeedbackState) -> bool:
+    def is_noop(self, state: PetitionState) -> bool:
         return (
             not self.set_answered_at
             and not self.set_closed_at
@@ -71,8 +71,8 @@ class FeedbackChange:
 
 
 def plan_change(
-    state: FeedbackState, *, actor: str, assign_to: str | None = None, answer: str | None = None, close: bool = False
-) -> FeedbackChange:
+    state: PetitionState, *, actor: str, assign_to: str | None = None, answer: str | None = None, close: bool = False
+) -> PetitionChange:
     """The change that assigning, answering and/or closing makes (applied in that order), or TransitionError."""
     if assign_to is None and answer is None and not close:
         raise TransitionError("Không có thay đổi nào (cần phân công, trả lời hoặc đóng).")
@@ -101,7 +101,7 @@ def plan_change(
         elif status in OPEN_STATUSES:
             raise TransitionError("Chưa thể đóng: cần trả lời người dân trước khi đóng.")
 
-    return FeedbackChange(
+    return PetitionChange(
         status=status,
         assigned_to=assigned,
         answer=text,

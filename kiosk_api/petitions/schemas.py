@@ -12,25 +12,24 @@ Content = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, 
 Contact = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 
 
-class FeedbackRequest(BaseModel):
+class PetitionRequest(BaseModel):
     kind: PetitionKind
     content: Content
     contact: Contact | None = Field(default=None, description="Phone or address for the answer (personal data)")
     channel: PetitionChannel = PetitionChannel.CHAT
 
 
-class FeedbackResponse(BaseModel):
+class PetitionResponse(BaseModel):
     id: int
     text: str
     deadline: date = Field(description="Date by which the answer is due")
 
 
-FeedbackStatus = PetitionStatus
 Answer = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 Username = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=2, max_length=64)]
 
 
-class StaffFeedback(BaseModel):
+class StaffPetition(BaseModel):
     """A phản ánh or kiến nghị as staff see it (with the citizen's contact: personal data, never logged)."""
 
     id: int
@@ -41,8 +40,8 @@ class StaffFeedback(BaseModel):
     content: str
     contact: str | None
     dossier_code: str | None
-    rating_id: int | None = Field(description="The ballot whose comment was escalated to this feedback")
-    status: FeedbackStatus
+    rating_id: int | None = Field(description="The ballot whose comment was escalated to this petition")
+    status: PetitionStatus
     status_label: str
     assigned_to: str | None
     assigned_name: str | None
@@ -57,14 +56,14 @@ class StaffFeedback(BaseModel):
     closed_at: datetime | None
 
 
-class StaffFeedbackPage(BaseModel):
+class StaffPetitionPage(BaseModel):
     total: int
     page: int
     page_size: int
-    items: list[StaffFeedback]
+    items: list[StaffPetition]
 
 
-class FeedbackUpdate(BaseModel):
+class PetitionUpdate(BaseModel):
     """Any combination, applied in this order: assign, answer, close."""
 
     assigned_to: Username | None = Field(default=None, description="Username of the officer handling it")

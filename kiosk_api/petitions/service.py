@@ -21,20 +21,20 @@ from procedures_kb.workdays import WorkingCalendar
 
 from ..clock import VN_TZ
 from ..db import rows_affected, session_now, session_today
-from ..domain import feedback_rules as rules
 from ..domain.dates import format_date
-from ..models import FEEDBACK_CHANNELS, Dossier, Feedback, StaffUser
-from ..schemas.feedback import StaffFeedback
-from . import audit, throttle
+from ..models import PETITION_CHANNELS, Dossier, Petition, StaffUser
+from ..services import audit, throttle
+from . import rules
+from .schemas import StaffPetition
 
 log = logging.getLogger(__name__)
 
 
-class FeedbackNotFound(LookupError):
+class PetitionNotFound(LookupError):
     pass
 
 
-class FeedbackConflict(Exception):
+class PetitionConflict(Exception):
     """The change is not allowed from the item's current status (which may have just changed). Vietnamese."""
 
 
@@ -66,16 +66,16 @@ def submit(
     dossier_id: int | None = None,
     client_key: str | None = None,
     per_hour: int | None = None,
-) -> Feedback:
-    """Store the feedback and an audit entry (without the content or contact) in one transaction.
+) -> Petition:
+    """Store the petition and an audit entry (without the content or contact) in one transaction.
 
     `channel` is where it was submitted (chat, kiosk, zalo, qr, web). `rating_id` links a ballot's comment
-    escalated to feedback: one feedback per ballot, so a retried escalation returns the existing row.
+    escalated to a petition: one petition per ballot, so a retried escalation returns the existing row.
     """
-    if channel not in FEEDBACK_CHANNELS:
-        raise ValueError(f"unknown feedback channel {channel!r}")
+    if channel not in PETITION_CHANNELS:
+        raise ValueError(f"unknown petition channel {channel!r}")
     if rating_id is not None:
-        existing = session.scalar(select(Feedback).where(Feedback.rating_id == rating_id))
+        existing = session.scalar(select(Petition).where(Petition.rating_id == rating_id))
         if existing is not None:
             return existing
     now = session_now(session)
@@ -85,7 +85,7 @@ def submit(
         and not throttle.take(session, client_key, limit=per_hour, window_seconds=3600, now=now)
     ):
         raise TooManyPetitions(client_key)
-    row = Feedback(
+    row = Petition(
         kind=kind,
         content=content,
         contact=contact or None,
@@ -101,12 +101,12 @@ def submit(
         details: dict[str, object] = {"kind": kind, "channel": channel}
         if rating_id is not None:
             details["rating_id"] = rating_id
-        audit.record(session, f"citizen:{channel}", "feedback.create", target=str(row.id), details=details)
+        audit.record(session, f"citizen:{channel}", "petition.create", target=str(row.id), details=details)
         session.commit()
     except IntegrityError:
         session.rollback()
         if rating_id is not None:  # a concurrent escalation of the same ballot won the race
-            existing = session.scalar(select(Feedback).where(Feedback.rating_id == rating_id))
+            existing = session.scalar(select(Petition).where(Petition.rating_id == rating_id))
             if existing is not None:
                 return existing
         raise
@@ -119,15 +119,15 @@ def submit(
 # --- Staff workflow -------------------------------------------------------------------------------------------
 
 
-NOT_SPAM = Feedback.spam.is_(False)
+NOT_SPAM = Petition.spam.is_(False)
 
 
 def overdue_clause(today: date) -> ColumnElement[bool]:
-    """SQL twin of domain.feedback_rules.is_overdue (items marked as spam are never overdue)."""
-    return and_(Feedback.status.in_(rules.OPEN_STATUSES), Feedback.deadline < today, NOT_SPAM)
+    """SQL twin of rules.is_overdue (items marked as spam are never overdue)."""
+    return and_(Petition.status.in_(rules.OPEN_STATUSES), Petition.deadline < today, NOT_SPAM)
 
 
-def list_feedback(
+def list_petitions(
     session: Session,
     *,
     today: date,
@@ -135,25 +135,25 @@ def list_feedback(
     overdue: bool | None = None,
     page: int = 1,
     page_size: int = 50,
-) -> tuple[int, list[Feedback]]:
+) -> tuple[int, list[Petition]]:
     """(total, rows of the page). Open items first, the earliest deadline first (so overdue ones lead);
     then answered and closed items, the most recent first."""
     conditions: list[ColumnElement[bool]] = [NOT_SPAM]
     if statuses:
-        conditions.append(Feedback.status.in_(list(statuses)))
+        conditions.append(Petition.status.in_(list(statuses)))
     if overdue is not None:
         clause = overdue_clause(today)
         conditions.append(clause if overdue else not_(clause))
-    is_open = Feedback.status.in_(rules.OPEN_STATUSES)
-    total = session.scalar(select(func.count()).select_from(Feedback).where(*conditions)) or 0
+    is_open = Petition.status.in_(rules.OPEN_STATUSES)
+    total = session.scalar(select(func.count()).select_from(Petition).where(*conditions)) or 0
     rows = session.scalars(
-        select(Feedback)
+        select(Petition)
         .where(*conditions)
         .order_by(
             case((is_open, 0), else_=1),
-            case((is_open, Feedback.deadline), else_=None).asc().nulls_last(),
-            Feedback.received_at.desc(),
-            Feedback.id.desc(),
+            case((is_open, Petition.deadline), else_=None).asc().nulls_last(),
+            Petition.received_at.desc(),
+            Petition.id.desc(),
         )
         .offset((page - 1) * page_size)
         .limit(page_size)
@@ -161,14 +161,14 @@ def list_feedback(
     return total, list(rows)
 
 
-def get(session: Session, feedback_id: int) -> Feedback:
-    row = session.get(Feedback, feedback_id)
+def get(session: Session, petition_id: int) -> Petition:
+    row = session.get(Petition, petition_id)
     if row is None:
-        raise FeedbackNotFound(feedback_id)
+        raise PetitionNotFound(petition_id)
     return row
 
 
-def dossier_codes(session: Session, rows: Sequence[Feedback]) -> dict[int, str]:
+def dossier_codes(session: Session, rows: Sequence[Petition]) -> dict[int, str]:
     """Codes of the dossiers the rows refer to, by dossier id (one query)."""
     ids = {r.dossier_id for r in rows if r.dossier_id is not None}
     if not ids:
@@ -190,7 +190,7 @@ def active_staff(session: Session) -> list[StaffUser]:
     return list(session.scalars(select(StaffUser).where(StaffUser.active.is_(True)).order_by(StaffUser.full_name)))
 
 
-def staff_views(session: Session, rows: Sequence[Feedback], *, today: date) -> list[StaffFeedback]:
+def staff_views(session: Session, rows: Sequence[Petition], *, today: date) -> list[StaffPetition]:
     """Rows as staff see them: labels, the dossier code, the officer's name, days left and timeliness."""
     codes = dossier_codes(session, rows)
     names = staff_names(session, [r.assigned_to for r in rows])
@@ -198,7 +198,7 @@ def staff_views(session: Session, rows: Sequence[Feedback], *, today: date) -> l
     for r in rows:
         answered_on = r.answered_at.astimezone(VN_TZ).date() if r.answered_at else None
         out.append(
-            StaffFeedback(
+            StaffPetition(
                 id=r.id,
                 kind=PetitionKind(r.kind),
                 kind_label=rules.KIND_LABELS[r.kind],
@@ -226,31 +226,31 @@ def staff_views(session: Session, rows: Sequence[Feedback], *, today: date) -> l
     return out
 
 
-def update_feedback(
+def update_petition(
     session: Session,
-    feedback_id: int,
+    petition_id: int,
     *,
     user: StaffUser,
     assign_to: str | None = None,
     answer: str | None = None,
     close: bool = False,
-) -> tuple[Feedback, bool]:
-    """Assign, answer and/or close (see domain.feedback_rules). Returns (row, changed).
+) -> tuple[Petition, bool]:
+    """Assign, answer and/or close (see kiosk_api.petitions.rules). Returns (row, changed).
 
     Compare-and-set on the status read, so two officers acting at once cannot both answer; the audit entry
     (statuses and officer only, never the content, answer or contact) is written in the same transaction.
     """
-    row = get(session, feedback_id)
+    row = get(session, petition_id)
     if assign_to is not None:
         assign_to = assign_to.strip().lower()
         officer = session.scalar(select(StaffUser).where(StaffUser.username == assign_to))
         if officer is None or not officer.active:
             raise UnknownStaff(assign_to)
-    state = rules.FeedbackState(status=row.status, assigned_to=row.assigned_to, answer=row.answer)
+    state = rules.PetitionState(status=row.status, assigned_to=row.assigned_to, answer=row.answer)
     try:
         change = rules.plan_change(state, actor=user.username, assign_to=assign_to, answer=answer, close=close)
     except rules.TransitionError as exc:
-        raise FeedbackConflict(str(exc)) from None
+        raise PetitionConflict(str(exc)) from None
     if change.is_noop(state):
         return row, False
     now = session_now(session)
@@ -262,28 +262,28 @@ def update_feedback(
     try:
         changed = rows_affected(
             session,
-            update(Feedback)
+            update(Petition)
             .where(
-                Feedback.id == feedback_id,
-                Feedback.status == state.status,
-                Feedback.assigned_to.is_(None)
+                Petition.id == petition_id,
+                Petition.status == state.status,
+                Petition.assigned_to.is_(None)
                 if state.assigned_to is None
-                else Feedback.assigned_to == state.assigned_to,
+                else Petition.assigned_to == state.assigned_to,
             )
             .values(**values)
             .execution_options(synchronize_session=False),
         )
         if changed != 1:
             session.rollback()
-            raise FeedbackConflict("Phản ánh, kiến nghị vừa được cán bộ khác cập nhật; vui lòng tải lại trang.")
+            raise PetitionConflict("Phản ánh, kiến nghị vừa được cán bộ khác cập nhật; vui lòng tải lại trang.")
         details: dict[str, object] = {"from": state.status, "to": change.status}
         if change.assigned_to != state.assigned_to:
             details["assigned_to"] = change.assigned_to
         if change.set_answered_at:
             details["answered"] = True
-        audit.record(session, user.username, "feedback.update", target=str(feedback_id), details=details)
+        audit.record(session, user.username, "petition.update", target=str(petition_id), details=details)
         session.commit()
-    except FeedbackConflict:
+    except PetitionConflict:
         raise
     except Exception:
         session.rollback()
@@ -297,7 +297,7 @@ def update_feedback(
 
 @dataclass(frozen=True)
 class Timeliness:
-    """Feedback due in a period and how it was handled (indicator 8 of Biểu 5a).
+    """Petition due in a period and how it was handled (indicator 8 of Biểu 5a).
 
     "In the period" means **due in the period** (deadline between start and end, inclusive), not received in
     it: the rule judges whether petitions were answered by their deadline, and an item received in the last
@@ -326,13 +326,13 @@ class Timeliness:
 
 
 def timeliness(session: Session, start: date, end: date, *, today: date | None = None) -> Timeliness:
-    """Counts for indicator 8 over the feedback due between `start` and `end` (see Timeliness)."""
+    """Counts for indicator 8 over the petitions due between `start` and `end` (see Timeliness)."""
     if end < start:
         raise ValueError(f"period ends ({end}) before it starts ({start})")
     today = today or session_today(session)
     rows = session.execute(
-        select(Feedback.status, Feedback.deadline, Feedback.answered_at).where(
-            Feedback.deadline >= start, Feedback.deadline <= end, NOT_SPAM
+        select(Petition.status, Petition.deadline, Petition.answered_at).where(
+            Petition.deadline >= start, Petition.deadline <= end, NOT_SPAM
         )
     ).all()
     on_time = late = late_unanswered = pending = 0
@@ -361,24 +361,24 @@ def timeliness(session: Session, start: date, end: date, *, today: date | None =
 def open_count(session: Session, today: date) -> tuple[int, int]:
     """(open items, of which overdue)."""
     total = session.scalar(
-        select(func.count()).select_from(Feedback).where(Feedback.status.in_(rules.OPEN_STATUSES), NOT_SPAM)
+        select(func.count()).select_from(Petition).where(Petition.status.in_(rules.OPEN_STATUSES), NOT_SPAM)
     )
-    overdue = session.scalar(select(func.count()).select_from(Feedback).where(overdue_clause(today)))
+    overdue = session.scalar(select(func.count()).select_from(Petition).where(overdue_clause(today)))
     return total or 0, overdue or 0
 
 
-def mark_spam(session: Session, feedback_id: int, *, user: StaffUser) -> Feedback:
+def mark_spam(session: Session, petition_id: int, *, user: StaffUser) -> Petition:
     """Mark an item as spam: it leaves the lists, the counts and indicator 8 (audit-logged; purge deletes it)."""
-    row = get(session, feedback_id)
+    row = get(session, petition_id)
     row.spam = True
-    audit.record(session, user.username, "feedback.spam", target=str(feedback_id))
+    audit.record(session, user.username, "petition.spam", target=str(petition_id))
     session.commit()
     return row
 
 
 def purge_spam(session: Session, *, user: StaffUser) -> int:
     """Delete every item marked as spam; how many (audit-logged with the count only)."""
-    removed = rows_affected(session, delete(Feedback).where(Feedback.spam.is_(True)))
-    audit.record(session, user.username, "feedback.purge_spam", details={"removed": removed})
+    removed = rows_affected(session, delete(Petition).where(Petition.spam.is_(True)))
+    audit.record(session, user.username, "petition.purge_spam", details={"removed": removed})
     session.commit()
     return removed

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from kiosk_api.clock import FixedClock
 from kiosk_api.db import make_engine, make_sessionmaker
-from kiosk_api.domain import feedback_rules as rules
-from kiosk_api.models import AuditLog, Dossier, Feedback, Rating
-from kiosk_api.services import feedback as feedback_service
+from kiosk_api.models import AuditLog, Dossier, Petition, Rating
+from kiosk_api.petitions import rules
+from kiosk_api.petitions import service as petition_service
 from kiosk_api.services import staff as staff_service
 from procedures_kb.workdays import WorkingCalendar
 
@@ -25,7 +25,7 @@ CONTENT = "Cán bộ Nguyễn Văn Bình hẹn trả kết quả nhưng đến n
 
 
 def state(status="moi", assigned=None, answer=None):
-    return rules.FeedbackState(status=status, assigned_to=assigned, answer=answer)
+    return rules.PetitionState(status=status, assigned_to=assigned, answer=answer)
 
 
 def test_assign_moves_a_new_item_to_in_progress():
@@ -84,14 +84,14 @@ def test_deadline_helpers():
 
 def submit(client, content=CONTENT, contact=CONTACT, kind="phan_anh", channel="kiosk") -> int:
     response = client.post(
-        "/api/feedback", json={"kind": kind, "content": content, "contact": contact, "channel": channel}
+        "/api/petitions", json={"kind": kind, "content": content, "contact": contact, "channel": channel}
     )
     assert response.status_code == 200, response.text
     return response.json()["id"]
 
 
-def add_feedback(session, *, deadline: date, status="moi", received_days_ago=20, **values) -> Feedback:
-    row = Feedback(
+def add_petition(session, *, deadline: date, status="moi", received_days_ago=20, **values) -> Petition:
+    row = Petition(
         kind="kien_nghi",
         content="Đề nghị niêm yết lệ phí.",
         status=status,
@@ -112,26 +112,26 @@ def second_officer(session):
 
 @pytest.mark.db
 def test_every_staff_endpoint_needs_a_login(client, session):
-    feedback_id = submit(client)
+    petition_id = submit(client)
     for method, url, body in [
-        ("GET", "/api/staff/feedback", None),
-        ("GET", f"/api/staff/feedback/{feedback_id}", None),
-        ("PATCH", f"/api/staff/feedback/{feedback_id}", {"answer": "x"}),
+        ("GET", "/api/staff/petitions", None),
+        ("GET", f"/api/staff/petitions/{petition_id}", None),
+        ("PATCH", f"/api/staff/petitions/{petition_id}", {"answer": "x"}),
     ]:
         for headers in ({}, {"Authorization": "Bearer not-a-token"}):
             response = client.request(method, url, json=body, headers=headers)
             assert response.status_code == 401, (method, url)
             assert response.json()["error"] == "unauthorized"
             assert CONTACT not in response.text
-    assert session.get(Feedback, feedback_id).status == "moi"
+    assert session.get(Petition, petition_id).status == "moi"
 
 
 @pytest.mark.db
 def test_list_shows_deadlines_overdue_first(client, session, auth_headers):
     fresh = submit(client)  # deadline 07/12/2026 (10 working days after Friday 20/11/2026; 24/11 is off)
-    late = add_feedback(session, deadline=date(2026, 11, 16))
-    later = add_feedback(session, deadline=date(2026, 11, 19))
-    done = add_feedback(
+    late = add_petition(session, deadline=date(2026, 11, 16))
+    later = add_petition(session, deadline=date(2026, 11, 19))
+    done = add_petition(
         session,
         deadline=date(2026, 11, 10),
         status="da_dong",
@@ -139,7 +139,7 @@ def test_list_shows_deadlines_overdue_first(client, session, auth_headers):
         answered_at=datetime(2026, 11, 9, 3, tzinfo=UTC),
         closed_at=datetime(2026, 11, 9, 4, tzinfo=UTC),
     )
-    response = client.get("/api/staff/feedback", headers=auth_headers)
+    response = client.get("/api/staff/petitions", headers=auth_headers)
     assert response.status_code == 200, response.text
     page = response.json()
     assert page["total"] == 4
@@ -151,22 +151,22 @@ def test_list_shows_deadlines_overdue_first(client, session, auth_headers):
     assert (new["channel"], new["channel_label"], new["status_label"]) == ("kiosk", "Máy kiosk", "Mới tiếp nhận")
     assert (closed["days_left"], closed["overdue"], closed["answered_on_time"]) == (None, False, True)
 
-    overdue = client.get("/api/staff/feedback?overdue=true", headers=auth_headers).json()
+    overdue = client.get("/api/staff/petitions?overdue=true", headers=auth_headers).json()
     assert [i["id"] for i in overdue["items"]] == [late.id, later.id]
-    not_overdue = client.get("/api/staff/feedback?overdue=false", headers=auth_headers).json()
+    not_overdue = client.get("/api/staff/petitions?overdue=false", headers=auth_headers).json()
     assert [i["id"] for i in not_overdue["items"]] == [fresh, done.id]
-    closed_only = client.get("/api/staff/feedback?status=da_dong&status=da_tra_loi", headers=auth_headers).json()
+    closed_only = client.get("/api/staff/petitions?status=da_dong&status=da_tra_loi", headers=auth_headers).json()
     assert [i["id"] for i in closed_only["items"]] == [done.id]
-    second = client.get("/api/staff/feedback?page=2&page_size=3", headers=auth_headers).json()
+    second = client.get("/api/staff/petitions?page=2&page_size=3", headers=auth_headers).json()
     assert (second["total"], [i["id"] for i in second["items"]]) == (4, [done.id])
-    bad = client.get("/api/staff/feedback?status=xong", headers=auth_headers)
+    bad = client.get("/api/staff/petitions?status=xong", headers=auth_headers)
     assert bad.status_code == 422 and bad.json()["error"] == "validation_error"
 
 
 @pytest.mark.db
 def test_assign_answer_close_with_audit(client, session, auth_headers, second_officer):
-    feedback_id = submit(client)
-    url = f"/api/staff/feedback/{feedback_id}"
+    petition_id = submit(client)
+    url = f"/api/staff/petitions/{petition_id}"
 
     assigned = client.patch(url, json={"assigned_to": " Hung "}, headers=auth_headers)
     assert assigned.status_code == 200, assigned.text
@@ -187,14 +187,14 @@ def test_assign_answer_close_with_audit(client, session, auth_headers, second_of
     fetched = client.get(url, headers=auth_headers).json()
     assert fetched == closed
 
-    row = session.get(Feedback, feedback_id)
+    row = session.get(Petition, petition_id)
     session.refresh(row)
     assert (row.status, row.assigned_to) == ("da_dong", "hung")
     assert row.answered_at is not None and row.closed_at is not None and row.closed_at >= row.answered_at
 
     entries = session.scalars(
         select(AuditLog)
-        .where(AuditLog.action == "feedback.update", AuditLog.target == str(feedback_id))
+        .where(AuditLog.action == "petition.update", AuditLog.target == str(petition_id))
         .order_by(AuditLog.id)
     ).all()
     assert [(e.actor, e.details) for e in entries] == [
@@ -208,8 +208,8 @@ def test_assign_answer_close_with_audit(client, session, auth_headers, second_of
 
 @pytest.mark.db
 def test_invalid_transitions_answer_409_and_change_nothing(client, session, auth_headers, second_officer):
-    feedback_id = submit(client)
-    url = f"/api/staff/feedback/{feedback_id}"
+    petition_id = submit(client)
+    url = f"/api/staff/petitions/{petition_id}"
     unanswered = client.patch(url, json={"close": True}, headers=auth_headers)
     assert unanswered.status_code == 409 and unanswered.json()["error"] == "invalid_transition"
     assert "trả lời" in unanswered.json()["detail"]
@@ -218,7 +218,7 @@ def test_invalid_transitions_answer_409_and_change_nothing(client, session, auth
         client.patch(url, json={"answer": "Trả lời A", "close": True}, headers=auth_headers).json()["status"]
         == "da_dong"
     )
-    audit_count = len(session.scalars(select(AuditLog).where(AuditLog.action == "feedback.update")).all())
+    audit_count = len(session.scalars(select(AuditLog).where(AuditLog.action == "petition.update")).all())
 
     for body in ({"assigned_to": "hung"}, {"answer": "Trả lời khác"}):
         response = client.patch(url, json=body, headers=auth_headers)
@@ -226,48 +226,48 @@ def test_invalid_transitions_answer_409_and_change_nothing(client, session, auth
     # A retried request repeating what was done is answered 200 and writes nothing.
     retry = client.patch(url, json={"answer": "Trả lời A", "close": True}, headers=auth_headers)
     assert retry.status_code == 200 and retry.json()["status"] == "da_dong"
-    assert len(session.scalars(select(AuditLog).where(AuditLog.action == "feedback.update")).all()) == audit_count
-    row = session.get(Feedback, feedback_id)
+    assert len(session.scalars(select(AuditLog).where(AuditLog.action == "petition.update")).all()) == audit_count
+    row = session.get(Petition, petition_id)
     session.refresh(row)
     assert (row.answer, row.assigned_to) == ("Trả lời A", "lan")
 
 
 @pytest.mark.db
 def test_bad_requests(client, session, auth_headers):
-    feedback_id = submit(client)
-    url = f"/api/staff/feedback/{feedback_id}"
+    petition_id = submit(client)
+    url = f"/api/staff/petitions/{petition_id}"
     unknown = client.patch(url, json={"assigned_to": "khong-co"}, headers=auth_headers)
     assert unknown.status_code == 422 and unknown.json()["error"] == "unknown_staff"
     empty = client.patch(url, json={}, headers=auth_headers)
     assert empty.status_code == 422 and empty.json()["error"] == "empty_change"
     blank = client.patch(url, json={"answer": "   "}, headers=auth_headers)
     assert blank.status_code == 422 and blank.json()["error"] == "validation_error"
-    missing = client.get("/api/staff/feedback/999999", headers=auth_headers)
+    missing = client.get("/api/staff/petitions/999999", headers=auth_headers)
     assert missing.status_code == 404 and "999999" in missing.json()["detail"]
-    assert client.patch("/api/staff/feedback/999999", json={"close": True}, headers=auth_headers).status_code == 404
-    assert session.get(Feedback, feedback_id).status == "moi"
+    assert client.patch("/api/staff/petitions/999999", json={"close": True}, headers=auth_headers).status_code == 404
+    assert session.get(Petition, petition_id).status == "moi"
 
 
 @pytest.mark.db
 def test_an_inactive_officer_cannot_be_assigned(client, session, auth_headers, second_officer):
     second_officer.active = False
     session.commit()
-    feedback_id = submit(client)
-    response = client.patch(f"/api/staff/feedback/{feedback_id}", json={"assigned_to": "hung"}, headers=auth_headers)
+    petition_id = submit(client)
+    response = client.patch(f"/api/staff/petitions/{petition_id}", json={"assigned_to": "hung"}, headers=auth_headers)
     assert response.status_code == 422
 
 
 @pytest.mark.db
 def test_concurrent_answers_one_wins(migrated_url, session, staff_user, second_officer):
-    row = add_feedback(session, deadline=TODAY)
+    row = add_petition(session, deadline=TODAY)
     engine = make_engine(migrated_url)
     try:
         with make_sessionmaker(engine, FixedClock(NOW))() as other:
-            stale = other.get(Feedback, row.id)  # read before the first answer lands
+            stale = other.get(Petition, row.id)  # read before the first answer lands
             assert stale.status == "moi"
-            feedback_service.update_feedback(session, row.id, user=staff_user, answer="Trả lời của Lan")
-            with pytest.raises(feedback_service.FeedbackConflict, match="cán bộ khác"):
-                feedback_service.update_feedback(other, row.id, user=second_officer, answer="Trả lời của Hùng")
+            petition_service.update_petition(session, row.id, user=staff_user, answer="Trả lời của Lan")
+            with pytest.raises(petition_service.PetitionConflict, match="cán bộ khác"):
+                petition_service.update_petition(other, row.id, user=second_officer, answer="Trả lời của Hùng")
     finally:
         engine.dispose()
     session.refresh(row)
@@ -277,14 +277,14 @@ def test_concurrent_answers_one_wins(migrated_url, session, staff_user, second_o
 @pytest.mark.db
 def test_contact_and_content_never_logged(client, session, auth_headers, caplog):
     caplog.set_level(logging.DEBUG)
-    feedback_id = submit(client, contact="Số nhà 12, thôn Đông, 0987 654 321")
-    url = f"/api/staff/feedback/{feedback_id}"
-    client.get("/api/staff/feedback", headers=auth_headers)
+    petition_id = submit(client, contact="Số nhà 12, thôn Đông, 0987 654 321")
+    url = f"/api/staff/petitions/{petition_id}"
+    client.get("/api/staff/petitions", headers=auth_headers)
     client.get(url, headers=auth_headers)
     client.patch(url, json={"answer": "Đã liên hệ ông Bình qua số 0987 654 321", "close": True}, headers=auth_headers)
     client.patch(url, json={"answer": "Khác"}, headers=auth_headers)  # 409
     text = caplog.text
-    assert f"feedback {feedback_id} -> da_dong by lan" in text
+    assert f"petition {petition_id} -> da_dong by lan" in text
     for secret_text in ("0987", "654 321", "thôn Đông", "Nguyễn Văn Bình", "hẹn trả", "Đã liên hệ"):
         assert secret_text not in text, secret_text
 
@@ -318,14 +318,14 @@ def test_submit_records_channel_and_escalated_ballot_once(session):
         rating_id=ballot.id,
         dossier_id=dossier.id,
     )
-    first = feedback_service.submit(session, **kwargs)
-    again = feedback_service.submit(session, **kwargs)  # a retried escalation
+    first = petition_service.submit(session, **kwargs)
+    again = petition_service.submit(session, **kwargs)  # a retried escalation
     assert again.id == first.id
-    assert session.scalars(select(Feedback)).all() == [first]
+    assert session.scalars(select(Petition)).all() == [first]
     assert (first.channel, first.rating_id, first.dossier_id) == ("qr", ballot.id, dossier.id)
-    audit = session.scalars(select(AuditLog).where(AuditLog.action == "feedback.create")).one()
+    audit = session.scalars(select(AuditLog).where(AuditLog.action == "petition.create")).one()
     assert audit.details == {"kind": "phan_anh", "channel": "qr", "rating_id": ballot.id}
-    view = feedback_service.staff_views(session, [first], today=TODAY)[0]
+    view = petition_service.staff_views(session, [first], today=TODAY)[0]
     assert (view.dossier_code, view.rating_id, view.channel_label) == ("D-FB-1", ballot.id, "Phiếu đánh giá (mã QR)")
     with pytest.raises(ValueError, match="channel"):
-        feedback_service.submit(session, **{**kwargs, "rating_id": None, "channel": "fax"})
+        petition_service.submit(session, **{**kwargs, "rating_id": None, "channel": "fax"})
