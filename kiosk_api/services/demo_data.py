@@ -28,130 +28,20 @@ from ..models import Dossier, DossierStatusHistory, Petition, Rating
 from ..security import phone_hash, phone_last4_hash
 from . import audit
 from . import staff as staff_service
+from .demo_names import (
+    FAMILY_NAMES,
+    FEMALE_GIVEN,
+    FEMALE_MIDDLE,
+    MALE_GIVEN,
+    MALE_MIDDLE,
+    MOBILE_PREFIXES,
+    PETITION_TEXTS,
+)
 
 DEMO_UNIT = "000.00.99.H99"  # unit code prefix of every demo dossier code
 DEMO_STAFF_USERNAME = "canbo"
 DEMO_STAFF_FULL_NAME = "Cán bộ Một cửa (demo)"
 DEMO_ACTOR = "demo-data"
-
-FAMILY_NAMES = [
-    ("Nguyễn", 31),
-    ("Trần", 11),
-    ("Lê", 9),
-    ("Phạm", 7),
-    ("Hoàng", 5),
-    ("Huỳnh", 3),
-    ("Phan", 4),
-    ("Vũ", 4),
-    ("Võ", 3),
-    ("Đặng", 2),
-    ("Bùi", 3),
-    ("Đỗ", 3),
-    ("Hồ", 2),
-    ("Ngô", 2),
-    ("Dương", 1),
-    ("Lý", 1),
-    ("Mai", 1),
-    ("Trịnh", 1),
-    ("Đinh", 1),
-    ("Lương", 1),
-]
-MALE_MIDDLE = ["Văn", "Văn", "Văn", "Hữu", "Đức", "Minh", "Quang", "Công", "Thành", "Xuân", "Đình"]
-FEMALE_MIDDLE = ["Thị", "Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Kim", "Minh", "Phương"]
-MALE_GIVEN = [
-    "An",
-    "Bình",
-    "Cường",
-    "Dũng",
-    "Đạt",
-    "Hải",
-    "Hùng",
-    "Huy",
-    "Khánh",
-    "Long",
-    "Mạnh",
-    "Nam",
-    "Phong",
-    "Phúc",
-    "Quân",
-    "Sơn",
-    "Tâm",
-    "Thắng",
-    "Thịnh",
-    "Toàn",
-    "Trung",
-    "Tuấn",
-    "Việt",
-    "Vinh",
-]
-FEMALE_GIVEN = [
-    "Anh",
-    "Chi",
-    "Dung",
-    "Giang",
-    "Hà",
-    "Hạnh",
-    "Hằng",
-    "Hoa",
-    "Hương",
-    "Lan",
-    "Linh",
-    "Loan",
-    "Mai",
-    "Nga",
-    "Ngọc",
-    "Nhung",
-    "Oanh",
-    "Phương",
-    "Quỳnh",
-    "Thảo",
-    "Trang",
-    "Tuyết",
-    "Vân",
-    "Yến",
-]
-MOBILE_PREFIXES = [
-    "32",
-    "33",
-    "34",
-    "35",
-    "36",
-    "37",
-    "38",
-    "39",
-    "86",
-    "96",
-    "97",
-    "98",
-    "88",
-    "91",
-    "94",
-    "83",
-    "84",
-    "85",
-    "81",
-    "82",
-    "70",
-    "76",
-    "77",
-    "78",
-    "79",
-    "89",
-    "90",
-    "93",
-]
-
-PETITION_TEXTS = [
-    (
-        "phan_anh",
-        "Thời gian chờ tại Bộ phận Một cửa buổi sáng thứ Hai quá lâu, đề nghị bố trí thêm người tiếp nhận.",
-    ),
-    ("phan_anh", "Máy lấy số thứ tự bị hỏng trong hai ngày liền."),
-    ("kien_nghi", "Đề nghị niêm yết rõ hơn mức lệ phí chứng thực bản sao tại quầy."),
-    ("kien_nghi", "Đề nghị có hướng dẫn nộp hồ sơ trực tuyến cho người cao tuổi."),
-    ("phan_anh", "Hồ sơ trả chậm so với ngày hẹn nhưng chưa nhận được phiếu xin lỗi."),
-    ("kien_nghi", "Đề nghị bố trí chỗ ngồi chờ có quạt mát cho người dân."),
-]
 
 
 def period_start(today: date) -> date:
