@@ -12,7 +12,6 @@ import argparse
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -22,11 +21,9 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT))
 
-from bot_stack import BOT, RASA, BotStack  # noqa: E402
-from search_eval import own_questions  # noqa: E402
+from tests.support.bot_stack import BOT, RASA, BotStack  # noqa: E402
+from tests.support.search_eval import own_questions  # noqa: E402
 
 
 def percentiles(ms: list[float]) -> str:

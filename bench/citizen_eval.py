@@ -1,7 +1,7 @@
 """The team's evaluation set through kiosk_api's own answering (resolve, facts, referrals), without Rasa.
 
 Fast (a second or two), for work on the catalogue's facts and the matching; the real measure runs the same set
-through POST /api/chat against the trained model (tests/test_citizen_eval.py). Prints accuracy per category and
+through POST /api/chat against the trained model (tests/bot/test_bot.py). Prints accuracy per category and
 per question type; with --failures, the failed TUNING questions (held-out ones are only counted, never shown).
 --ranker chooses how facts are matched (bm25 or rapidfuzz), to compare them.
 """
@@ -10,19 +10,15 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT))
-
-from citizen_eval import Report, load_questions, score  # noqa: E402
 
 from kiosk_api.domain import qa  # noqa: E402
 from kiosk_api.services.chat import fallback_answer  # noqa: E402
 from procedures_kb import load_catalogue  # noqa: E402
+from tests.support.citizen_eval import Report, load_questions, score  # noqa: E402
 
 
 def main() -> None:

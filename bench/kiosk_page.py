@@ -8,7 +8,7 @@ Serves the app (a fresh migrated SQLite database) with uvicorn on a free loopbac
   is wired, cold (new browser context each run) and warm (reload in the same context); median and max;
 - tap to card: from a tap on "Đăng ký khai sinh" to the card view shown (fragment fetched and inserted).
 
-Run: .venv/bin/python bench/kiosk_page.py [--runs 9]
+Run: .venv/bin/python -m bench.kiosk_page [--runs 9]
 """
 
 from __future__ import annotations
@@ -16,18 +16,15 @@ from __future__ import annotations
 import argparse
 import gzip
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from browser import CHROMIUM_FLAGS, LiveServer, chromium_path, wait_for  # noqa: E402
 
 from kiosk_api import migrate  # noqa: E402
 from kiosk_api.app import create_app  # noqa: E402
 from kiosk_api.settings import Settings  # noqa: E402
+from tests.support.browser import CHROMIUM_FLAGS, LiveServer, chromium_path, wait_for  # noqa: E402
 
 TAP_TO_CARD_JS = """async () => {
   const button = document.querySelector('button[data-code="1.001193"]');

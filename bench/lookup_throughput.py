@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 import httpx
-from kiosk_process import KIOSK, start_kiosk
+
+from bench.kiosk_process import KIOSK, start_kiosk
 
 ROOT = Path(__file__).resolve().parents[1]
 N_DOSSIERS = 2000

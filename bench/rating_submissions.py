@@ -10,8 +10,8 @@ and a third phase of double taps (each ballot sent twice at once under one key, 
 Prints submissions/s and latency percentiles per phase, and checks the number of ballots stored.
 
 Usage:
-    .venv/bin/python bench/rating_submissions.py                       # SQLite file in a temporary folder
-    .venv/bin/python bench/rating_submissions.py --database-url postgresql://postgres@127.0.0.1:54330/postgres
+    .venv/bin/python -m bench.rating_submissions                       # SQLite file in a temporary folder
+    .venv/bin/python -m bench.rating_submissions --database-url postgresql://postgres@127.0.0.1:54330/postgres
       (a throwaway database is created on that server and dropped afterwards)
 """
 
@@ -23,7 +23,6 @@ import os
 import secrets
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -35,10 +34,8 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from kiosk_process import KIOSK, start_kiosk  # noqa: E402
-
+from bench.kiosk_process import KIOSK, start_kiosk  # noqa: E402
 from kiosk_api.clock import SystemClock, vn_today  # noqa: E402
 from kiosk_api.db import make_engine  # noqa: E402
 from kiosk_api.ratings.service import token_for  # noqa: E402

@@ -11,9 +11,9 @@ realistic outcomes (early / on time / late / refused / withdrawn / still open, s
 rate a dossier (one each: ratings.dossier_id is unique), 10 % are counter ballots without one.
 
 Usage:
-    .venv/bin/python bench/reports_scale.py                 # 1,000,000 rows each, both backends
-    .venv/bin/python bench/reports_scale.py --rows 50000    # a quick run
-    .venv/bin/python bench/reports_scale.py --backend sqlite --runs 3
+    .venv/bin/python -m bench.reports_scale                 # 1,000,000 rows each, both backends
+    .venv/bin/python -m bench.reports_scale --rows 50000    # a quick run
+    .venv/bin/python -m bench.reports_scale --backend sqlite --runs 3
 PostgreSQL server: --pg-url (default $TEST_DATABASE_URL or postgresql://postgres@127.0.0.1:54330/postgres).
 Targets: under 1 s on PostgreSQL and under 3 s on SQLite per report.
 """
@@ -24,7 +24,6 @@ import argparse
 import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -33,7 +32,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 from sqlalchemy.engine import make_url  # noqa: E402
 

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import os
 import statistics
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from search_eval import dev_chat_questions, measure, own_questions  # noqa: E402
 
 from procedures_kb import load_catalogue  # noqa: E402
+from tests.support.search_eval import dev_chat_questions, measure, own_questions  # noqa: E402
 
 
 def main() -> None:

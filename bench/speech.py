@@ -15,7 +15,7 @@ var/test-audio/vieneu/ (./scripts/test fetches them). Engines:
 Synthesis: the first sentence of a typical answer (what the kiosk plays first) and the whole answer, without
 cache; and a cache hit. Target: first audio within 1 s.
 
-    .venv/bin/python bench/speech.py [--runs 5] [--only viet-asr|vosk|tts]
+    .venv/bin/python -m bench.speech [--runs 5] [--only viet-asr|vosk|tts]
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIPS = ROOT / "var" / "test-audio" / "vieneu"
-sys.path.insert(0, str(ROOT))
 
 TYPICAL_ANSWER = (
     "Thủ tục Cấp bản sao trích lục hộ tịch — lệ phí:\n8.000 đồng/bản sao.\n"

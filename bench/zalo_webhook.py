@@ -1,7 +1,7 @@
 """Zalo webhook throughput: signed webhook calls against the real server, replies through a fake Zalo API.
 
 Starts `kiosk serve` (one uvicorn process, a fresh SQLite database unless DATABASE_URL is set) configured for
-Zalo, with the OA message and token APIs served by the fake of tests/zalo_fake.py on loopback (in this process)
+Zalo, with the OA message and token APIs served by the fake of tests/support/zalo_fake.py on loopback (in this process)
 and Rasa down (RASA_URL points at a closed port, so the catalogue fallback answers: the chat path without the
 model). Then CLIENTS threads post EVENTS signed `user_send_text` events (each from its own user, plus one
 re-delivery in ten) and the script prints:
@@ -14,7 +14,7 @@ re-delivery in ten) and the script prints:
 With --rasa-delay S a fake Rasa answers after S seconds instead: the workers only wait, so the webhook's own
 cost is measured (and the 2-second rule shown: every webhook call returns long before any answer).
 
-Usage: .venv/bin/python bench/zalo_webhook.py [--events 1000] [--clients 20] [--rasa-delay 60]
+Usage: .venv/bin/python -m bench.zalo_webhook [--events 1000] [--clients 20] [--rasa-delay 60]
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import os
 import random
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -34,11 +33,10 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import LiveServer, free_port  # noqa: E402
-from kiosk_process import KIOSK, start_kiosk  # noqa: E402
-from zalo_fake import APP_ID, APP_SECRET, OA_ID, OA_SECRET, FakeZalo, SlowRasa, signed, text_event  # noqa: E402
+from bench.kiosk_process import KIOSK, start_kiosk  # noqa: E402
+from tests.support.browser import LiveServer, free_port  # noqa: E402
+from tests.support.zalo_fake import APP_ID, APP_SECRET, OA_ID, OA_SECRET, FakeZalo, SlowRasa, signed, text_event  # noqa: E402
 
 QUESTIONS = [
     "lam giay khai sinh can gi",

@@ -11,7 +11,7 @@ import sys
 import uuid
 import warnings
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -22,26 +22,20 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # TestClient warns about httpx at its first import: once, here, for every test
     from fastapi.testclient import TestClient
 
-from ports import free_port
 
 from kiosk_api import migrate
 from kiosk_api.app import create_app
-from kiosk_api.clock import VN_TZ, FixedClock
+from kiosk_api.clock import FixedClock
 from kiosk_api.db import make_engine, make_sessionmaker
 from kiosk_api.services import staff as staff_service
 from kiosk_api.settings import Settings, normalise_database_url
 from procedures_kb.catalogue import Catalogue, load_catalogue
 from procedures_kb.workdays import WorkingCalendar
+from tests.support.constants import FIXTURES, NOW, STAFF_PASSWORD, STAFF_USERNAME, TEST_SECRET
+from tests.support.ports import free_port
 
 # The `stack` fixture (the whole assistant: kiosk_api, Rasa, action server) of the bot and voice tests.
-pytest_plugins = ["bot_stack"]
-
-FIXTURES = Path(__file__).parent / "fixtures"
-TEST_SECRET = "test-secret-key-not-for-production"
-TODAY = date(2026, 11, 20)  # a Friday; the fixture CSV files are written relative to it
-NOW = datetime(2026, 11, 20, 9, 30, tzinfo=VN_TZ)  # the tests' "now": the app and the sessions read it
-STAFF_USERNAME = "lan"
-STAFF_PASSWORD = "mat-khau-an-toan"
+pytest_plugins = ["tests.support.bot_stack"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
-from browser import LiveServer
 
 from kiosk_api.services.dossier_import import import_csv
+from tests.support.browser import LiveServer
 
 # Dossiers of tests/fixtures/dossiers_good.csv (the tests' clock: Friday 20/11/2026).
 OVERDUE, OVERDUE_DIGITS = "000.00.06.H56-261105-0003", "4567"

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from kiosk_api.models import Rating
-from security.conftest import OVERDUE, OVERDUE_DIGITS, RETURNED
+from tests.security.conftest import OVERDUE, OVERDUE_DIGITS, RETURNED
 
 pytestmark = pytest.mark.db
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from conftest import NOW
 from sqlalchemy import event
 
 from kiosk_api.domain import identity
 from kiosk_api.services.dossiers import match_second_factor
-from security.conftest import OVERDUE, OVERDUE_DIGITS, READY, RETURNED, UNKNOWN
+from tests.security.conftest import OVERDUE, OVERDUE_DIGITS, READY, RETURNED, UNKNOWN
+from tests.support.constants import NOW
 
 pytestmark = pytest.mark.db
 

@@ -11,15 +11,14 @@ from sqlalchemy import select
 
 from kiosk_api.models import ChatEvent
 from kiosk_api.ratings import service as rating_service
-from security.conftest import RETURNED
+from tests.security.conftest import RETURNED
 
 pytestmark = pytest.mark.db
 
 
 def test_rating_tokens_are_not_logged(imported, session, secret, from_address, caplog):
-    from conftest import TODAY
-
     from kiosk_api.models import Dossier
+    from tests.support.constants import TODAY
 
     dossier_id = session.scalar(select(Dossier.id).where(Dossier.code == RETURNED))
     token = rating_service.token_for(secret, dossier_id, today=TODAY, valid_days=90)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from bot_stack import MODEL, BotStack, reply_text
+
+from tests.support.bot_stack import MODEL, BotStack, reply_text
 
 pytestmark = pytest.mark.bot
 

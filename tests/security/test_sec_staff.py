@@ -5,13 +5,13 @@ numbers answered 422 in JSON, no cookie-only changes through the API, Secure coo
 from __future__ import annotations
 
 import pytest
-from conftest import STAFF_PASSWORD, STAFF_USERNAME
 from sqlalchemy import select
 from typer.testing import CliRunner
 
 from kiosk_api.cli import app as cli_app
 from kiosk_api.models import AuditLog
 from kiosk_api.services import staff as staff_service
+from tests.support.constants import STAFF_PASSWORD, STAFF_USERNAME
 
 pytestmark = pytest.mark.db
 BIG = "99999999999999999999"

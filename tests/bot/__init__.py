@@ -1,0 +1,1 @@
+"""Tests of the Rasa assistant end to end."""

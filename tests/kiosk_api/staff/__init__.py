@@ -1,0 +1,1 @@
+"""Tests of kiosk_api.staff."""
