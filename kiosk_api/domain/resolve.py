@@ -16,7 +16,8 @@ Bands:
 - lost: nothing plausible.
 
 The thresholds were measured on the labelled questions of tests/support/search_eval.py (own questions plus the
-dev-chat questions that name a procedure): see tests/kiosk_api/assistant/test_assistant_resolve.py, which recomputes the numbers.
+dev-chat questions that name a procedure): see tests/kiosk_api/assistant/test_assistant_resolve.py, which
+recomputes the numbers.
 
 Follow-ups: with a ``current`` procedure (the one the conversation is about) and a message that names no
 procedure confidently ("thế còn lệ phí?"), the answer is confident on ``current`` (``from_context``), unless

@@ -168,6 +168,11 @@ def get(session: Session, petition_id: int) -> Petition:
     return row
 
 
+def for_rating(session: Session, rating_id: int) -> Petition | None:
+    """The petition a ballot's comment was escalated to, if any."""
+    return session.scalar(select(Petition).where(Petition.rating_id == rating_id))
+
+
 def dossier_codes(session: Session, rows: Sequence[Petition]) -> dict[int, str]:
     """Codes of the dossiers the rows refer to, by dossier id (one query)."""
     ids = {r.dossier_id for r in rows if r.dossier_id is not None}

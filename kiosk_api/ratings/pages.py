@@ -15,16 +15,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from motcua.vocabulary import PetitionKind
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from procedures_kb.workdays import WorkingCalendar
 
-from ..db import session_now
 from ..deps import CalendarDep, CatalogueDep, SessionDep, SettingsDep, TodayDep, client_identity
 from ..domain.dates import format_date
-from ..models import Dossier, Petition, Rating
+from ..models import Dossier, Rating
 from ..petitions import service as petition_service
 from ..settings import Settings
 from ..templating import templates
@@ -140,19 +137,8 @@ def _thanks_url(key: str) -> str:
     return f"/r/cam-on/{key}"
 
 
-def _store(
-    session: Session,
-    settings: Settings,
-    today: date,
-    calendar: WorkingCalendar,
-    answers: form.Answers,
-    *,
-    key: str,
-    dossier_id: int | None,
-    counter_id: str | None,
-) -> Rating:
-    """Store the ballot (idempotent on `key`) and, when asked, its comment as a petition (one per ballot)."""
-    ballot = rating_service.Ballot(
+def _ballot(answers: form.Answers, *, key: str, counter_id: str | None) -> rating_service.Ballot:
+    return rating_service.Ballot(
         channel=CHANNEL,
         satisfaction=answers.satisfaction,
         idempotency_key=key,
@@ -163,25 +149,59 @@ def _store(
         i6=answers.i6,
         i7=answers.i7,
     )
-    result = rating_service.submit(session, ballot, dossier_id=dossier_id)
-    rating = result.rating
-    log.info("rating %s from a QR page: id=%d", "stored" if result.created else "replayed", rating.id)
+
+
+def _submit(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    today: date,
+    calendar: WorkingCalendar,
+    answers: form.Answers,
+    *,
+    key: str,
+    token: str | None,
+    counter_id: str | None,
+) -> Rating:
+    """Store the ballot through the one submission the API uses too (token, throttling, counter budget; idempotent
+    on `key`) and, when asked, its comment as a petition (one per ballot). BallotRefused otherwise."""
+    result = rating_service.submit_ballot(
+        session,
+        _ballot(answers, key=key, counter_id=counter_id),
+        token=token,
+        client=client_identity(request),
+        settings=settings,
+        secret=request.app.state.secret,
+        today=today,
+    )
     if answers.escalate and answers.comment:
         # Also on a replay: a retry after a failure between the two writes still escalates, and only once.
-        row = petition_service.submit(
+        rating_service.escalate_comment(
             session,
-            kind=PetitionKind.COMPLAINT,
-            content=answers.comment,
+            result.rating,
+            comment=answers.comment,
             contact=answers.contact,
-            channel=CHANNEL,
             today=today,
             working_days=settings.petition_working_days,
             calendar=calendar,
-            rating_id=rating.id,
-            dossier_id=dossier_id,
         )
-        log.info("rating %d escalated to petition %d", rating.id, row.id)
-    return rating
+    return result.rating
+
+
+def _refused(request: Request, refused: rating_service.BallotRefused, *, dossier: bool) -> HTMLResponse:
+    """The message page for a refused ballot (a second ballot for a dossier, the counter budget spent …)."""
+    if refused.error in ("already_rated", "idempotency_key_reused"):
+        if dossier:
+            return _message(request, 409, "Hồ sơ đã được đánh giá", wording.ALREADY_RATED)
+        return _message(request, 409, "Đã gửi đánh giá", wording.BALLOT_ALREADY_SENT)
+    titles = {
+        "too_many_ballots": "Đã nhận nhiều phiếu",
+        "too_many_attempts": "Tạm dừng đánh giá",
+        "token_expired": "Mã đánh giá đã hết hạn",
+        "token_invalid": "Mã đánh giá không đúng",
+        "dossier_not_found": "Không tìm thấy hồ sơ",
+    }
+    return _message(request, refused.status, titles.get(refused.error, "Chưa gửi được đánh giá"), refused.detail)
 
 
 # ---- counter pages (declared first: /r/quay/... and /r/cam-on/... are not tokens) -------------------------------
@@ -229,21 +249,13 @@ def counter_submit(
             key=key,
             status=422,
         )
-    # An anonymous ballot: a budget per phone (a replay of a stored ballot, a double tap, is always answered).
-    budget = rating_service.counter_budget_key(request.app.state.secret, client_identity(request))
-    replay = rating_service.by_key(session, key) is not None
-    now = session_now(session)
-    if not replay:
-        try:
-            rating_service.check_counter_budget(session, budget, limit=settings.counter_ballots_per_hour, now=now)
-        except rating_service.TooManyCounterBallots:
-            return _message(request, 429, "Đã nhận nhiều phiếu", wording.TOO_MANY_COUNTER_BALLOTS)
+    # An anonymous ballot: it spends the phone's counter budget (a replay, a double tap, is always answered).
     try:
-        _store(session, settings, today, calendar, checked.answers, key=key, dossier_id=None, counter_id=counter_id)
-    except rating_service.KeyReused:
-        return _message(request, 409, "Đã gửi đánh giá", wording.BALLOT_ALREADY_SENT)
-    if not replay:
-        rating_service.spend_counter_budget(session, budget, now=now, keep_seconds=settings.lookup_window_seconds)
+        _submit(
+            request, session, settings, today, calendar, checked.answers, key=key, token=None, counter_id=counter_id
+        )
+    except rating_service.BallotRefused as refused:
+        return _refused(request, refused, dossier=False)
     return RedirectResponse(_thanks_url(key), status_code=303)
 
 
@@ -252,7 +264,7 @@ def thanks_page(key: str, request: Request, session: SessionDep) -> Response:
     rating = rating_service.by_key(session, key) if len(key) <= MAX_KEY else None
     if rating is None:
         return _message(request, 404, "Không tìm thấy phiếu đánh giá", wording.TOKEN_INVALID, tone="error")
-    petition = session.scalar(select(Petition).where(Petition.rating_id == rating.id))
+    petition = petition_service.for_rating(session, rating.id)
     registered = None
     if petition is not None:
         deadline = format_date(petition.deadline) if petition.deadline else "—"
@@ -322,7 +334,7 @@ def dossier_submit(
             status=422,
         )
     try:
-        _store(session, settings, today, calendar, checked.answers, key=key, dossier_id=dossier.id, counter_id=None)
-    except (rating_service.DossierAlreadyRated, rating_service.KeyReused):
-        return _message(request, 409, "Hồ sơ đã được đánh giá", wording.ALREADY_RATED)
+        _submit(request, session, settings, today, calendar, checked.answers, key=key, token=token, counter_id=None)
+    except rating_service.BallotRefused as refused:
+        return _refused(request, refused, dossier=True)
     return RedirectResponse(_thanks_url(key), status_code=303)

@@ -11,13 +11,17 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from motcua.vocabulary import PetitionKind
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from procedures_kb.workdays import WorkingCalendar
+
 from ..db import session_now
 from ..domain import lookup_texts
 from ..models import Dossier, Rating
+from ..petitions import service as petition_service
 from ..security import client_key_hash, short
 from ..services import throttle
 from ..settings import Settings
@@ -287,3 +291,30 @@ def submit_ballot(
         result.rating.channel,
     )
     return result
+
+
+def escalate_comment(
+    session: Session,
+    rating: Rating,
+    *,
+    comment: str,
+    contact: str | None,
+    today: date,
+    working_days: int,
+    calendar: WorkingCalendar,
+) -> None:
+    """The ballot's comment registered as a complaint the citizen asked for (one petition per ballot: a retried
+    escalation finds the existing one)."""
+    row = petition_service.submit(
+        session,
+        kind=PetitionKind.COMPLAINT,
+        content=comment,
+        contact=contact,
+        channel=rating.channel,
+        today=today,
+        working_days=working_days,
+        calendar=calendar,
+        rating_id=rating.id,
+        dossier_id=rating.dossier_id,
+    )
+    log.info("rating %d escalated to petition %d", rating.id, row.id)

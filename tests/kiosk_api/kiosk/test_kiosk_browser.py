@@ -522,7 +522,8 @@ def test_ask_the_assistant_from_a_card(live_server, page):  # noqa: F811
 
 # ---- real speech end to end (helper D's module and engines: viet-asr, espeak-ng) --------------------------
 
-SPEECH_CLIP = 1  # a real Vietnamese clip (Northern voice, 3 s) from the vieneu wheel, see tests/kiosk_api/speech/test_speech_clips.py
+# a real Vietnamese clip (Northern voice, 3 s) from the vieneu wheel, see tests/kiosk_api/speech/test_speech_clips.py
+SPEECH_CLIP = 1
 
 
 @pytest.fixture(scope="module")
