@@ -5,5 +5,5 @@
 - `schemas.py`: its JSON shapes;
 - `router.py`: the JSON API (`POST /api/petitions`, `/api/staff/petitions`);
 - `pages.py`: the staff pages (the list, one petition, assigning, answering and closing it), built on the staff
-  pages' shared rendering, login and CSRF helpers (`kiosk_api.routers.staff_pages.common`).
+  pages' shared rendering, login and CSRF helpers (`kiosk_api.staff_web`).
 """

@@ -17,7 +17,8 @@ from ..deps import (
     SettingsDep,
     TodayDep,
 )
-from ..routers.staff_pages.common import (
+from ..schemas.common import PageNumber, RowId
+from ..staff_web import (
     NOTICES,
     StaffPage,
     csrf_ok,
@@ -25,7 +26,6 @@ from ..routers.staff_pages.common import (
     message_page,
     render,
 )
-from ..schemas.common import PageNumber, RowId
 from . import rules as petition_rules
 from . import service as petition_service
 

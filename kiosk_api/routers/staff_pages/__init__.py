@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from ...staff_web import LoginRequired, redirect_to_login
 from . import auth, dashboard
-from .common import LoginRequired, redirect_to_login
 
 router = APIRouter(tags=["staff pages"], include_in_schema=False)
 for pages in (auth, dashboard):

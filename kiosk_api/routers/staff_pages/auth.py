@@ -19,7 +19,7 @@ from ...deps import (
 )
 from ...errors import login_error
 from ...services import staff as staff_service
-from .common import (
+from ...staff_web import (
     LOGIN_CSRF_COOKIE,
     NOTICES,
     csrf_ok,

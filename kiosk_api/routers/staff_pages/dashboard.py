@@ -30,9 +30,7 @@ from ...services import audit, dossier_access
 from ...services import dashboard as dashboard_service
 from ...services import dossiers as dossier_service
 from ...services import handoffs as handoff_service
-from ...views.charts import format_number
-from ...views.dashboard import charts, pct, quarter_choices
-from .common import (
+from ...staff_web import (
     NOTICES,
     StaffPage,
     csrf_ok,
@@ -40,6 +38,8 @@ from .common import (
     message_page,
     render,
 )
+from ...views.charts import format_number
+from ...views.dashboard import charts, pct, quarter_choices
 
 log = logging.getLogger(__name__)
 router = APIRouter()

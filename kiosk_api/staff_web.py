@@ -11,15 +11,15 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ...deps import (
+from .deps import (
     STAFF_COOKIE,
     SecretDep,
     SessionDep,
 )
-from ...models import StaffUser
-from ...security import csrf_token
-from ...services import staff as staff_service
-from ...templating import templates
+from .models import StaffUser
+from .security import csrf_token
+from .services import staff as staff_service
+from .templating import templates
 
 log = logging.getLogger(__name__)
 
