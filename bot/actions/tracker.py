@@ -6,13 +6,13 @@ import json
 from typing import Any
 
 from motcua.codes import PROCEDURE_CODE
-from motcua.vocabulary import RatingChannel
+from motcua.vocabulary import ConversationChannel, values
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from .kiosk_client import Reply
 
-CHANNELS = (RatingChannel.CHAT.value, RatingChannel.KIOSK.value, RatingChannel.ZALO.value)  # where the bot talks
+CHANNELS = tuple(values(ConversationChannel))  # where the bot talks
 MIN_HINT_CONFIDENCE = 0.8
 
 
@@ -25,7 +25,7 @@ def client_key(tracker: Tracker) -> str:
 def channel_of(tracker: Tracker) -> str:
     metadata = tracker.latest_message.get("metadata") or {}
     channel = metadata.get("channel") if isinstance(metadata, dict) else None
-    return channel if channel in CHANNELS else "chat"
+    return channel if channel in CHANNELS else ConversationChannel.CHAT.value
 
 
 def latest_intent(tracker: Tracker) -> str | None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
-from motcua.vocabulary import HandoffStatus
+from motcua.vocabulary import ConversationChannel, HandoffStatus
 from pydantic import BaseModel, Field, StringConstraints
 
 Sender = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
@@ -13,7 +13,7 @@ Topic = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 
 
 class HandoffCreate(BaseModel):
-    channel: Literal["chat", "kiosk", "zalo"]
+    channel: ConversationChannel
     topic: Topic | None = Field(default=None, description="What the citizen needs help with (redacted before storage)")
     sender: Sender = Field(description="Conversation id (stored only as a keyed hash)")
 

@@ -29,6 +29,14 @@ class RatingChannel(_Codes):
     ZALO = "zalo"
 
 
+class ConversationChannel(_Codes):
+    """Where the assistant talks with a citizen (and where a request for an officer comes from)."""
+
+    CHAT = "chat"
+    KIOSK = "kiosk"
+    ZALO = "zalo"
+
+
 class PetitionKind(_Codes):
     COMPLAINT = "phan_anh"  # phản ánh
     SUGGESTION = "kien_nghi"  # kiến nghị
