@@ -21,7 +21,7 @@ from procedures_kb.workdays import WorkingCalendar
 
 from ..deps import CalendarDep, CatalogueDep, SessionDep, SettingsDep, TodayDep, client_identity
 from ..domain.dates import format_date
-from ..models import Dossier, Rating
+from ..models import Dossier
 from ..petitions import service as petition_service
 from ..settings import Settings
 from ..templating import templates
@@ -162,7 +162,7 @@ def _submit(
     key: str,
     token: str | None,
     counter_id: str | None,
-) -> Rating:
+) -> None:
     """Store the ballot through the one submission the API uses too (token, throttling, counter budget; idempotent
     on `key`) and, when asked, its comment as a petition (one per ballot). BallotRefused otherwise."""
     result = rating_service.submit_ballot(
@@ -185,7 +185,6 @@ def _submit(
             working_days=settings.petition_working_days,
             calendar=calendar,
         )
-    return result.rating
 
 
 def _refused(request: Request, refused: rating_service.BallotRefused, *, dossier: bool) -> HTMLResponse:
