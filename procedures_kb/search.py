@@ -111,14 +111,17 @@ def _descriptive_text(p: Procedure) -> list[str]:
     ]
 
 
-# "mất" before an amount of time or money is "it takes" ("mất bao lâu", "mất mấy ngày", "mất bao nhiêu tiền"),
-# not "lost" (mất giấy khai sinh, người đã mất): then it is a question word and is dropped.
-_COST_WORDS = frozenset("bao may bn nhieu khoang tam chung lau ngay tuan thang gio tien phi".split())
+# "mất" before an amount of time or money is "it takes" ("mất bao lâu", "mất mấy ngày", "mất 3 ngày", "mất bao
+# nhiêu tiền", "không mất phí"), not "lost" (mất giấy khai sinh, người đã mất): then it is a question word and is
+# dropped. A unit of time right after it is a death's date ("bố tôi mất tháng trước"), not an amount.
+_COST_WORDS = frozenset("bao may bn nhieu khoang tam chung lau tien phi thoi".split())
 
 
 def _drop_cost_verb(tokens: list[str]) -> list[str]:
     return [
-        t for i, t in enumerate(tokens) if not (t == "mat" and i + 1 < len(tokens) and tokens[i + 1] in _COST_WORDS)
+        t
+        for i, t in enumerate(tokens)
+        if not (t == "mat" and i + 1 < len(tokens) and (tokens[i + 1] in _COST_WORDS or tokens[i + 1].isdigit()))
     ]
 
 

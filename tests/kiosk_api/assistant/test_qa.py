@@ -140,6 +140,14 @@ def test_mat_is_read_by_its_object(text, not_code):
     assert not hits or hits[0].procedure.code != not_code
 
 
+def test_mat_before_an_amount_is_what_it_takes_but_before_a_date_it_is_not():
+    index = load_catalogue().search_index
+    assert "mat" not in index.normalise_query("làm sổ đỏ mất 30 ngày à")  # "it takes": a question word
+    assert "mat" not in index.normalise_query("có mất tiền không")
+    # "mất tuần trước" is when someone died, not an amount of time: the word stays for the death's procedures
+    assert "mat" in index.normalise_query("bố em là thương binh, mất tuần trước")
+
+
 def test_a_lost_paper_is_about_getting_it_again():
     catalogue = load_catalogue()
     assert catalogue.search_index.normalise_query("bị mất giấy khai sinh")[-2:] == ["cap", "lai"]
