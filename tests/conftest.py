@@ -60,6 +60,14 @@ def pytest_configure(config: pytest.Config) -> None:
         config.add_cleanup(traveller.stop)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The tests of the whole assistant share one `stack` (Rasa is loaded once, and the last of them stops it): under
+    pytest-xdist (scripts/test runs two or more workers) they all go to one worker, in their order."""
+    for item in items:
+        if "stack" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("stack"))
+
+
 def pytest_report_header(config: pytest.Config) -> str | None:
     shift = config.getoption("--clock-shift")
     return f"machine clock shifted to {shift} (time-machine)" if shift else None
