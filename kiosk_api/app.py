@@ -116,7 +116,7 @@ def create_app(
     app.state.engine = engine
     app.state.clock = clock
     app.state.calendar = calendar
-    app.state.sessionmaker = make_sessionmaker(engine, clock)
+    app.state.sessionmaker = make_sessionmaker(engine, clock, settings.unit)
     app.state.catalogue = catalogue
     # KIOSK_REPORT_RULES is validated at start-up (RuleFileError lists the problems).
     reports.load_report_rules(settings)

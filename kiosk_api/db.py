@@ -19,6 +19,7 @@ from sqlalchemy.sql import Executable
 from sqlalchemy.types import TypeDecorator
 
 from .clock import Clock, utc_now, vn_today
+from .domain.units import DEFAULT_UNIT_CODE
 from .settings import normalise_database_url
 
 # Deterministic constraint names: needed by Alembic batch mode on SQLite and identical on PostgreSQL.
@@ -37,6 +38,14 @@ class Base(DeclarativeBase):
 
 CLOCK_KEY = "clock"
 STAMP_KEY = "stamp"
+UNIT_KEY = "unit"
+OWNER_KEY = "owned_by_unit"
+
+
+def owned_by_unit() -> dict[str, Any]:
+    """Column info for a row's unit (the commune it belongs to): a row added without one gets the unit the session
+    was made for (use as `mapped_column(..., info=owned_by_unit())`)."""
+    return {OWNER_KEY: True}
 
 
 def stamp(when: Literal["insert", "update"]) -> dict[str, Any]:
@@ -67,11 +76,18 @@ def _stamped_columns(obj: object, kinds: tuple[str, ...]) -> list[str]:
     return [attr.key for attr in mapper.column_attrs if attr.columns[0].info.get(STAMP_KEY) in kinds]
 
 
+def _unit_columns(obj: object) -> list[str]:
+    return [attr.key for attr in inspect(type(obj)).column_attrs if attr.columns[0].info.get(OWNER_KEY)]
+
+
 def _stamp_timestamps(session: Session, flush_context: object, instances: object) -> None:  # noqa: ARG001
     if not session.new and not session.dirty:
         return
     now = session_now(session)
     for obj in session.new:
+        for key in _unit_columns(obj):
+            if getattr(obj, key) is None:
+                setattr(obj, key, session.info[UNIT_KEY])
         for key in _stamped_columns(obj, ("insert", "update")):
             if getattr(obj, key) is None:
                 setattr(obj, key, now)
@@ -135,9 +151,10 @@ def make_engine(url: str, **kwargs) -> Engine:
     return create_engine(url, **kwargs)
 
 
-def make_sessionmaker(engine: Engine, clock: Clock) -> sessionmaker[Session]:
-    """Sessions bound to `engine` that carry `clock` (see `session_now`) and stamp record timestamps from it."""
-    factory = sessionmaker(bind=engine, expire_on_commit=False, info={CLOCK_KEY: clock})
+def make_sessionmaker(engine: Engine, clock: Clock, unit: str = DEFAULT_UNIT_CODE) -> sessionmaker[Session]:
+    """Sessions bound to `engine` that carry `clock` (see `session_now`) and stamp record timestamps from it, and
+    carry `unit`, the commune a row added without one belongs to (the kiosk's own unit; see `owned_by_unit`)."""
+    factory = sessionmaker(bind=engine, expire_on_commit=False, info={CLOCK_KEY: clock, UNIT_KEY: unit})
     event.listen(factory, "before_flush", _stamp_timestamps)
     return factory
 

@@ -17,6 +17,7 @@ from motcua.vocabulary import (
     RatingChannel,
     Satisfaction,
     StaffRole,
+    UnitKind,
     values,
 )
 from sqlalchemy import (
@@ -37,7 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .db import Base, UtcDateTime, stamp
+from .db import Base, UtcDateTime, owned_by_unit, stamp
 from .domain.channels import DossierChannel
 from .domain.status import DossierStatus
 
@@ -57,6 +58,28 @@ PETITION_STATUSES = values(PetitionStatus)
 PETITION_CHANNELS = values(PetitionChannel)
 HANDOFF_STATUSES = values(HandoffStatus)
 STAFF_ROLES = values(StaffRole)
+UNIT_KINDS = values(UnitKind)
+UNIT_CODE = String(16)
+
+
+class Unit(Base):
+    """A commune (xã, phường, đặc khu) the deployment serves, by its official administrative code."""
+
+    __tablename__ = "units"
+    __table_args__ = (CheckConstraint(_in("kind", UNIT_KINDS), name="kind"),)
+
+    code: Mapped[str] = mapped_column(UNIT_CODE, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    province: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    # The start of this unit's dossier codes (000.00.06.H56…), to give imported dossiers their unit.
+    dossier_prefix: Mapped[str | None] = mapped_column(String(40), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"))
+
+
+def _unit() -> Mapped[str]:
+    """The unit a row belongs to: set by the use case, else the session's unit (kiosk_api.db.owned_by_unit)."""
+    return mapped_column(ForeignKey("units.code"), index=True, info=owned_by_unit())
 
 
 class ProcedureRow(Base):
@@ -93,6 +116,7 @@ class Dossier(Base):
     returned_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), index=True)
     officer: Mapped[str | None] = mapped_column(String(100))
+    unit_code: Mapped[str] = _unit()
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("update"))
 
@@ -142,6 +166,7 @@ class Rating(Base):
     i7: Mapped[int | None] = mapped_column(SmallInteger)
     satisfaction: Mapped[str] = mapped_column(String(20))
     comment: Mapped[str | None] = mapped_column(Text)
+    unit_code: Mapped[str] = _unit()
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"), index=True)
 
 
@@ -171,6 +196,7 @@ class Petition(Base):
     channel: Mapped[str | None] = mapped_column(String(16))
     rating_id: Mapped[int | None] = mapped_column(ForeignKey("ratings.id", ondelete="SET NULL"), unique=True)
     spam: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # marked junk by staff
+    unit_code: Mapped[str] = _unit()
 
 
 class HandoffRequest(Base):
@@ -188,6 +214,7 @@ class HandoffRequest(Base):
     handled_by: Mapped[str | None] = mapped_column(String(100))
     handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     spam: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # marked junk by staff
+    unit_code: Mapped[str] = _unit()
 
 
 class ChatEvent(Base):
@@ -202,6 +229,7 @@ class ChatEvent(Base):
     procedure_code: Mapped[str | None] = mapped_column(String(32))
     confidence: Mapped[float | None] = mapped_column(Float)
     text_redacted: Mapped[str | None] = mapped_column(Text)
+    unit_code: Mapped[str] = _unit()
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"), index=True)
 
 
@@ -215,6 +243,7 @@ class StaffUser(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default="staff")
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    unit_code: Mapped[str] = _unit()
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"))
 
 

@@ -55,6 +55,9 @@ Environment variables (all optional):
 - ``KIOSK_DOSSIER_UNIT_CODE``: unit-code prefix of this commune's dossier codes (``000.00.06.H56`` in
   ``000.00.06.H56-261105-0003``); when set, the kiosk's lookup keypad shows it and the citizen types only the
   digits. Default: none (the whole code is typed).
+- ``KIOSK_UNIT``: the official five-digit code of the commune (xã, phường, đặc khu) this deployment's kiosk serves,
+  added with ``kiosk units add``; the ballots, petitions, officer requests and chat events its citizens leave belong
+  to it. Default: ``00000``, the default unit that holds the data from before units.
 - ``KIOSK_KIOSK_IDLE_SECONDS`` / ``KIOSK_KIOSK_CONFIRM_SECONDS``: seconds without a touch before the kiosk asks
   whether the citizen is still there, and seconds it then waits before clearing the screen. Default: ``90`` / ``15``.
 - ``KIOSK_ZALO_APP_ID``: id of the Zalo app linked to the Official Account (webhook signature, token refresh).
@@ -222,6 +225,9 @@ class Settings(BaseSettings):
     """KIOSK_COUNTER_ID: the desk the kiosk's ratings are recorded for."""
     dossier_unit_code: str | None = Field(default=None, max_length=40)
     """KIOSK_DOSSIER_UNIT_CODE: unit-code prefix of this commune's dossier codes, shown on the lookup keypad."""
+    unit: str = Field(default="00000", pattern=r"^\d{5}$")
+    """KIOSK_UNIT: the official code of the commune this kiosk serves (`kiosk units add`); what its citizens leave
+    (ballots, petitions, officer requests, chat events) belongs to it. Default 00000, the default unit."""
     kiosk_idle_seconds: int = Field(default=90, ge=5, le=3600)
     """KIOSK_KIOSK_IDLE_SECONDS: seconds without a touch before the kiosk asks "Ông/bà còn sử dụng không?"."""
     kiosk_confirm_seconds: int = Field(default=15, ge=1, le=600)

@@ -1,5 +1,5 @@
 """The `kiosk` command line: database, catalogue, dossier import, staff accounts, demo data, QR slips, Zalo,
-tokens, the server, speech models, reports and the calendar; one module per sub-command.
+units, tokens, the server, speech models, reports and the calendar; one module per sub-command.
 
 Configuration comes from the environment (see kiosk_api.settings).
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from . import catalogue, db, demo, dossiers, models, qr, reports, serve, staff, tokens, zalo
+from . import catalogue, db, demo, dossiers, models, qr, reports, serve, staff, tokens, units, zalo
 from .calendar import calendar_app
 
 app = typer.Typer(
@@ -20,6 +20,7 @@ app.add_typer(db.db_app, name="db")
 app.add_typer(catalogue.catalogue_app, name="catalogue")
 app.add_typer(dossiers.dossiers_app, name="dossiers")
 app.add_typer(staff.staff_app, name="staff")
+app.add_typer(units.units_app, name="units")
 app.add_typer(calendar_app, name="calendar")
 app.command("demo-data")(demo.demo_data)
 app.add_typer(qr.qr_app, name="qr", no_args_is_help=True)

@@ -33,7 +33,7 @@ def open_session(settings: Settings) -> Iterator[Session]:
 
     engine = make_engine(settings.resolved_database_url)
     try:
-        with make_sessionmaker(engine, settings.make_clock())() as session:
+        with make_sessionmaker(engine, settings.make_clock(), settings.unit)() as session:
             yield session
     finally:
         engine.dispose()

@@ -18,23 +18,37 @@ def dossiers_import(
     partial: Annotated[
         bool, typer.Option("--partial", help="Import the good rows even when some rows are bad")
     ] = False,
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit",
+            help="Code of the commune the new dossiers belong to (default: the unit whose dossier-code prefix a "
+            "code starts with, else KIOSK_UNIT)",
+        ),
+    ] = None,
 ) -> None:
     """Import (upsert by ma_ho_so) dossiers from a CSV file; exits 1 when a row is bad."""
+    from ..domain.units import UnitError
     from ..services.dossier_import import import_csv
 
     settings = load_settings()
     catalogue = load_catalogue(settings)
     with open_session(settings) as session:
-        report = import_csv(
-            session,
-            file.read_bytes(),
-            secret=settings.resolved_secret_key(),
-            catalogue=catalogue,
-            calendar=working_calendar(settings),
-            partial=partial,
-            actor="cli",
-            source=file.name,
-        )
+        try:
+            report = import_csv(
+                session,
+                file.read_bytes(),
+                secret=settings.resolved_secret_key(),
+                catalogue=catalogue,
+                calendar=working_calendar(settings),
+                partial=partial,
+                actor="cli",
+                source=file.name,
+                unit=unit,
+            )
+        except UnitError as e:
+            typer.echo(str(e), err=True)
+            raise typer.Exit(2) from None
     for problem in report.errors:
         typer.echo(f"line {problem.line}: error: {problem.message}", err=True)
     for problem in report.warnings:

@@ -19,6 +19,9 @@ def staff_create(
     password: Annotated[
         str | None, typer.Option("--password", help="Password (prompted twice, hidden, when omitted)")
     ] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="Code of the commune the officer works for (default: KIOSK_UNIT)")
+    ] = None,
 ) -> None:
     """Create a staff account."""
     from ..services import staff as staff_service
@@ -28,10 +31,10 @@ def staff_create(
     settings = load_settings()
     with open_session(settings) as session:
         try:
-            user = staff_service.create_user(session, username, password, full_name=full_name, admin=admin)
+            user = staff_service.create_user(session, username, password, full_name=full_name, admin=admin, unit=unit)
         except staff_service.StaffError as exc:
             raise fail(f"Cannot create the account: {exc}") from None
-    typer.echo(f"Created {user.role} account {user.username!r}.")
+    typer.echo(f"Created {user.role} account {user.username!r} of unit {user.unit_code}.")
 
 
 @staff_app.command("unlock")

@@ -24,6 +24,7 @@ from ..db import rows_affected, session_now, session_today
 from ..domain.dates import format_date
 from ..models import PETITION_CHANNELS, Dossier, Petition, StaffUser
 from ..services import audit, throttle
+from ..services.units import unit_of_dossier
 from . import rules
 from .schemas import StaffPetition
 
@@ -92,6 +93,7 @@ def submit(
         channel=channel,
         rating_id=rating_id,
         dossier_id=dossier_id,
+        unit_code=unit_of_dossier(session, dossier_id),  # about a dossier: its commune's; else the kiosk's
         status=PetitionStatus.NEW,
         deadline=deadline(today, working_days, calendar),
     )

@@ -24,6 +24,7 @@ from ..models import Dossier, Rating
 from ..petitions import service as petition_service
 from ..security import client_key_hash, short
 from ..services import throttle
+from ..services.units import unit_of_dossier
 from ..settings import Settings
 from . import wording
 from .token import TokenExpired, TokenInvalid, make_token, read_token
@@ -104,6 +105,7 @@ def submit(session: Session, ballot: Ballot, *, dossier_id: int | None) -> Submi
         return earlier
     rating = Rating(
         dossier_id=dossier_id,
+        unit_code=unit_of_dossier(session, dossier_id),  # a ballot about a dossier is that commune's; else the kiosk's
         counter_id=ballot.counter_id or None,
         channel=ballot.channel,
         idempotency_key=ballot.idempotency_key,

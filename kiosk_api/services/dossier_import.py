@@ -21,6 +21,7 @@ from ..domain.phones import last4
 from ..models import Dossier, DossierStatusHistory
 from ..security import phone_hash, phone_last4_hash
 from . import audit
+from .units import DossierUnits
 
 log = logging.getLogger(__name__)
 
@@ -108,13 +109,16 @@ def import_csv(
     partial: bool = False,
     actor: str = "cli",
     source: str | None = None,
+    unit: str | None = None,
 ) -> ImportReport:
     """Parse and apply a dossier CSV file; see `apply` for the write rules. With the catalogue and the working-day
     `calendar`, an empty ngay_hen_tra is computed from the procedure's time limit (`appointment_rule`)."""
     known = (lambda code: catalogue.get(code) is not None) if catalogue is not None else None
     rule = appointment_rule(catalogue, calendar) if catalogue is not None and calendar is not None else None
     parsed = parse_dossier_csv(data, known, rule)
-    return apply(session, parsed, secret=secret, catalogue=catalogue, partial=partial, actor=actor, source=source)
+    return apply(
+        session, parsed, secret=secret, catalogue=catalogue, partial=partial, actor=actor, source=source, unit=unit
+    )
 
 
 def apply(
@@ -126,12 +130,16 @@ def apply(
     partial: bool = False,
     actor: str = "cli",
     source: str | None = None,
+    unit: str | None = None,
 ) -> ImportReport:
     """Upsert the good rows by dossier code, all in one transaction.
 
     With any bad row and `partial` false, nothing is written. A status that changes (or a new dossier)
-    gets a status-history row by "import"; the import itself gets one audit entry (counts only).
+    gets a status-history row by "import"; the import itself gets one audit entry (counts only). A new dossier
+    belongs to `unit` when given, else to the unit whose dossier-code prefix its code starts with, else to the
+    session's unit (services.units.DossierUnits; UnitError for an unknown `unit`).
     """
+    units = DossierUnits(session, unit)
     report = ImportReport(
         rows=len(parsed.rows) + len(parsed.errors),
         errors=list(parsed.errors),
@@ -153,7 +161,7 @@ def apply(
             values = _values(row, secret, catalogue)
             dossier = existing.get(row.code)
             if dossier is None:
-                dossier = Dossier(code=row.code, created_at=now, updated_at=now, **values)
+                dossier = Dossier(code=row.code, unit_code=units.of(row.code), created_at=now, updated_at=now, **values)
                 dossier.history.append(
                     DossierStatusHistory(
                         from_status=None, to_status=row.status.value, changed_at=now, changed_by=IMPORT_ACTOR

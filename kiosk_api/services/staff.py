@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..db import session_now
-from ..models import StaffSession, StaffUser
+from ..models import StaffSession, StaffUser, Unit
 from ..security import (
     client_key_hash,
     dummy_password_hash,
@@ -49,7 +49,9 @@ def create_user(
     full_name: str,
     admin: bool = False,
     actor: str = "cli",
+    unit: str | None = None,
 ) -> StaffUser:
+    """A new account of `unit` (a unit's code; None: the session's unit)."""
     username = username.strip().lower()
     if not USERNAME_RE.match(username):
         raise StaffError("username must be 2–64 characters: lower-case letters, digits, '.', '_' or '-'")
@@ -59,15 +61,19 @@ def create_user(
         raise StaffError("full name is required")
     if session.scalar(select(StaffUser).where(StaffUser.username == username)) is not None:
         raise StaffError(f"user {username!r} already exists")
+    if unit is not None and session.get(Unit, unit) is None:
+        raise StaffError(f"unit {unit!r} does not exist (add it with `kiosk units add`)")
     user = StaffUser(
         username=username,
+        unit_code=unit,
         full_name=full_name.strip(),
         password_hash=hash_password(password),
         role="admin" if admin else "staff",
         active=True,
     )
     session.add(user)
-    audit.record(session, actor, "staff.create", target=username, details={"role": user.role})
+    session.flush()  # the unit is filled in from the session's when not given
+    audit.record(session, actor, "staff.create", target=username, details={"role": user.role, "unit": user.unit_code})
     session.commit()
     return user
 

@@ -104,7 +104,7 @@ def test_petitions_table_renamed_with_its_rows(db_url):
                 ),
                 {"at": at, "deadline": date(2026, 12, 4), "spam": False},
             )
-        migrate.upgrade(db_url)
+        migrate.upgrade(db_url, "0006")
         assert not {"feedback"} & set(inspect(engine).get_table_names())
         assert _names(engine, "petitions") == _named_after("petitions")
         with engine.begin() as connection:
@@ -124,6 +124,46 @@ def test_petitions_table_renamed_with_its_rows(db_url):
         assert _names(engine, "feedback") == _named_after("feedback")
         with engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM feedback")).scalar() == 2
+    finally:
+        engine.dispose()
+
+
+def test_units_hold_the_data_from_before_them(db_url):
+    """0007 adds the units: every existing row belongs to the default unit 00000, the column is required and
+    checked against the units table, and the downgrade removes it all again."""
+    migrate.upgrade(db_url, "0006")
+    engine = make_engine(db_url)
+    at = datetime(2026, 11, 20, 8, tzinfo=UTC)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO petitions (kind, content, status, received_at, channel, spam) "
+                    "VALUES ('phan_anh', 'Đèn đường hỏng', 'moi', :at, 'kiosk', :spam)"
+                ),
+                {"at": at, "spam": False},
+            )
+        migrate.upgrade(db_url)
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT unit_code FROM petitions")).scalar() == "00000"
+            assert connection.execute(text("SELECT code, kind FROM units")).all() == [("00000", "xa")]
+        for table in ("dossiers", "ratings", "petitions", "handoff_requests", "chat_events", "staff_users"):
+            column = next(c for c in inspect(engine).get_columns(table) if c["name"] == "unit_code")
+            assert column["nullable"] is False and column["default"] is None, table
+            assert f"fk_{table}_unit_code_units" in _names(engine, table)
+        with pytest.raises(IntegrityError), engine.begin() as connection:  # no such unit
+            connection.execute(
+                text(
+                    "INSERT INTO petitions (kind, content, status, received_at, channel, spam, unit_code) "
+                    "VALUES ('phan_anh', 'x', 'moi', :at, 'kiosk', :spam, '99999')"
+                ),
+                {"at": at, "spam": False},
+            )
+        migrate.downgrade(db_url, "0006")
+        assert "units" not in inspect(engine).get_table_names()
+        assert "unit_code" not in {c["name"] for c in inspect(engine).get_columns("petitions")}
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM petitions")).scalar() == 1
     finally:
         engine.dispose()
 

@@ -67,6 +67,14 @@ class HandoffStatus(_Codes):
     DONE = "xong"
 
 
+class UnitKind(_Codes):
+    """The kind of a commune-level unit (đơn vị hành chính cấp xã) since the 2025 reorganisation."""
+
+    XA = "xa"
+    PHUONG = "phuong"
+    DAC_KHU = "dac_khu"
+
+
 class StaffRole(_Codes):
     STAFF = "staff"
     ADMIN = "admin"

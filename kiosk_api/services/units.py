@@ -1,0 +1,84 @@
+"""Units (the communes a deployment serves): adding and listing them, handing the default unit's data to a real
+commune, and which unit a dossier belongs to. The rules are in kiosk_api.domain.units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from motcua.vocabulary import UnitKind
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..domain.units import DEFAULT_UNIT_CODE, UnitError, check_code, kind_from_name, unit_for_dossier
+from ..models import ChatEvent, Dossier, HandoffRequest, Petition, Rating, StaffUser, Unit
+from . import audit
+
+# Every table whose rows belong to a unit (models with `unit_code`).
+OWNED = (Dossier, Rating, Petition, HandoffRequest, ChatEvent, StaffUser)
+
+
+@dataclass(frozen=True)
+class NewUnit:
+    code: str
+    name: str
+    province: str = ""
+    kind: UnitKind | None = None  # read from the name ("Xã …", "Phường …", "Đặc khu …") when not given
+    dossier_prefix: str | None = None
+
+
+def add_unit(session: Session, new: NewUnit, *, actor: str, adopt_default: bool = False) -> tuple[Unit, int]:
+    """Add a unit (UnitError when its code, name or dossier prefix is taken or malformed). With `adopt_default`,
+    every row of the default unit moves to it in the same transaction; returns the unit and how many rows moved."""
+    code = check_code(new.code)
+    name = " ".join(new.name.split())
+    if not name:
+        raise UnitError("Tên đơn vị không được để trống.")
+    kind = new.kind or kind_from_name(name)
+    prefix = new.dossier_prefix.strip() if new.dossier_prefix and new.dossier_prefix.strip() else None
+    if session.get(Unit, code) is not None:
+        raise UnitError(f"Đã có đơn vị mã {code}.")
+    if prefix is not None and session.scalar(select(Unit.code).where(Unit.dossier_prefix == prefix)) is not None:
+        raise UnitError(f"Tiền tố mã hồ sơ «{prefix}» đã thuộc đơn vị khác.")
+    unit = Unit(code=code, name=name, province=" ".join(new.province.split()), kind=kind.value, dossier_prefix=prefix)
+    session.add(unit)
+    session.flush()
+    moved = 0
+    if adopt_default and code != DEFAULT_UNIT_CODE:
+        for model in OWNED:
+            result = session.execute(update(model).where(model.unit_code == DEFAULT_UNIT_CODE).values(unit_code=code))
+            moved += getattr(result, "rowcount", 0) or 0
+    audit.record(session, actor, "unit.add", target=code, details={"adopted_rows": moved})
+    session.commit()
+    return unit, moved
+
+
+def list_units(session: Session) -> list[Unit]:
+    return list(session.scalars(select(Unit).order_by(Unit.code)))
+
+
+def unit_of_dossier(session: Session, dossier_id: int | None) -> str | None:
+    """The unit of the dossier with this id; None without one (the row then takes the session's unit)."""
+    if dossier_id is None:
+        return None
+    return session.scalar(select(Dossier.unit_code).where(Dossier.id == dossier_id))
+
+
+class DossierUnits:
+    """Which unit imported dossiers belong to: the unit given (`kiosk dossiers import --unit`), else the unit whose
+    dossier-code prefix the code starts with, else the session's unit (None)."""
+
+    def __init__(self, session: Session, unit: str | None = None) -> None:
+        if unit is not None:
+            unit = check_code(unit)
+            if session.get(Unit, unit) is None:
+                raise UnitError(f"Chưa có đơn vị mã {unit}: thêm bằng «kiosk units add».")
+        self.unit = unit
+        self._prefixes = [
+            (prefix, code)
+            for prefix, code in session.execute(select(Unit.dossier_prefix, Unit.code))
+            if prefix is not None
+        ]
+
+    def of(self, dossier_code: str) -> str | None:
+        return self.unit or unit_for_dossier(dossier_code, self._prefixes)
