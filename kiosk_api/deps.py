@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,7 @@ from procedures_kb.workdays import WorkingCalendar
 
 from .clock import Clock, utc_now, vn_today
 from .domain import identity
+from .domain.units import OUT_OF_SCOPE, OutOfScope, Scope, UnitError, scope_for
 from .errors import ApiError
 from .models import StaffUser
 from .security import csrf_token
@@ -180,3 +181,26 @@ def current_staff(token: Annotated[str, Depends(bearer_token)], session: Session
 
 TokenDep = Annotated[str, Depends(bearer_token)]
 StaffDep = Annotated[StaffUser, Depends(current_staff)]
+
+
+def staff_scope(
+    user: StaffDep,
+    unit: Annotated[
+        str | None,
+        Query(
+            max_length=5,
+            description="A unit's code: a province officer or an admin sees only it; a commune officer may only name "
+            "their own (403 otherwise)",
+        ),
+    ] = None,
+) -> Scope:
+    """The units the logged-in staff member works on in this request (kiosk_api.domain.units.scope_for)."""
+    try:
+        return scope_for(user.role, user.unit_code, unit)
+    except OutOfScope:
+        raise ApiError(403, "other_unit", OUT_OF_SCOPE) from None
+    except UnitError as exc:
+        raise ApiError(422, "invalid_unit", str(exc)) from None
+
+
+ScopeDep = Annotated[Scope, Depends(staff_scope)]

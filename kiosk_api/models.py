@@ -241,7 +241,7 @@ class StaffUser(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(16), default="staff")
+    role: Mapped[str] = mapped_column(String(16), default=StaffRole.OFFICER.value)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     unit_code: Mapped[str] = _unit()
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from motcua.vocabulary import StaffRole
 
 from .common import fail, load_settings, open_session
 
@@ -15,7 +16,12 @@ staff_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
 def staff_create(
     username: Annotated[str, typer.Argument(help="Login name (lower-case letters, digits, . _ -)")],
     full_name: Annotated[str, typer.Option("--full-name", help="Full name, e.g. 'Nguyễn Thị Lan'")],
-    admin: Annotated[bool, typer.Option("--admin", help="Give the admin role")] = False,
+    role: Annotated[
+        StaffRole,
+        typer.Option(
+            "--role", help="officer: their own unit only; province: reads every unit; admin: also manages staff, units"
+        ),
+    ] = StaffRole.OFFICER,
     password: Annotated[
         str | None, typer.Option("--password", help="Password (prompted twice, hidden, when omitted)")
     ] = None,
@@ -31,7 +37,7 @@ def staff_create(
     settings = load_settings()
     with open_session(settings) as session:
         try:
-            user = staff_service.create_user(session, username, password, full_name=full_name, admin=admin, unit=unit)
+            user = staff_service.create_user(session, username, password, full_name=full_name, role=role, unit=unit)
         except staff_service.StaffError as exc:
             raise fail(f"Cannot create the account: {exc}") from None
     typer.echo(f"Created {user.role} account {user.username!r} of unit {user.unit_code}.")

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from motcua.vocabulary import UnitKind
+from motcua.vocabulary import StaffRole, UnitKind
 
 DEFAULT_UNIT_CODE = "00000"
 DEFAULT_UNIT_NAME = "Đơn vị mặc định (dữ liệu trước khi có đơn vị)"
@@ -52,3 +53,39 @@ def unit_for_dossier(code: str, prefixes: Iterable[tuple[str, str]]) -> str | No
         if prefix and code.startswith(prefix) and (best is None or len(prefix) > best[0]):
             best = (len(prefix), unit)
     return best[1] if best else None
+
+
+# ---- what a staff member works on ----------------------------------------------------------------------
+
+
+class OutOfScope(Exception):
+    """A commune officer asked for another unit's data."""
+
+
+OUT_OF_SCOPE = "Tài khoản của ông/bà chỉ làm việc với dữ liệu của đơn vị mình."
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The units a staff member works on in one request: one unit's code, or every unit (None)."""
+
+    unit: str | None
+
+    def allows(self, unit_code: str) -> bool:
+        return self.unit is None or unit_code == self.unit
+
+    def check(self, unit_code: str) -> None:
+        """OutOfScope unless a row of `unit_code` is within the scope."""
+        if not self.allows(unit_code):
+            raise OutOfScope(unit_code)
+
+
+def scope_for(role: str, own_unit: str, asked: str | None) -> Scope:
+    """A commune officer works on their own unit only (asking for another is OutOfScope); a province officer or an
+    admin reads every unit, or the one asked for (`?unit=CODE`)."""
+    asked = asked.strip() if asked and asked.strip() else None
+    if role == StaffRole.OFFICER:
+        if asked is not None and asked != own_unit:
+            raise OutOfScope(asked)
+        return Scope(own_unit)
+    return Scope(check_code(asked) if asked is not None else None)

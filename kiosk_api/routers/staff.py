@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Upload
 from ..deps import (
     CalendarDep,
     CatalogueDep,
+    ScopeDep,
     SecretDep,
     SessionDep,
     SettingsDep,
@@ -21,6 +22,7 @@ from ..deps import (
     current_staff,
 )
 from ..domain.status import DossierStatus
+from ..domain.units import OUT_OF_SCOPE
 from ..errors import ApiError, login_error
 from ..schemas.common import PageNumber, error_responses
 from ..schemas.dossiers import (
@@ -95,6 +97,7 @@ def me(user: StaffDep) -> StaffMe:
 @router.get("/dossiers", response_model=StaffDossierPage, responses=error_responses(422))
 def list_dossiers(
     session: SessionDep,
+    scope: ScopeDep,
     settings: SettingsDep,
     catalogue: CatalogueDep,
     today: TodayDep,
@@ -108,7 +111,8 @@ def list_dossiers(
     page: PageNumber = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> StaffDossierPage:
-    """Dossiers, newest first. Staff see the applicant's name, never the phone number."""
+    """Dossiers, newest first, of the officer's unit (a province officer: every unit, or `?unit=`). Staff see the
+    applicant's name, never the phone number."""
     filters = dossier_service.DossierFilter(
         status=status,
         overdue=overdue,
@@ -117,6 +121,7 @@ def list_dossiers(
         received_from=received_from,
         received_to=received_to,
         q=q,
+        unit=scope.unit,
     )
     total, rows = dossier_service.list_dossiers(session, filters, today=today, page=page, page_size=page_size)
     items = [
@@ -126,29 +131,39 @@ def list_dossiers(
     return StaffDossierPage(total=total, page=page, page_size=page_size, items=items)
 
 
-@router.get("/dossiers/{code}", response_model=StaffDossierDetail, responses=error_responses(404))
-def get_dossier(
-    code: str, session: SessionDep, settings: SettingsDep, catalogue: CatalogueDep, today: TodayDep
-) -> StaffDossierDetail:
-    """One dossier with its status history."""
+def _dossier_in_scope(session: SessionDep, code: str, scope: ScopeDep, *, with_history: bool = False):
     try:
-        dossier = dossier_service.get_by_code(session, code, with_history=True)
+        dossier = dossier_service.get_by_code(session, code, with_history=with_history)
     except dossier_service.DossierNotFound:
         raise ApiError(404, "not_found", f"Không có hồ sơ mã {code}.") from None
+    if not scope.allows(dossier.unit_code):
+        raise ApiError(403, "other_unit", OUT_OF_SCOPE)
+    return dossier
+
+
+@router.get("/dossiers/{code}", response_model=StaffDossierDetail, responses=error_responses(403, 404))
+def get_dossier(
+    code: str, session: SessionDep, scope: ScopeDep, settings: SettingsDep, catalogue: CatalogueDep, today: TodayDep
+) -> StaffDossierDetail:
+    """One dossier with its status history (403 for another unit's)."""
+    dossier = _dossier_in_scope(session, code, scope, with_history=True)
     return dossier_service.staff_detail(dossier, catalogue=catalogue, today=today, commune_name=settings.commune_name)
 
 
-@router.patch("/dossiers/{code}", response_model=StaffDossierDetail, responses=error_responses(404, 409, 422))
+@router.patch("/dossiers/{code}", response_model=StaffDossierDetail, responses=error_responses(403, 404, 409, 422))
 def update_dossier(
     code: str,
     change: StatusChange,
     user: StaffDep,
     session: SessionDep,
+    scope: ScopeDep,
     settings: SettingsDep,
     catalogue: CatalogueDep,
     today: TodayDep,
 ) -> StaffDossierDetail:
-    """Change a dossier's status; the history row and the audit entry are written in the same transaction."""
+    """Change a dossier's status (403 for another unit's); the history row and the audit entry are written in the
+    same transaction."""
+    _dossier_in_scope(session, code, scope)
     try:
         dossier_service.change_status(session, code, change, user=user, today=today)
     except dossier_service.DossierNotFound:
@@ -164,14 +179,16 @@ def update_dossier(
 def import_dossiers(
     user: StaffDep,
     session: SessionDep,
+    scope: ScopeDep,
     secret: SecretDep,
     catalogue: CatalogueDep,
     calendar: CalendarDep,
     file: Annotated[UploadFile, File(description="CSV export, UTF-8, header as documented")],
     partial: Annotated[bool, Form(description="Write the good rows even when some rows are bad")] = False,
 ) -> ImportReportOut:
-    """Import (upsert) dossiers from a CSV file. With bad rows and partial=false nothing is written;
-    the report lists every bad row with its line number (header = line 1)."""
+    """Import (upsert) dossiers from a CSV file into the officer's unit (a province officer: `?unit=`, else each
+    code's unit by its prefix). With bad rows and partial=false nothing is written; the report lists every bad row
+    with its line number (header = line 1), including a dossier that belongs to another unit."""
     data = file.file.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
         raise ApiError(413, "too_large", f"Tệp quá lớn (tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB).")
@@ -184,6 +201,7 @@ def import_dossiers(
         partial=partial,
         actor=user.username,
         source=(file.filename or "upload.csv")[:200],
+        unit=scope.unit,
     )
     return report_out(report)
 

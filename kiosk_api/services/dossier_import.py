@@ -26,6 +26,7 @@ from .units import DossierUnits
 log = logging.getLogger(__name__)
 
 IMPORT_ACTOR = "import"
+OTHER_UNIT = "this dossier belongs to unit {unit}: another unit's import cannot change it"
 _CHUNK = 500
 
 
@@ -155,9 +156,23 @@ def apply(
     for i in range(0, len(codes), _CHUNK):
         chunk = codes[i : i + _CHUNK]
         existing.update((d.code, d) for d in session.scalars(select(Dossier).where(Dossier.code.in_(chunk))))
+    # A dossier of another unit is never changed by this unit's import: a bad row like any other.
+    foreign = {
+        row.code
+        for row in parsed.rows
+        if unit is not None and row.code in existing and existing[row.code].unit_code != unit
+    }
+    for row in parsed.rows:
+        if row.code in foreign:
+            report.errors.append(RowProblem(row.line, OTHER_UNIT.format(unit=existing[row.code].unit_code), row.code))
+    if foreign and not partial:
+        report.errors.sort(key=lambda p: p.line)
+        return report
     now = session_now(session)
     try:
         for row in parsed.rows:
+            if row.code in foreign:
+                continue
             values = _values(row, secret, catalogue)
             dossier = existing.get(row.code)
             if dossier is None:

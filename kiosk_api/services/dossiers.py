@@ -138,12 +138,15 @@ class DossierFilter:
     received_from: date | None = None
     received_to: date | None = None
     q: str | None = None
+    unit: str | None = None  # one unit's dossiers; None: every unit's
 
 
 def list_dossiers(
     session: Session, filters: DossierFilter, *, today: date, page: int, page_size: int
 ) -> tuple[int, list[Dossier]]:
     conditions: list[ColumnElement[bool]] = []
+    if filters.unit is not None:
+        conditions.append(Dossier.unit_code == filters.unit)
     if filters.status:
         conditions.append(Dossier.status.in_([s.value for s in filters.status]))
     if filters.overdue is not None:

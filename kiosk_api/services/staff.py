@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from motcua.vocabulary import StaffRole
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -47,11 +48,11 @@ def create_user(
     password: str,
     *,
     full_name: str,
-    admin: bool = False,
+    role: StaffRole = StaffRole.OFFICER,
     actor: str = "cli",
     unit: str | None = None,
 ) -> StaffUser:
-    """A new account of `unit` (a unit's code; None: the session's unit)."""
+    """A new account with `role`, of `unit` (a unit's code; None: the session's unit)."""
     username = username.strip().lower()
     if not USERNAME_RE.match(username):
         raise StaffError("username must be 2–64 characters: lower-case letters, digits, '.', '_' or '-'")
@@ -68,7 +69,7 @@ def create_user(
         unit_code=unit,
         full_name=full_name.strip(),
         password_hash=hash_password(password),
-        role="admin" if admin else "staff",
+        role=StaffRole(role).value,
         active=True,
     )
     session.add(user)

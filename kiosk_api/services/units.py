@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from motcua.vocabulary import UnitKind
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, true, update
 from sqlalchemy.orm import Session
 
-from ..domain.units import DEFAULT_UNIT_CODE, UnitError, check_code, kind_from_name, unit_for_dossier
+from ..domain.units import DEFAULT_UNIT_CODE, Scope, UnitError, check_code, kind_from_name, unit_for_dossier
 from ..models import ChatEvent, Dossier, HandoffRequest, Petition, Rating, StaffUser, Unit
 from . import audit
 
@@ -82,3 +82,8 @@ class DossierUnits:
 
     def of(self, dossier_code: str) -> str | None:
         return self.unit or unit_for_dossier(dossier_code, self._prefixes)
+
+
+def in_scope(column: ColumnElement[str], scope: Scope) -> ColumnElement[bool]:
+    """The rows of `column`'s table within the scope (every row when the scope is every unit)."""
+    return true() if scope.unit is None else column == scope.unit

@@ -154,9 +154,9 @@ def test_dossiers_import_bad_file(run, migrated_url, session):
 def test_staff_create(run, migrated_url, session):
     result = run("staff", "create", "Hoa", "--full-name", "Trần Thị Hoa", "--password", "mat-khau-dai")
     assert result.exit_code == 0, result.output
-    assert "Created staff account 'hoa'" in result.output
+    assert "Created officer account 'hoa'" in result.output
     user = session.scalar(select(StaffUser).where(StaffUser.username == "hoa"))
-    assert user.full_name == "Trần Thị Hoa" and user.role == "staff"
+    assert user.full_name == "Trần Thị Hoa" and user.role == "officer"
     assert "mat-khau-dai" not in user.password_hash
     assert staff_service.authenticate(session, "hoa", "mat-khau-dai") is not None
 
@@ -165,7 +165,9 @@ def test_staff_create(run, migrated_url, session):
 
 
 def test_staff_create_prompts_twice_for_the_password(run, migrated_url, session):
-    result = run("staff", "create", "admin", "--full-name", "Quản trị", "--admin", input="bi-mat-123\nbi-mat-123\n")
+    result = run(
+        "staff", "create", "admin", "--full-name", "Quản trị", "--role", "admin", input="bi-mat-123\nbi-mat-123\n"
+    )
     assert result.exit_code == 0, result.output
     assert "bi-mat-123" not in result.output  # hidden input
     assert session.scalar(select(StaffUser.role).where(StaffUser.username == "admin")) == "admin"

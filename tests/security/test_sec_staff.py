@@ -5,6 +5,7 @@ numbers answered 422 in JSON, no cookie-only changes through the API, Secure coo
 from __future__ import annotations
 
 import pytest
+from motcua.vocabulary import StaffRole
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -24,7 +25,7 @@ def login(client, username: str, password: str, **headers: str):
 @pytest.fixture
 def officers(session):
     staff_service.create_user(session, STAFF_USERNAME, STAFF_PASSWORD, full_name="Nguyễn Thị Lan")
-    staff_service.create_user(session, "hung", "mat-khau-cua-hung", full_name="Trần Văn Hùng", admin=True)
+    staff_service.create_user(session, "hung", "mat-khau-cua-hung", full_name="Trần Văn Hùng", role=StaffRole.ADMIN)
 
 
 def test_a_noisy_address_does_not_lock_other_officers_out(officers, from_address):

@@ -53,7 +53,7 @@ def test_login_me_logout(client, staff_user):
     assert body["token"] and body["token_type"] == "bearer" and body["expires_at"]
     headers = {"Authorization": f"Bearer {body['token']}"}
     me = client.get("/api/staff/me", headers=headers)
-    assert me.json() == {"username": "lan", "full_name": "Nguyễn Thị Lan", "role": "staff"}
+    assert me.json() == {"username": "lan", "full_name": "Nguyễn Thị Lan", "role": "officer"}
     assert client.post("/api/staff/logout", headers=headers).status_code == 200
     assert client.get("/api/staff/me", headers=headers).status_code == 401
 

@@ -76,7 +76,11 @@ class UnitKind(_Codes):
 
 
 class StaffRole(_Codes):
-    STAFF = "staff"
+    """What a staff account may see and do: a commune officer works in their own unit only, a province officer
+    reads every unit of the province, an admin also manages staff and units."""
+
+    OFFICER = "officer"
+    PROVINCE = "province"
     ADMIN = "admin"
 
 
