@@ -145,6 +145,7 @@ def create_app(
     app.include_router(staff_pages.router)
     app.include_router(petition_pages.router)
     app.add_exception_handler(staff_pages.LoginRequired, staff_pages.redirect_to_login)
+    app.add_exception_handler(staff_pages.OtherUnit, staff_pages.other_unit_page)
     app.include_router(handoffs.public)
     app.include_router(handoffs.staff)
     app.include_router(kiosk.router)

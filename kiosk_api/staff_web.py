@@ -16,6 +16,7 @@ from .deps import (
     SecretDep,
     SessionDep,
 )
+from .domain.units import OUT_OF_SCOPE, OutOfScope, Scope, UnitError, scope_for
 from .models import StaffUser
 from .security import csrf_token
 from .services import staff as staff_service
@@ -97,17 +98,27 @@ class PageUser:
 
     user: StaffUser
     csrf: str
+    scope: Scope  # the units the page shows: the officer's own, or (province, admin) every unit or ?unit=
 
 
 class LoginRequired(Exception):
     """A staff page was asked for without a login: the app's handler (`redirect_to_login`) sends to the login page."""
 
 
+class OtherUnit(Exception):
+    """A page was asked for another unit's data than the officer's (`other_unit_page` answers 403)."""
+
+
 def logged_in(request: Request, session: SessionDep, secret: SecretDep) -> PageUser:
     found = page_user(request, session, secret)
     if found is None:
         raise LoginRequired
-    return PageUser(*found)
+    user, csrf = found
+    try:
+        scope = scope_for(user.role, user.unit_code, request.query_params.get("unit"))
+    except (OutOfScope, UnitError):
+        raise OtherUnit from None
+    return PageUser(user, csrf, scope)
 
 
 StaffPage = Annotated[PageUser, Depends(logged_in)]
@@ -115,6 +126,10 @@ StaffPage = Annotated[PageUser, Depends(logged_in)]
 
 def redirect_to_login(request: Request, exc: Exception) -> Response:
     return to_login(request)
+
+
+def other_unit_page(request: Request, exc: Exception) -> Response:
+    return message_page(request, request.app.state.settings, None, OUT_OF_SCOPE, status_code=403)
 
 
 def message_page(request: Request, settings, user, message: str, *, status_code: int) -> HTMLResponse:

@@ -80,6 +80,10 @@ class Scope:
             raise OutOfScope(unit_code)
 
 
+EVERY_UNIT = Scope(None)
+"""The whole deployment: what the command line and the benches report on."""
+
+
 def scope_for(role: str, own_unit: str, asked: str | None) -> Scope:
     """A commune officer works on their own unit only (asking for another is OutOfScope); a province officer or an
     admin reads every unit, or the one asked for (`?unit=CODE`)."""

@@ -17,9 +17,11 @@ from ..deps import (
     SettingsDep,
     TodayDep,
 )
+from ..domain.units import OUT_OF_SCOPE, OutOfScope
 from ..schemas.common import PageNumber, RowId
 from ..staff_web import (
     NOTICES,
+    PageUser,
     StaffPage,
     csrf_ok,
     forbidden,
@@ -51,7 +53,7 @@ def petition_list(
     statuses = [selected] if selected else None
     page_size = 30
     total, rows = petition_service.list_petitions(
-        session, today=today, statuses=statuses, page=page, page_size=page_size
+        session, scope=staff.scope, today=today, statuses=statuses, page=page, page_size=page_size
     )
     return render(
         request,
@@ -70,11 +72,14 @@ def petition_list(
     )
 
 
-def _petition_page(request, session, settings, user, csrf, today, petition_id, *, error=None, status_code=200):
+def _petition_page(request, session, settings, staff: PageUser, today, petition_id, *, error=None, status_code=200):
+    user, csrf = staff.user, staff.csrf
     try:
-        row = petition_service.get(session, petition_id)
+        row = petition_service.get(session, petition_id, scope=staff.scope)
     except petition_service.PetitionNotFound:
         return message_page(request, settings, user, f"Không có phản ánh, kiến nghị số {petition_id}.", status_code=404)
+    except OutOfScope:
+        return message_page(request, settings, user, OUT_OF_SCOPE, status_code=403)
     session.refresh(row)
     return render(
         request,
@@ -84,7 +89,7 @@ def _petition_page(request, session, settings, user, csrf, today, petition_id, *
             "user": user,
             "csrf": csrf,
             "item": petition_service.staff_views(session, [row], today=today)[0],
-            "officers": petition_service.active_staff(session),
+            "officers": petition_service.active_staff(session, row.unit_code),
             "error": error,
             "notice": NOTICES.get(request.query_params.get("notice", "")),
         },
@@ -96,8 +101,7 @@ def _petition_page(request, session, settings, user, csrf, today, petition_id, *
 def petition_detail(
     petition_id: RowId, request: Request, staff: StaffPage, session: SessionDep, settings: SettingsDep, today: TodayDep
 ) -> Response:
-    user, csrf = staff.user, staff.csrf
-    return _petition_page(request, session, settings, user, csrf, today, petition_id)
+    return _petition_page(request, session, settings, staff, today, petition_id)
 
 
 @router.post("/petitions/{petition_id}", response_class=HTMLResponse)
@@ -118,11 +122,13 @@ def petition_action(
         return forbidden(request, settings)
     if action == "spam":
         try:
-            petition_service.mark_spam(session, petition_id, user=user)
+            petition_service.mark_spam(session, petition_id, user=user, scope=staff.scope)
         except petition_service.PetitionNotFound:
             return message_page(
                 request, settings, user, f"Không có phản ánh, kiến nghị số {petition_id}.", status_code=404
             )
+        except OutOfScope:
+            return message_page(request, settings, user, OUT_OF_SCOPE, status_code=403)
         log.info("petition %d marked as spam by %s (page)", petition_id, user.username)
         return RedirectResponse("/staff/petitions?notice=spam_marked", status_code=303)
     kwargs: dict = {}
@@ -138,26 +144,23 @@ def petition_action(
             request,
             session,
             settings,
-            user,
-            expected,
+            staff,
             today,
             petition_id,
             error="Vui lòng chọn cán bộ hoặc nhập nội dung trả lời.",
             status_code=422,
         )
     try:
-        row, changed = petition_service.update_petition(session, petition_id, user=user, **kwargs)
+        row, changed = petition_service.update_petition(session, petition_id, user=user, scope=staff.scope, **kwargs)
     except petition_service.PetitionNotFound:
         return message_page(request, settings, user, f"Không có phản ánh, kiến nghị số {petition_id}.", status_code=404)
+    except OutOfScope:
+        return message_page(request, settings, user, OUT_OF_SCOPE, status_code=403)
     except petition_service.UnknownStaff:
         error = "Không có cán bộ đang hoạt động với tên đăng nhập này."
-        return _petition_page(
-            request, session, settings, user, expected, today, petition_id, error=error, status_code=422
-        )
+        return _petition_page(request, session, settings, staff, today, petition_id, error=error, status_code=422)
     except petition_service.PetitionConflict as exc:
-        return _petition_page(
-            request, session, settings, user, expected, today, petition_id, error=str(exc), status_code=409
-        )
+        return _petition_page(request, session, settings, staff, today, petition_id, error=str(exc), status_code=409)
     if changed:
         log.info("petition %d -> %s by %s (page)", row.id, row.status, user.username)
     return RedirectResponse(f"/staff/petitions/{petition_id}?notice=petition_saved", status_code=303)

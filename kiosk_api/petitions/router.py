@@ -12,8 +12,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from motcua.vocabulary import PetitionKind, PetitionStatus
 
-from ..deps import CalendarDep, ClientDep, SecretDep, SessionDep, SettingsDep, StaffDep, TodayDep, current_staff
+from ..deps import (
+    CalendarDep,
+    ClientDep,
+    ScopeDep,
+    SecretDep,
+    SessionDep,
+    SettingsDep,
+    StaffDep,
+    TodayDep,
+    current_staff,
+)
 from ..domain.dates import format_date
+from ..domain.units import OUT_OF_SCOPE, OutOfScope
 from ..errors import ApiError
 from ..schemas.common import PageNumber, RowId, error_responses
 from ..schemas.staff import Message
@@ -102,6 +113,7 @@ def submit_petition(
 @staff.get("", response_model=StaffPetitionPage, responses=error_responses(422))
 def list_petitions(
     session: SessionDep,
+    scope: ScopeDep,
     today: TodayDep,
     status: Annotated[list[PetitionStatus] | None, Query(description="Repeat to select several")] = None,
     overdue: Annotated[bool | None, Query(description="Only overdue (true) or not overdue (false)")] = None,
@@ -110,7 +122,7 @@ def list_petitions(
 ) -> StaffPetitionPage:
     """Petition with deadlines: open items first, earliest deadline (so the overdue) first; then the rest."""
     total, rows = petition_service.list_petitions(
-        session, today=today, statuses=status, overdue=overdue, page=page, page_size=page_size
+        session, scope=scope, today=today, statuses=status, overdue=overdue, page=page, page_size=page_size
     )
     items = petition_service.staff_views(session, rows, today=today)
     return StaffPetitionPage(total=total, page=page, page_size=page_size, items=items)
@@ -120,38 +132,46 @@ def _not_found(petition_id: int) -> ApiError:
     return ApiError(404, "not_found", f"Không có phản ánh, kiến nghị số {petition_id}.")
 
 
+def _other_unit() -> ApiError:
+    return ApiError(403, "other_unit", OUT_OF_SCOPE)
+
+
 @staff.delete("/spam", response_model=Message)
-def purge_spam(user: StaffDep, session: SessionDep) -> Message:
-    """Delete every item marked as spam (audit-logged)."""
-    removed = petition_service.purge_spam(session, user=user)
+def purge_spam(user: StaffDep, session: SessionDep, scope: ScopeDep) -> Message:
+    """Delete every item marked as spam, of the officer's unit (audit-logged)."""
+    removed = petition_service.purge_spam(session, user=user, scope=scope)
     log.info("petition spam purged by %s: %d items", user.username, removed)
     return Message(detail=f"Đã xóa {removed} phản ánh, kiến nghị rác.")
 
 
-@staff.post("/{petition_id}/spam", response_model=Message, responses=error_responses(404))
-def mark_spam(petition_id: RowId, user: StaffDep, session: SessionDep) -> Message:
+@staff.post("/{petition_id}/spam", response_model=Message, responses=error_responses(403, 404))
+def mark_spam(petition_id: RowId, user: StaffDep, session: SessionDep, scope: ScopeDep) -> Message:
     """Mark an item as spam: it leaves the lists, the counts and indicator 8 (audit-logged)."""
     try:
-        petition_service.mark_spam(session, petition_id, user=user)
+        petition_service.mark_spam(session, petition_id, user=user, scope=scope)
     except petition_service.PetitionNotFound:
         raise _not_found(petition_id) from None
+    except OutOfScope:
+        raise _other_unit() from None
     log.info("petition %d marked as spam by %s", petition_id, user.username)
     return Message(detail=f"Đã đánh dấu số {petition_id} là tin rác.")
 
 
-@staff.get("/{petition_id}", response_model=StaffPetition, responses=error_responses(404))
-def get_petition(petition_id: RowId, session: SessionDep, today: TodayDep) -> StaffPetition:
-    """One phản ánh or kiến nghị."""
+@staff.get("/{petition_id}", response_model=StaffPetition, responses=error_responses(403, 404))
+def get_petition(petition_id: RowId, session: SessionDep, scope: ScopeDep, today: TodayDep) -> StaffPetition:
+    """One phản ánh or kiến nghị (403 for another unit's)."""
     try:
-        row = petition_service.get(session, petition_id)
+        row = petition_service.get(session, petition_id, scope=scope)
     except petition_service.PetitionNotFound:
         raise _not_found(petition_id) from None
+    except OutOfScope:
+        raise _other_unit() from None
     return petition_service.staff_views(session, [row], today=today)[0]
 
 
-@staff.patch("/{petition_id}", response_model=StaffPetition, responses=error_responses(404, 409, 422))
+@staff.patch("/{petition_id}", response_model=StaffPetition, responses=error_responses(403, 404, 409, 422))
 def update_petition(
-    petition_id: RowId, change: PetitionUpdate, user: StaffDep, session: SessionDep, today: TodayDep
+    petition_id: RowId, change: PetitionUpdate, user: StaffDep, session: SessionDep, scope: ScopeDep, today: TodayDep
 ) -> StaffPetition:
     """Assign (moi → dang_xu_ly), answer (→ da_tra_loi, answered_at) and/or close (da_tra_loi → da_dong,
     closed_at). A change not allowed from the current status answers 409; repeating a change already made
@@ -163,12 +183,15 @@ def update_petition(
             session,
             petition_id,
             user=user,
+            scope=scope,
             assign_to=change.assigned_to,
             answer=change.answer,
             close=change.close,
         )
     except petition_service.PetitionNotFound:
         raise _not_found(petition_id) from None
+    except OutOfScope:
+        raise _other_unit() from None
     except petition_service.UnknownStaff:
         raise ApiError(422, "unknown_staff", "Không có cán bộ đang hoạt động với tên đăng nhập này.") from None
     except petition_service.PetitionConflict as exc:

@@ -22,9 +22,10 @@ from procedures_kb.workdays import WorkingCalendar
 from ..clock import VN_TZ
 from ..db import rows_affected, session_now, session_today
 from ..domain.dates import format_date
+from ..domain.units import Scope
 from ..models import PETITION_CHANNELS, Dossier, Petition, StaffUser
 from ..services import audit, throttle
-from ..services.units import unit_of_dossier
+from ..services.units import in_scope, unit_of_dossier
 from . import rules
 from .schemas import StaffPetition
 
@@ -132,6 +133,7 @@ def overdue_clause(today: date) -> ColumnElement[bool]:
 def list_petitions(
     session: Session,
     *,
+    scope: Scope,
     today: date,
     statuses: Sequence[str] | None = None,
     overdue: bool | None = None,
@@ -140,7 +142,7 @@ def list_petitions(
 ) -> tuple[int, list[Petition]]:
     """(total, rows of the page). Open items first, the earliest deadline first (so overdue ones lead);
     then answered and closed items, the most recent first."""
-    conditions: list[ColumnElement[bool]] = [NOT_SPAM]
+    conditions: list[ColumnElement[bool]] = [NOT_SPAM, in_scope(Petition.unit_code, scope)]
     if statuses:
         conditions.append(Petition.status.in_(list(statuses)))
     if overdue is not None:
@@ -163,10 +165,12 @@ def list_petitions(
     return total, list(rows)
 
 
-def get(session: Session, petition_id: int) -> Petition:
+def get(session: Session, petition_id: int, *, scope: Scope) -> Petition:
+    """The petition; PetitionNotFound, or OutOfScope when it belongs to a unit outside `scope`."""
     row = session.get(Petition, petition_id)
     if row is None:
         raise PetitionNotFound(petition_id)
+    scope.check(row.unit_code)
     return row
 
 
@@ -193,8 +197,15 @@ def staff_names(session: Session, usernames: Sequence[str | None]) -> dict[str, 
     return {username: name for username, name in rows}
 
 
-def active_staff(session: Session) -> list[StaffUser]:
-    return list(session.scalars(select(StaffUser).where(StaffUser.active.is_(True)).order_by(StaffUser.full_name)))
+def active_staff(session: Session, unit: str) -> list[StaffUser]:
+    """The active accounts of `unit`, who can be given its petitions."""
+    return list(
+        session.scalars(
+            select(StaffUser)
+            .where(StaffUser.active.is_(True), StaffUser.unit_code == unit)
+            .order_by(StaffUser.full_name)
+        )
+    )
 
 
 def staff_views(session: Session, rows: Sequence[Petition], *, today: date) -> list[StaffPetition]:
@@ -238,6 +249,7 @@ def update_petition(
     petition_id: int,
     *,
     user: StaffUser,
+    scope: Scope,
     assign_to: str | None = None,
     answer: str | None = None,
     close: bool = False,
@@ -247,11 +259,11 @@ def update_petition(
     Compare-and-set on the status read, so two officers acting at once cannot both answer; the audit entry
     (statuses and officer only, never the content, answer or contact) is written in the same transaction.
     """
-    row = get(session, petition_id)
+    row = get(session, petition_id, scope=scope)
     if assign_to is not None:
         assign_to = assign_to.strip().lower()
         officer = session.scalar(select(StaffUser).where(StaffUser.username == assign_to))
-        if officer is None or not officer.active:
+        if officer is None or not officer.active or officer.unit_code != row.unit_code:
             raise UnknownStaff(assign_to)
     state = rules.PetitionState(status=row.status, assigned_to=row.assigned_to, answer=row.answer)
     try:
@@ -332,14 +344,14 @@ class Timeliness:
         return None if self.due == 0 else round(self.on_time * 100 / self.due, 1)
 
 
-def timeliness(session: Session, start: date, end: date, *, today: date | None = None) -> Timeliness:
+def timeliness(session: Session, start: date, end: date, *, scope: Scope, today: date | None = None) -> Timeliness:
     """Counts for indicator 8 over the petitions due between `start` and `end` (see Timeliness)."""
     if end < start:
         raise ValueError(f"period ends ({end}) before it starts ({start})")
     today = today or session_today(session)
     rows = session.execute(
         select(Petition.status, Petition.deadline, Petition.answered_at).where(
-            Petition.deadline >= start, Petition.deadline <= end, NOT_SPAM
+            Petition.deadline >= start, Petition.deadline <= end, NOT_SPAM, in_scope(Petition.unit_code, scope)
         )
     ).all()
     on_time = late = late_unanswered = pending = 0
@@ -365,27 +377,30 @@ def timeliness(session: Session, start: date, end: date, *, today: date | None =
     )
 
 
-def open_count(session: Session, today: date) -> tuple[int, int]:
+def open_count(session: Session, today: date, *, scope: Scope) -> tuple[int, int]:
     """(open items, of which overdue)."""
+    within = in_scope(Petition.unit_code, scope)
     total = session.scalar(
-        select(func.count()).select_from(Petition).where(Petition.status.in_(rules.OPEN_STATUSES), NOT_SPAM)
+        select(func.count()).select_from(Petition).where(Petition.status.in_(rules.OPEN_STATUSES), NOT_SPAM, within)
     )
-    overdue = session.scalar(select(func.count()).select_from(Petition).where(overdue_clause(today)))
+    overdue = session.scalar(select(func.count()).select_from(Petition).where(overdue_clause(today), within))
     return total or 0, overdue or 0
 
 
-def mark_spam(session: Session, petition_id: int, *, user: StaffUser) -> Petition:
+def mark_spam(session: Session, petition_id: int, *, user: StaffUser, scope: Scope) -> Petition:
     """Mark an item as spam: it leaves the lists, the counts and indicator 8 (audit-logged; purge deletes it)."""
-    row = get(session, petition_id)
+    row = get(session, petition_id, scope=scope)
     row.spam = True
     audit.record(session, user.username, "petition.spam", target=str(petition_id))
     session.commit()
     return row
 
 
-def purge_spam(session: Session, *, user: StaffUser) -> int:
-    """Delete every item marked as spam; how many (audit-logged with the count only)."""
-    removed = rows_affected(session, delete(Petition).where(Petition.spam.is_(True)))
+def purge_spam(session: Session, *, user: StaffUser, scope: Scope) -> int:
+    """Delete every item marked as spam within `scope`; how many (audit-logged with the count only)."""
+    removed = rows_affected(
+        session, delete(Petition).where(Petition.spam.is_(True), in_scope(Petition.unit_code, scope))
+    )
     audit.record(session, user.username, "petition.purge_spam", details={"removed": removed})
     session.commit()
     return removed

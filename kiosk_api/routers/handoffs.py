@@ -7,9 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from ..deps import ClientDep, SecretDep, SessionDep, SettingsDep, StaffDep, current_staff
+from ..deps import ClientDep, ScopeDep, SecretDep, SessionDep, SettingsDep, StaffDep, current_staff
 from ..domain import officer
 from ..domain.officer import next_step_text
+from ..domain.units import OUT_OF_SCOPE, OutOfScope
 from ..errors import ApiError
 from ..models import HandoffRequest
 from ..schemas.common import RowId, error_responses
@@ -66,41 +67,49 @@ def request_officer(
 @staff.get("", response_model=list[HandoffOut], responses=error_responses(422))
 def list_handoffs(
     session: SessionDep,
+    scope: ScopeDep,
     status: Annotated[
         list[HandoffStatus] | None, Query(description="Repeat to select several; default: cho and dang_ho_tro")
     ] = None,
 ) -> list[HandoffOut]:
-    """Requests waiting or being handled (or the selected statuses), the longest-waiting first."""
-    rows = handoff_service.list_requests(session, status or handoff_service.OPEN)
+    """Requests waiting or being handled (or the selected statuses), the longest-waiting first, of the officer's
+    unit (a province officer: every unit, or `?unit=`)."""
+    rows = handoff_service.list_requests(session, status or handoff_service.OPEN, scope=scope)
     return [handoff_out(r) for r in rows]
 
 
 @staff.delete("/spam", response_model=Message)
-def purge_spam(user: StaffDep, session: SessionDep) -> Message:
-    """Delete every request marked as spam (audit-logged)."""
-    removed = handoff_service.purge_spam(session, user=user)
+def purge_spam(user: StaffDep, session: SessionDep, scope: ScopeDep) -> Message:
+    """Delete every request marked as spam, of the officer's unit (audit-logged)."""
+    removed = handoff_service.purge_spam(session, user=user, scope=scope)
     log.info("handoff spam purged by %s: %d requests", user.username, removed)
     return Message(detail=f"Đã xóa {removed} yêu cầu rác.")
 
 
-@staff.post("/{request_id}/spam", response_model=Message, responses=error_responses(404))
-def mark_spam(request_id: RowId, user: StaffDep, session: SessionDep) -> Message:
+@staff.post("/{request_id}/spam", response_model=Message, responses=error_responses(403, 404))
+def mark_spam(request_id: RowId, user: StaffDep, session: SessionDep, scope: ScopeDep) -> Message:
     """Mark a request as spam: it leaves the queue (audit-logged)."""
     try:
-        handoff_service.mark_spam(session, request_id, user=user)
+        handoff_service.mark_spam(session, request_id, user=user, scope=scope)
     except handoff_service.HandoffNotFound:
         raise ApiError(404, "not_found", f"Không có yêu cầu số {request_id}.") from None
+    except OutOfScope:
+        raise ApiError(403, "other_unit", OUT_OF_SCOPE) from None
     log.info("handoff %d marked as spam by %s", request_id, user.username)
     return Message(detail=f"Đã đánh dấu yêu cầu số {request_id} là tin rác.")
 
 
-@staff.patch("/{request_id}", response_model=HandoffOut, responses=error_responses(404, 409, 422))
-def update_handoff(request_id: RowId, change: HandoffUpdate, user: StaffDep, session: SessionDep) -> HandoffOut:
+@staff.patch("/{request_id}", response_model=HandoffOut, responses=error_responses(403, 404, 409, 422))
+def update_handoff(
+    request_id: RowId, change: HandoffUpdate, user: StaffDep, session: SessionDep, scope: ScopeDep
+) -> HandoffOut:
     """Take (dang_ho_tro), release (cho) or close (xong) a request; concurrent takes: one wins, the other 409."""
     try:
-        row = handoff_service.change_status(session, request_id, change.status, user=user)
+        row = handoff_service.change_status(session, request_id, change.status, user=user, scope=scope)
     except handoff_service.HandoffNotFound:
         raise ApiError(404, "not_found", f"Không có yêu cầu số {request_id}.") from None
+    except OutOfScope:
+        raise ApiError(403, "other_unit", OUT_OF_SCOPE) from None
     except handoff_service.HandoffConflict as exc:
         raise ApiError(409, "conflict", f"Không cập nhật được: {exc}.") from None
     log.info("handoff %d -> %s by %s", row.id, row.status, user.username)

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from ..deps import SessionDep, SettingsDep, StaffDep, TodayDep, current_staff
+from ..deps import ScopeDep, SessionDep, SettingsDep, StaffDep, TodayDep, current_staff
 from ..domain.periods import Period, PeriodError, resolve_period
 from ..errors import ApiError
 from ..report_rules import ReportRules, RuleFileError, rules_for
@@ -19,6 +19,7 @@ from ..schemas.reports import AgencyIndicatorIn, AgencyIndicatorOut, Bieu5aOut, 
 from ..services import agency_indicators as entered
 from ..services import report_export as export
 from ..services import reports as svc
+from ..services.units import unit_label
 from ..settings import Settings
 
 log = logging.getLogger(__name__)
@@ -97,14 +98,16 @@ def bieu_5a(
     rules: RulesDep,
     today: TodayDep,
     user: StaffDep,
+    scope: ScopeDep,
     breakdown: BreakdownParam | None = None,
     format: Format = "json",
 ):
     """Biểu 5a: ballots of the period, the nine indicators' averages, score out of 18, classification and the
-    share of each satisfaction level; per field or officer with `breakdown`."""
-    report = svc.bieu_5a(session, period.start, period.end, rules=rules, breakdown=breakdown, today=today)
+    share of each satisfaction level; per field or officer with `breakdown`. An officer's unit; a province officer:
+    every unit, or `?unit=`."""
+    report = svc.bieu_5a(session, period.start, period.end, rules=rules, breakdown=breakdown, today=today, scope=scope)
     log.info("report bieu-5a %s format=%s by %s", period.key, format, user.username)
-    unit = settings.commune_name
+    unit = unit_label(session, scope, settings.commune_name)
     if format == "xlsx":
         data = export.bieu_5a_xlsx(report, unit=unit, today=today)
         return _file(data, export.XLSX_MEDIA_TYPE, export.file_name("5a", report, "xlsx"))
@@ -122,15 +125,16 @@ def bieu_6a(
     settings: SettingsDep,
     today: TodayDep,
     user: StaffDep,
+    scope: ScopeDep,
     breakdown: BreakdownParam | None = None,
     format: Format = "json",
 ):
     """Biểu 6a: dossiers received (online / in person or post / carried over), resolved (early / on time / late)
     and in progress (within / overdue), per field or officer with `breakdown`. Overdue is judged at the period's
-    end, or today for a period that is not over."""
-    report = svc.bieu_6a(session, period.start, period.end, breakdown=breakdown, today=today)
+    end, or today for a period that is not over. An officer's unit; a province officer: every unit, or `?unit=`."""
+    report = svc.bieu_6a(session, period.start, period.end, breakdown=breakdown, today=today, scope=scope)
     log.info("report bieu-6a %s format=%s by %s", period.key, format, user.username)
-    unit = settings.commune_name
+    unit = unit_label(session, scope, settings.commune_name)
     if format == "xlsx":
         data = export.bieu_6a_xlsx(report, unit=unit, today=today)
         return _file(data, export.XLSX_MEDIA_TYPE, export.file_name("6a", report, "xlsx"))

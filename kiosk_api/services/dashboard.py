@@ -25,6 +25,7 @@ from ..domain.periods import Period
 from ..domain.report_results import Bieu5aReport, Bieu6aReport
 from ..domain.scoring import IndicatorScore
 from ..domain.status import DossierStatus
+from ..domain.units import EVERY_UNIT, Scope
 from ..models import Dossier, HandoffRequest, Rating
 from ..petitions import rules as petition_rules
 from ..petitions import service as petition_service
@@ -34,6 +35,7 @@ from ..settings import Settings
 from . import dossier_access, reports
 from . import dossiers as dossier_service
 from . import handoffs as handoff_service
+from .units import in_scope
 
 SATISFIED = (Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED)
 TREND_MONTHS = 6
@@ -119,7 +121,7 @@ def last_months(end: date, count: int = TREND_MONTHS) -> list[Period]:
     return out[::-1]
 
 
-def month_trends(session: Session, months: list[Period]) -> list[MonthTrend]:
+def month_trends(session: Session, months: list[Period], scope: Scope) -> list[MonthTrend]:
     """Ballots (and satisfied ones) recorded, dossiers received, resolved and resolved late, per month."""
     ballot_cols, dossier_cols = [], []
     resolved_on = func.coalesce(Dossier.result_date, Dossier.returned_date, Dossier.appointment_date)
@@ -143,11 +145,15 @@ def month_trends(session: Session, months: list[Period]) -> list[MonthTrend]:
     first_lo, _ = reports.period_bounds_utc(months[0].start, months[0].end)
     _, last_hi = reports.period_bounds_utc(months[-1].start, months[-1].end)
     b = (
-        session.execute(select(*ballot_cols).where(Rating.created_at >= first_lo, Rating.created_at < last_hi))
+        session.execute(
+            select(*ballot_cols).where(
+                Rating.created_at >= first_lo, Rating.created_at < last_hi, in_scope(Rating.unit_code, scope)
+            )
+        )
         .one()
         ._mapping
     )
-    d = session.execute(select(*dossier_cols)).one()._mapping
+    d = session.execute(select(*dossier_cols).where(in_scope(Dossier.unit_code, scope))).one()._mapping
     return [
         MonthTrend(
             period=m,
@@ -191,11 +197,11 @@ def weakest_fields(report: Bieu5aReport, count: int = 5) -> list[FieldScore]:
 
 
 def overdue_dossiers(
-    session: Session, catalogue: Catalogue, today: date, limit: int = LIST_LIMIT
+    session: Session, catalogue: Catalogue, today: date, scope: Scope, limit: int = LIST_LIMIT
 ) -> tuple[int, list[OverdueDossier]]:
     """Dossiers past their appointment date and still being handled (each needs a phiếu xin lỗi và hẹn lại),
     the longest overdue first."""
-    clause = dossier_service.overdue_clause(today)
+    clause = and_(dossier_service.overdue_clause(today), in_scope(Dossier.unit_code, scope))
     total = session.scalar(select(func.count()).select_from(Dossier).where(clause)) or 0
     rows = session.scalars(
         select(Dossier).where(clause).order_by(Dossier.appointment_date, Dossier.code).limit(limit)
@@ -216,10 +222,10 @@ def overdue_dossiers(
     return total, out
 
 
-def waiting_handoffs(session: Session, limit: int = LIST_LIMIT) -> list[WaitingHandoff]:
+def waiting_handoffs(session: Session, scope: Scope, limit: int = LIST_LIMIT) -> list[WaitingHandoff]:
     """Requests for an officer that are waiting or being handled, the longest waiting first."""
     now = session_now(session)
-    rows: list[HandoffRequest] = handoff_service.list_requests(session, handoff_service.OPEN, limit=limit)
+    rows: list[HandoffRequest] = handoff_service.list_requests(session, handoff_service.OPEN, limit=limit, scope=scope)
     return [
         WaitingHandoff(
             id=r.id,
@@ -243,18 +249,22 @@ def build(
     catalogue: Catalogue,
     settings: Settings | None = None,
     secret: bytes | None = None,
+    scope: Scope = EVERY_UNIT,
 ) -> Dashboard:
-    """Everything the dashboard shows for `period` (reports judged as of `today` when the period is not over)."""
-    bieu5a = reports.bieu_5a(session, period.start, period.end, rules=rules, breakdown="field", today=today)
-    bieu6a = reports.bieu_6a(session, period.start, period.end, today=today)
-    months = month_trends(session, last_months(min(period.end, today)))
-    as_of = min(period.end, today)
-    timeliness = petition_service.timeliness(session, period.start, period.end, today=as_of)
-    open_total, overdue_total = petition_service.open_count(session, today)
-    _, open_rows = petition_service.list_petitions(
-        session, today=today, statuses=petition_rules.OPEN_STATUSES, page=1, page_size=LIST_LIMIT
+    """Everything the dashboard shows for `period` (reports judged as of `today` when the period is not over), for
+    the units of `scope`."""
+    bieu5a = reports.bieu_5a(
+        session, period.start, period.end, rules=rules, breakdown="field", today=today, scope=scope
     )
-    dossiers_total, dossiers = overdue_dossiers(session, catalogue, today)
+    bieu6a = reports.bieu_6a(session, period.start, period.end, today=today, scope=scope)
+    months = month_trends(session, last_months(min(period.end, today)), scope)
+    as_of = min(period.end, today)
+    timeliness = petition_service.timeliness(session, period.start, period.end, today=as_of, scope=scope)
+    open_total, overdue_total = petition_service.open_count(session, today, scope=scope)
+    _, open_rows = petition_service.list_petitions(
+        session, scope=scope, today=today, statuses=petition_rules.OPEN_STATUSES, page=1, page_size=LIST_LIMIT
+    )
+    dossiers_total, dossiers = overdue_dossiers(session, catalogue, today, scope)
     return Dashboard(
         period=period,
         today=today,
@@ -267,11 +277,13 @@ def build(
         petitions_open=petition_service.staff_views(session, open_rows, today=today),
         petitions_open_total=open_total,
         petitions_overdue_total=overdue_total,
-        handoffs=waiting_handoffs(session),
+        handoffs=waiting_handoffs(session, scope),
         overdue_dossiers=dossiers,
         overdue_dossiers_total=dossiers_total,
         locked_dossiers=(
-            dossier_access.locked_dossiers(session, settings=settings, secret=secret, now=session_now(session))
+            dossier_access.locked_dossiers(
+                session, settings=settings, secret=secret, now=session_now(session), scope=scope
+            )
             if settings is not None and secret is not None
             else []
         ),

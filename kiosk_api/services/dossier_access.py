@@ -17,11 +17,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..domain.units import Scope
 from ..models import Dossier, LookupAttempt
 from ..security import client_key_hash, keyed_hash, short
 from ..settings import Settings
 from . import throttle
 from .dossiers import match_second_factor
+from .units import in_scope
 
 log = logging.getLogger(__name__)
 
@@ -94,16 +96,17 @@ class CodeLock:
 
 
 def locked_dossiers(
-    session: Session, *, settings: Settings, secret: bytes, now: datetime, limit: int = 50
+    session: Session, *, settings: Settings, secret: bytes, now: datetime, scope: Scope, limit: int = 50
 ) -> list[CodeLock]:
-    """Dossiers whose code is locked now (enough wrong digits within the window), the most recent first."""
+    """Dossiers of `scope` whose code is locked now (enough wrong digits within the window), the most recent
+    first."""
     since = now - timedelta(seconds=settings.lookup_window_seconds)
     rows = session.execute(
         # Dossier.id (not the attempt's nullable dossier_id): the same value through the join, typed as never null
         select(Dossier.id, Dossier.code, func.count())
         .select_from(LookupAttempt)
         .join(Dossier, Dossier.id == LookupAttempt.dossier_id)
-        .where(LookupAttempt.success.is_(False), LookupAttempt.at > since)
+        .where(LookupAttempt.success.is_(False), LookupAttempt.at > since, in_scope(Dossier.unit_code, scope))
         .group_by(Dossier.id, Dossier.code)
         .having(func.count() >= settings.lookup_code_max_failures)
         .order_by(func.max(LookupAttempt.at).desc())

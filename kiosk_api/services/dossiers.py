@@ -141,6 +141,11 @@ class DossierFilter:
     unit: str | None = None  # one unit's dossiers; None: every unit's
 
 
+def unit_of(session: Session, code: str) -> str | None:
+    """The unit of the dossier with this code; None when there is none."""
+    return session.scalar(select(Dossier.unit_code).where(Dossier.code == code.strip()))
+
+
 def list_dossiers(
     session: Session, filters: DossierFilter, *, today: date, page: int, page_size: int
 ) -> tuple[int, list[Dossier]]:

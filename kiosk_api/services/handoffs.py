@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 
 from ..db import rows_affected, session_now
 from ..domain.redact import redact
+from ..domain.units import Scope
 from ..models import HandoffRequest, StaffUser
 from . import audit, throttle
+from .units import in_scope
 
 OPEN = (HandoffStatus.WAITING, HandoffStatus.HELPING)
 STATUS_LABELS: dict[str, str] = {
@@ -84,21 +86,34 @@ def request_officer(
     return row, True
 
 
-def list_requests(session: Session, statuses: Sequence[str] = OPEN, limit: int = 200) -> list[HandoffRequest]:
-    """Requests in these statuses, oldest first (the one waiting longest is served first)."""
+def list_requests(
+    session: Session, statuses: Sequence[str] = OPEN, limit: int = 200, *, scope: Scope
+) -> list[HandoffRequest]:
+    """Requests in these statuses within `scope`, oldest first (the one waiting longest is served first)."""
     rows = session.scalars(
         select(HandoffRequest)
-        .where(HandoffRequest.status.in_(list(statuses)), HandoffRequest.spam.is_(False))
+        .where(
+            HandoffRequest.status.in_(list(statuses)),
+            HandoffRequest.spam.is_(False),
+            in_scope(HandoffRequest.unit_code, scope),
+        )
         .order_by(HandoffRequest.created_at, HandoffRequest.id)
         .limit(limit)
     )
     return list(rows)
 
 
-def change_status(session: Session, request_id: int, status: str, *, user: StaffUser) -> HandoffRequest:
+def _get(session: Session, request_id: int, scope: Scope) -> HandoffRequest:
+    """The request; HandoffNotFound, or OutOfScope when it belongs to a unit outside `scope`."""
     row = session.get(HandoffRequest, request_id)
     if row is None:
         raise HandoffNotFound(request_id)
+    scope.check(row.unit_code)
+    return row
+
+
+def change_status(session: Session, request_id: int, status: str, *, user: StaffUser, scope: Scope) -> HandoffRequest:
+    row = _get(session, request_id, scope)
     current = row.status
     if status == current:
         if status == HandoffStatus.HELPING and row.handled_by != user.username:
@@ -134,20 +149,20 @@ def change_status(session: Session, request_id: int, status: str, *, user: Staff
     return row
 
 
-def mark_spam(session: Session, request_id: int, *, user: StaffUser) -> HandoffRequest:
+def mark_spam(session: Session, request_id: int, *, user: StaffUser, scope: Scope) -> HandoffRequest:
     """Mark a request as spam: it leaves the queue (audit-logged; purge deletes it)."""
-    row = session.get(HandoffRequest, request_id)
-    if row is None:
-        raise HandoffNotFound(request_id)
+    row = _get(session, request_id, scope)
     row.spam = True
     audit.record(session, user.username, "handoff.spam", target=str(request_id))
     session.commit()
     return row
 
 
-def purge_spam(session: Session, *, user: StaffUser) -> int:
-    """Delete every request marked as spam; how many (audit-logged with the count only)."""
-    removed = rows_affected(session, delete(HandoffRequest).where(HandoffRequest.spam.is_(True)))
+def purge_spam(session: Session, *, user: StaffUser, scope: Scope) -> int:
+    """Delete every request marked as spam within `scope`; how many (audit-logged with the count only)."""
+    removed = rows_affected(
+        session, delete(HandoffRequest).where(HandoffRequest.spam.is_(True), in_scope(HandoffRequest.unit_code, scope))
+    )
     audit.record(session, user.username, "handoff.purge_spam", details={"removed": removed})
     session.commit()
     return removed

@@ -41,8 +41,10 @@ from ..domain.periods import Period
 from ..domain.report_results import AgencyFacts, Bieu5aGroup, Bieu5aReport, Bieu6aGroup, Bieu6aReport
 from ..domain.scoring import AgencyValue, Score, SumCount, online_points, petition_points, score_ballots
 from ..domain.status import DossierStatus
+from ..domain.units import EVERY_UNIT, Scope
 from ..models import AgencyIndicator, Dossier, Rating
 from ..report_rules import BALLOT_CODES, ReportRules, rules_for
+from .units import in_scope
 
 Breakdown = Literal["field", "officer"]
 BREAKDOWNS: tuple[str, ...] = ("field", "officer")
@@ -101,7 +103,7 @@ def _ballot_columns(satisfaction, i3, i4, i6, i7, points) -> list:
     return cols
 
 
-def ballot_query(lo: datetime, hi: datetime, group_col=None):
+def ballot_query(lo: datetime, hi: datetime, group_col=None, scope: Scope = EVERY_UNIT):
     """The Biểu 5a aggregate over the ballots recorded in [lo, hi), optionally grouped by a dossier column.
 
     An index-only range scan of ix_ratings_report joined to each ballot's dossier through ix_dossiers_rating
@@ -114,7 +116,7 @@ def ballot_query(lo: datetime, hi: datetime, group_col=None):
         select(*cols)
         .select_from(Rating)
         .outerjoin(Dossier, Dossier.id == Rating.dossier_id)
-        .where(Rating.created_at >= lo, Rating.created_at < hi)
+        .where(Rating.created_at >= lo, Rating.created_at < hi, in_scope(Rating.unit_code, scope))
     )
     return query.group_by(group_col, Dossier.id.is_(None)) if group_col is not None else query
 
@@ -153,7 +155,7 @@ class _BallotSums:
         )
 
 
-def _online_facts(session: Session, start: date, end: date, as_of: date) -> tuple[int, int, int]:
+def _online_facts(session: Session, start: date, end: date, as_of: date, scope: Scope) -> tuple[int, int, int]:
     """(dossiers received in the period, of which online, of which resolved late or overdue at `as_of`), withdrawn
     dossiers left out."""
     cond = _resolved_by(end)
@@ -175,20 +177,27 @@ def _online_facts(session: Session, start: date, end: date, as_of: date) -> tupl
             Dossier.received_date >= start,
             Dossier.received_date <= end,
             Dossier.status != DossierStatus.WITHDRAWN.value,
+            in_scope(Dossier.unit_code, scope),
         )
     ).one()
     return _n(row[0]), _n(row[1]), _n(row[2])
 
 
 def agency_values(
-    session: Session, start: date, end: date, *, rules: ReportRules, today: date | None = None
+    session: Session,
+    start: date,
+    end: date,
+    *,
+    rules: ReportRules,
+    today: date | None = None,
+    scope: Scope = EVERY_UNIT,
 ) -> tuple[dict[int, AgencyValue], AgencyFacts]:
     """The agency indicators of the period (entered > computed > default) and the figures they came from."""
     from ..petitions import service as petition_service  # the petitions register's own rule for "due" and "on time"
 
     as_of = min(end, today or session_today(session))
-    timeliness = petition_service.timeliness(session, start, end, today=as_of)
-    received, online, online_late = _online_facts(session, start, end, as_of)
+    timeliness = petition_service.timeliness(session, start, end, today=as_of, scope=scope)
+    received, online, online_late = _online_facts(session, start, end, as_of, scope)
     facts = AgencyFacts(
         petitions_due=timeliness.due,
         petitions_on_time=timeliness.on_time,
@@ -254,21 +263,22 @@ def bieu_5a(
     rules: ReportRules | None = None,
     breakdown: str | None = None,
     today: date | None = None,
+    scope: Scope = EVERY_UNIT,
 ) -> Bieu5aReport:
     """Biểu 5a over the ballots recorded between `start` and `end` (both included, Vietnam time).
 
     `rules`: the scoring rule set (default: KIOSK_REPORT_RULES' default file, i.e. report_rules/default.yaml).
     `breakdown`: None, "field" or "officer" — adds one group per field / officer (ballots without a dossier form
     their own group; the groups add up to the total). `today` (default: today in Vietnam) bounds which petitions
-    is already judged for indicator 8.
+    is already judged for indicator 8. `scope`: one unit's ballots, dossiers and petitions, or every unit's.
     """
     period = _as_period(start, end)
     rules = rules or rules_for(None)
     group_col = _group_column(breakdown)
     lo, hi = period_bounds_utc(start, end)
-    query = ballot_query(lo, hi, group_col)
+    query = ballot_query(lo, hi, group_col, scope)
     rows = session.execute(query).all()
-    agency, facts = agency_values(session, start, end, rules=rules, today=today)
+    agency, facts = agency_values(session, start, end, rules=rules, today=today, scope=scope)
 
     total = _BallotSums()
     groups: list[Bieu5aGroup] = []
@@ -344,7 +354,13 @@ COUNT_FIELDS = (
 
 
 def bieu_6a(
-    session: Session, start: date, end: date, *, breakdown: str | None = None, today: date | None = None
+    session: Session,
+    start: date,
+    end: date,
+    *,
+    breakdown: str | None = None,
+    today: date | None = None,
+    scope: Scope = EVERY_UNIT,
 ) -> Bieu6aReport:
     """Biểu 6a for [start, end]: received (online / in person or post / carried over), resolved (early / on time /
     late), in progress (within / overdue at `end`, or at `today` when the period is not over), per field or
@@ -352,7 +368,9 @@ def bieu_6a(
     See domain.bieu6a for the conventions."""
     period = _as_period(start, end)
     group_col = _group_column(breakdown)
+    within = in_scope(Dossier.unit_code, scope)
     counted = and_(
+        within,
         Dossier.status != DossierStatus.WITHDRAWN.value,
         Dossier.received_date <= end,
         or_(
@@ -368,7 +386,10 @@ def bieu_6a(
         # covering index ix_dossiers_report and grouping its few distinct values in memory.
         group_col = group_col + ""
     withdrawn_q = select(func.count().label("withdrawn")).where(
-        Dossier.status == DossierStatus.WITHDRAWN.value, Dossier.received_date >= start, Dossier.received_date <= end
+        within,
+        Dossier.status == DossierStatus.WITHDRAWN.value,
+        Dossier.received_date >= start,
+        Dossier.received_date <= end,
     )
     if group_col is not None:
         main = session.execute(select(group_col.label("g"), *cols).where(counted).group_by(group_col)).all()

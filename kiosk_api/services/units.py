@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from motcua.vocabulary import UnitKind
 from sqlalchemy import ColumnElement, select, true, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ..domain.units import DEFAULT_UNIT_CODE, Scope, UnitError, check_code, kind_from_name, unit_for_dossier
 from ..models import ChatEvent, Dossier, HandoffRequest, Petition, Rating, StaffUser, Unit
@@ -84,6 +84,15 @@ class DossierUnits:
         return self.unit or unit_for_dossier(dossier_code, self._prefixes)
 
 
-def in_scope(column: ColumnElement[str], scope: Scope) -> ColumnElement[bool]:
+def in_scope(column: InstrumentedAttribute[str], scope: Scope) -> ColumnElement[bool]:
     """The rows of `column`'s table within the scope (every row when the scope is every unit)."""
     return true() if scope.unit is None else column == scope.unit
+
+
+def unit_label(session: Session, scope: Scope, deployment_name: str) -> str:
+    """What a report names as its unit: the unit's name for one real unit; the deployment's name
+    (KIOSK_COMMUNE_NAME) for every unit or for the default unit."""
+    if scope.unit is None or scope.unit == DEFAULT_UNIT_CODE:
+        return deployment_name
+    unit = session.get(Unit, scope.unit)
+    return unit.name if unit is not None else deployment_name

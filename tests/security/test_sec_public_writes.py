@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from kiosk_api.domain.units import EVERY_UNIT
 from kiosk_api.models import HandoffRequest, Petition
 from kiosk_api.petitions import service as petition_service
 
@@ -48,7 +49,9 @@ def test_staff_mark_spam_and_purge(client, auth_headers, session):
     assert client.post(f"/api/staff/petitions/{ids[0]}/spam", headers=auth_headers).status_code == 200
     listed = client.get("/api/staff/petitions", headers=auth_headers).json()
     assert listed["total"] == 2 and ids[0] not in [item["id"] for item in listed["items"]]
-    timeliness = petition_service.timeliness(session, date(2026, 1, 1), date(2026, 12, 31), today=date(2026, 12, 31))
+    timeliness = petition_service.timeliness(
+        session, date(2026, 1, 1), date(2026, 12, 31), today=date(2026, 12, 31), scope=EVERY_UNIT
+    )
     assert timeliness.due == 2  # the junk is not counted in indicator 8
     handoff = client.post("/api/handoffs", json={"channel": "kiosk", "sender": "x", "topic": "quảng cáo"}).json()
     assert client.post(f"/api/staff/handoffs/{handoff['id']}/spam", headers=auth_headers).status_code == 200

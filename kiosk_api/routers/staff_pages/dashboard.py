@@ -23,6 +23,7 @@ from ...deps import (
 from ...domain.apology import ApologyError, apology_letter, suggested_new_date
 from ...domain.dates import format_date
 from ...domain.periods import Period, PeriodError, resolve_period
+from ...domain.units import OUT_OF_SCOPE, OutOfScope
 from ...petitions import service as petition_service
 from ...report_rules import rules_for
 from ...schemas.common import RowId
@@ -82,8 +83,11 @@ def dashboard(
         catalogue=catalogue,
         settings=settings,
         secret=secret,
+        scope=staff.scope,
     )
     query = f"from={period.start.isoformat()}&to={period.end.isoformat()}"
+    if request.query_params.get("unit") and staff.scope.unit is not None:  # a province officer's choice of unit
+        query += f"&unit={staff.scope.unit}"
     return render(
         request,
         "staff/dashboard.html",
@@ -136,6 +140,8 @@ def apology_page(
         dossier = dossier_service.get_by_code(session, code)
     except dossier_service.DossierNotFound:
         return message_page(request, settings, user, "Không tìm thấy hồ sơ có mã này.", status_code=404)
+    if not staff.scope.allows(dossier.unit_code):
+        return message_page(request, settings, user, OUT_OF_SCOPE, status_code=403)
     procedure = catalogue.get(dossier.procedure_code)
     letter = error = None
     if reason is not None or new_date is not None:
@@ -200,11 +206,13 @@ def handoff_action(
         return message_page(request, settings, user, "Trạng thái không hợp lệ.", status_code=422)
     try:
         if status == "rac":
-            handoff_service.mark_spam(session, request_id, user=user)
+            handoff_service.mark_spam(session, request_id, user=user, scope=staff.scope)
         else:
-            handoff_service.change_status(session, request_id, status, user=user)
+            handoff_service.change_status(session, request_id, status, user=user, scope=staff.scope)
     except handoff_service.HandoffNotFound:
         return message_page(request, settings, user, f"Không có yêu cầu số {request_id}.", status_code=404)
+    except OutOfScope:
+        return message_page(request, settings, user, OUT_OF_SCOPE, status_code=403)
     except handoff_service.HandoffConflict as exc:
         return message_page(request, settings, user, f"Không cập nhật được: {exc}.", status_code=409)
     log.info("handoff %d -> %s by %s (page)", request_id, status, user.username)
@@ -219,12 +227,13 @@ def purge_spam(
     settings: SettingsDep,
     csrf: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    """Delete the petitions and officer requests marked as spam (audit-logged with the counts)."""
+    """Delete the petitions and officer requests marked as spam, of the officer's unit (audit-logged with the
+    counts)."""
     user, expected = staff.user, staff.csrf
     if not csrf_ok(expected, csrf):
         return forbidden(request, settings)
-    petitions = petition_service.purge_spam(session, user=user)
-    requests = handoff_service.purge_spam(session, user=user)
+    petitions = petition_service.purge_spam(session, user=user, scope=staff.scope)
+    requests = handoff_service.purge_spam(session, user=user, scope=staff.scope)
     log.info("spam purged by %s: %d petitions, %d officer requests", user.username, petitions, requests)
     return RedirectResponse("/staff/petitions?notice=spam_purged", status_code=303)
 
@@ -243,6 +252,9 @@ def unlock_dossier(
     user, expected = staff.user, staff.csrf
     if not csrf_ok(expected, csrf):
         return forbidden(request, settings)
+    unit = dossier_service.unit_of(session, code)
+    if unit is not None and not staff.scope.allows(unit):
+        return message_page(request, settings, user, OUT_OF_SCOPE, status_code=403)
     dossier_access.unlock(session, secret=secret, code=code)
     audit.record(session, user.username, "dossier.unlock", target=code[:64])
     session.commit()

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from kiosk_api.clock import FixedClock
 from kiosk_api.db import make_engine, make_sessionmaker
+from kiosk_api.domain.units import EVERY_UNIT
 from kiosk_api.models import AuditLog, Dossier, Petition, Rating
 from kiosk_api.petitions import rules
 from kiosk_api.petitions import service as petition_service
@@ -265,9 +266,13 @@ def test_concurrent_answers_one_wins(migrated_url, session, staff_user, second_o
         with make_sessionmaker(engine, FixedClock(NOW))() as other:
             stale = other.get(Petition, row.id)  # read before the first answer lands
             assert stale.status == "moi"
-            petition_service.update_petition(session, row.id, user=staff_user, answer="Trả lời của Lan")
+            petition_service.update_petition(
+                session, row.id, user=staff_user, scope=EVERY_UNIT, answer="Trả lời của Lan"
+            )
             with pytest.raises(petition_service.PetitionConflict, match="cán bộ khác"):
-                petition_service.update_petition(other, row.id, user=second_officer, answer="Trả lời của Hùng")
+                petition_service.update_petition(
+                    other, row.id, user=second_officer, scope=EVERY_UNIT, answer="Trả lời của Hùng"
+                )
     finally:
         engine.dispose()
     session.refresh(row)

@@ -4,13 +4,18 @@ thresholds 100 % / 90 %) and the counts over seeded rows."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import partial
 
 import pytest
 
 from kiosk_api.domain.scoring import petition_points
+from kiosk_api.domain.units import EVERY_UNIT
 from kiosk_api.models import Petition
-from kiosk_api.petitions.service import Timeliness, timeliness
+from kiosk_api.petitions import service as petition_service
+from kiosk_api.petitions.service import Timeliness
 from tests.support.constants import TODAY
+
+timeliness = partial(petition_service.timeliness, scope=EVERY_UNIT)  # the whole register, as the report of one unit
 
 
 def points(due: int, on_time: int, partial_percent: float = 90) -> int:

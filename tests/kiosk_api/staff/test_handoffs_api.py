@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from kiosk_api.clock import FixedClock
 from kiosk_api.db import make_engine, make_sessionmaker
+from kiosk_api.domain.units import EVERY_UNIT
 from kiosk_api.models import AuditLog, HandoffRequest, StaffUser
 from kiosk_api.security import sender_hash
 from kiosk_api.services import handoffs as handoff_service
@@ -134,7 +135,9 @@ def test_concurrent_takes_one_wins(migrated_url, session, client):
             user = s.get(StaffUser, officers[i].id)
             barrier.wait()
             try:
-                outcomes[i] = handoff_service.change_status(s, request_id, "dang_ho_tro", user=user).handled_by
+                outcomes[i] = handoff_service.change_status(
+                    s, request_id, "dang_ho_tro", user=user, scope=EVERY_UNIT
+                ).handled_by
             except handoff_service.HandoffConflict as exc:
                 outcomes[i] = exc
 

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from kiosk_api.domain.units import EVERY_UNIT
 from kiosk_api.models import AuditLog, Dossier, HandoffRequest, Petition, Rating
 from kiosk_api.petitions import service as petition_service
 from kiosk_api.report_rules import rules_for
@@ -155,7 +156,7 @@ def test_dashboard_with_demo_data(logged_in, session, demo, catalogue):
     assert "T11/2026" in html and "T6/2026" in html
     assert "<script" not in html and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     # Work lists.
-    open_total, overdue_total = petition_service.open_count(session, TODAY)
+    open_total, overdue_total = petition_service.open_count(session, TODAY, scope=EVERY_UNIT)
     assert f"Phản ánh, kiến nghị đang mở: {open_total}" in html
     overdue = session.scalar(
         select(func.count())
@@ -287,7 +288,7 @@ def test_month_trends_count_by_vietnam_month(session):
         ]
     )
     session.commit()
-    sep, oct_, nov = month_trends(session, months)
+    sep, oct_, nov = month_trends(session, months, EVERY_UNIT)
     assert (sep.ballots, sep.satisfied_percent, sep.received, sep.resolved) == (0, None, 0, 0)
     assert (oct_.label, oct_.ballots, oct_.satisfied, oct_.received, oct_.resolved, oct_.resolved_late) == (
         "T10/2026",

@@ -3,12 +3,14 @@ never its rows); a province officer reads every unit and can pick one with ?unit
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from motcua.vocabulary import StaffRole
 from sqlalchemy import select
 
 from kiosk_api.domain.units import OutOfScope, Scope, UnitError, scope_for
-from kiosk_api.models import Dossier
+from kiosk_api.models import Dossier, HandoffRequest, Petition, Rating
 from kiosk_api.services import staff as staff_service
 from kiosk_api.services.dossier_import import import_csv
 from kiosk_api.services.units import NewUnit, add_unit
@@ -111,3 +113,115 @@ def test_an_officers_import_cannot_change_another_units_dossier(client, two_unit
         "/api/staff/dossiers/import", headers=a, files={"file": ("n.csv", f"{rows[0]}\n{new}\n".encode(), "text/csv")}
     )
     assert two_units.scalar(select(Dossier.unit_code).where(Dossier.code == "000.00.07.H56-261102-0077")) == A
+
+
+@pytest.fixture
+def petitions_and_requests(two_units):
+    """One petition and one officer request in each unit."""
+    session = two_units
+    for unit, text in ((A, "Đèn đường thôn Đông hỏng"), (B, "Cống phường ngập")):
+        session.add(Petition(kind="phan_anh", content=text, status="moi", channel="kiosk", unit_code=unit))
+        session.add(HandoffRequest(channel="kiosk", topic=f"gặp cán bộ {unit}", status="cho", unit_code=unit))
+    session.commit()
+    ids = {
+        unit: (
+            session.scalar(select(Petition.id).where(Petition.unit_code == unit)),
+            session.scalar(select(HandoffRequest.id).where(HandoffRequest.unit_code == unit)),
+        )
+        for unit in (A, B)
+    }
+    return session, ids
+
+
+def test_petitions_and_officer_requests_stay_in_their_unit(client, petitions_and_requests):
+    session, ids = petitions_and_requests
+    a = login(client, "can_bo_a")
+    b_petition, b_request = ids[B]
+    listed = client.get("/api/staff/petitions", headers=a).json()
+    assert [item["content"] for item in listed["items"]] == ["Đèn đường thôn Đông hỏng"]
+    assert client.get(f"/api/staff/petitions/{b_petition}", headers=a).status_code == 403
+    patch = client.patch(f"/api/staff/petitions/{b_petition}", headers=a, json={"close": True})
+    assert patch.status_code == 403
+    assert client.post(f"/api/staff/petitions/{b_petition}/spam", headers=a).status_code == 403
+    assert [r["topic"] for r in client.get("/api/staff/handoffs", headers=a).json()] == [f"gặp cán bộ {A}"]
+    assert (
+        client.patch(f"/api/staff/handoffs/{b_request}", headers=a, json={"status": "dang_ho_tro"}).status_code == 403
+    )
+    assert client.post(f"/api/staff/handoffs/{b_request}/spam", headers=a).status_code == 403
+    session.expire_all()
+    assert session.get(Petition, b_petition).spam is False and session.get(Petition, b_petition).status == "moi"
+    assert session.get(HandoffRequest, b_request).status == "cho"
+    # a petition of A cannot be given to B's officer
+    given = client.patch(f"/api/staff/petitions/{ids[A][0]}", headers=a, json={"assigned_to": "can_bo_b"})
+    assert given.status_code == 422
+    # purging spam only purges the officer's unit
+    session.get(Petition, b_petition).spam = True
+    session.commit()
+    client.delete("/api/staff/petitions/spam", headers=a)
+    assert session.get(Petition, b_petition) is not None
+    province = login(client, "tinh")
+    assert client.get("/api/staff/petitions", headers=province, params={"unit": A}).json()["total"] == 1
+    assert len(client.get("/api/staff/handoffs", headers=province).json()) == 2
+
+
+def test_reports_count_the_officers_unit_and_the_province_per_unit_or_all(client, petitions_and_requests):
+    session, _ = petitions_and_requests
+    dossier_a = session.scalar(select(Dossier.id).where(Dossier.unit_code == A).limit(1))
+    session.add_all(
+        [
+            Rating(channel="kiosk", satisfaction="hai_long", idempotency_key="a1", dossier_id=dossier_a, unit_code=A),
+            Rating(channel="kiosk", satisfaction="khong_hai_long", idempotency_key="b1", unit_code=B),
+            Rating(channel="kiosk", satisfaction="khong_hai_long", idempotency_key="b2", unit_code=B),
+        ]
+    )
+    session.commit()
+    period = {"from": "2026-10-01", "to": "2026-12-31"}
+
+    def ballots(headers, **extra):
+        response = client.get("/api/reports/bieu-5a", headers=headers, params={**period, **extra})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    a = ballots(login(client, "can_bo_a"))
+    assert a["total_ballots"] == 1 and a["unit"] == "Xã Tân Phú"
+    assert (
+        client.get("/api/reports/bieu-5a", headers=login(client, "can_bo_a"), params={**period, "unit": B}).status_code
+        == 403
+    )
+    province = login(client, "tinh")
+    assert ballots(province)["total_ballots"] == 3
+    assert ballots(province, unit=B)["total_ballots"] == 2
+    six_a = client.get("/api/reports/bieu-6a", headers=login(client, "can_bo_a"), params=period).json()
+    six_all = client.get("/api/reports/bieu-6a", headers=province, params=period).json()
+    assert six_all["total"]["received"]["total"] - six_a["total"]["received"]["total"] == 1  # B's one dossier
+
+
+def page_login(client, username: str) -> str:
+    page = client.get("/staff/login")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    response = client.post(
+        "/staff/login",
+        data={"username": username, "password": PASSWORD, "csrf": csrf, "next": "/staff"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return re.search(r'name="csrf" value="([^"]+)"', client.get("/staff/petitions").text).group(1)
+
+
+def test_staff_pages_show_and_change_only_the_officers_unit(client, petitions_and_requests):
+    session, ids = petitions_and_requests
+    csrf = page_login(client, "can_bo_a")
+    listing = client.get("/staff/petitions").text
+    assert "Đèn đường thôn Đông hỏng" in listing and "Cống phường ngập" not in listing
+    dashboard = client.get("/staff").text
+    assert f"gặp cán bộ {A}" in dashboard and f"gặp cán bộ {B}" not in dashboard
+    assert client.get(f"/staff/petitions/{ids[B][0]}").status_code == 403
+    action = client.post(f"/staff/petitions/{ids[B][0]}", data={"action": "close", "csrf": csrf})
+    assert action.status_code == 403
+    handoff = client.post(f"/staff/handoffs/{ids[B][1]}", data={"status": "dang_ho_tro", "csrf": csrf})
+    assert handoff.status_code == 403
+    assert client.get(f"/staff/dossiers/{B_CODE}/xin-loi").status_code == 403
+    assert client.post(f"/staff/dossiers/{B_CODE}/mo-khoa", data={"csrf": csrf}).status_code == 403
+    assert client.get("/staff", params={"unit": B}).status_code == 403
+    session.expire_all()
+    assert session.get(HandoffRequest, ids[B][1]).status == "cho"
