@@ -78,7 +78,7 @@ class BotStack:
     # The conversation id the server issued for each label a test chats under (/api/chat binds conversations).
     conversations: dict[str, str] = field(default_factory=dict)
 
-    def start(self, timeout: float = 240.0, **overrides: str) -> BotStack:
+    def start(self, timeout: float = 600.0, **overrides: str) -> BotStack:
         """Start the three processes; `overrides` are extra environment settings of kiosk_api (e.g. the default
         lookup limits instead of the generous ones the conversation tests use)."""
         if not MODEL.exists():
