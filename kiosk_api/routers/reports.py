@@ -32,7 +32,7 @@ router = APIRouter(
 )
 
 Format = Literal["json", "xlsx", "csv"]
-BreakdownParam = Literal["field", "officer"]
+BreakdownParam = Literal["field", "officer", "unit"]
 
 
 def load_report_rules(settings: Settings) -> ReportRules:
@@ -103,7 +103,8 @@ def bieu_5a(
     format: Format = "json",
 ):
     """Biểu 5a: ballots of the period, the nine indicators' averages, score out of 18, classification and the
-    share of each satisfaction level; per field or officer with `breakdown`. An officer's unit; a province officer:
+    share of each satisfaction level; per field, officer or unit with `breakdown` (per unit: each commune scored
+    with its own agency indicators, the best first, the province's ranking). An officer's unit; a province officer:
     every unit, or `?unit=`."""
     report = svc.bieu_5a(session, period.start, period.end, rules=rules, breakdown=breakdown, today=today, scope=scope)
     log.info("report bieu-5a %s format=%s by %s", period.key, format, user.username)
@@ -130,7 +131,7 @@ def bieu_6a(
     format: Format = "json",
 ):
     """Biểu 6a: dossiers received (online / in person or post / carried over), resolved (early / on time / late)
-    and in progress (within / overdue), per field or officer with `breakdown`. Overdue is judged at the period's
+    and in progress (within / overdue), per field, officer or unit with `breakdown`. Overdue is judged at the period's
     end, or today for a period that is not over. An officer's unit; a province officer: every unit, or `?unit=`."""
     report = svc.bieu_6a(session, period.start, period.end, breakdown=breakdown, today=today, scope=scope)
     log.info("report bieu-6a %s format=%s by %s", period.key, format, user.username)

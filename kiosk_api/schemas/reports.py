@@ -97,7 +97,7 @@ class Bieu5aOut(ScoreOut):
     rules: str
     indicator_details: list[IndicatorOut]
     agency_facts: AgencyFactsOut
-    breakdown: Literal["field", "officer"] | None = None
+    breakdown: Literal["field", "officer", "unit"] | None = None
     groups: list[GroupScoreOut] = Field(default_factory=list)
 
     @classmethod
@@ -180,7 +180,7 @@ class Bieu6aOut(BaseModel):
     unit: str
     period: PeriodOut
     total: Bieu6aRowOut
-    breakdown: Literal["field", "officer"] | None = None
+    breakdown: Literal["field", "officer", "unit"] | None = None
     groups: list[Bieu6aGroupOut] = Field(default_factory=list)
 
     @classmethod

@@ -38,7 +38,7 @@ SOURCE_LABELS = {
     "default": "Mặc định",
     "missing": "Chưa có số liệu",
 }
-BREAKDOWN_LABELS = {"field": "Lĩnh vực", "officer": "Cán bộ"}
+BREAKDOWN_LABELS = {"field": "Lĩnh vực", "officer": "Cán bộ", "unit": "Đơn vị"}
 
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)

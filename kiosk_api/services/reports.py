@@ -44,10 +44,10 @@ from ..domain.status import DossierStatus
 from ..domain.units import EVERY_UNIT, Scope
 from ..models import AgencyIndicator, Dossier, Rating
 from ..report_rules import BALLOT_CODES, ReportRules, rules_for
-from .units import in_scope
+from .units import in_scope, unit_names
 
-Breakdown = Literal["field", "officer"]
-BREAKDOWNS: tuple[str, ...] = ("field", "officer")
+Breakdown = Literal["field", "officer", "unit"]
+BREAKDOWNS: tuple[str, ...] = ("field", "officer", "unit")
 NO_FIELD = "Chưa phân loại lĩnh vực"
 NO_OFFICER = "Chưa phân công cán bộ"
 NO_DOSSIER = "Phiếu đánh giá không gắn hồ sơ (tại quầy)"
@@ -72,6 +72,8 @@ def _group_column(breakdown: str | None):
         return Dossier.field
     if breakdown == "officer":
         return Dossier.officer
+    if breakdown == "unit":
+        return Dossier.unit_code
     raise ValueError(f"unknown breakdown {breakdown!r} (expected one of {', '.join(BREAKDOWNS)})")
 
 
@@ -274,6 +276,8 @@ def bieu_5a(
     """
     period = _as_period(start, end)
     rules = rules or rules_for(None)
+    if breakdown == "unit":
+        return _bieu_5a_by_unit(session, period, rules=rules, today=today, scope=scope)
     group_col = _group_column(breakdown)
     lo, hi = period_bounds_utc(start, end)
     query = ballot_query(lo, hi, group_col, scope)
@@ -301,6 +305,37 @@ def bieu_5a(
         agency=agency,
         facts=facts,
         breakdown=breakdown,
+        groups=groups,
+    )
+
+
+def _bieu_5a_by_unit(
+    session: Session, period: Period, *, rules: ReportRules, today: date | None, scope: Scope
+) -> Bieu5aReport:
+    """Biểu 5a with one group per unit (commune), each scored with its own agency indicators, the best first: the
+    province's ranking of its communes. The total is the province's aggregate."""
+    lo, hi = period_bounds_utc(period.start, period.end)
+    rows = session.execute(
+        ballot_query(lo, hi, None, scope).add_columns(Rating.unit_code.label("g")).group_by(Rating.unit_code)
+    ).all()
+    agency, facts = agency_values(session, period.start, period.end, rules=rules, today=today, scope=scope)
+    names = unit_names(session)
+    total = _BallotSums()
+    groups: list[Bieu5aGroup] = []
+    for row in rows:
+        sums = _BallotSums.from_row(row)
+        total.add(sums)
+        unit = row._mapping["g"]
+        own, _ = agency_values(session, period.start, period.end, rules=rules, today=today, scope=Scope(unit))
+        groups.append(Bieu5aGroup(unit, names.get(unit, unit), sums.score(own, rules)))
+    groups.sort(key=lambda g: (-g.score.score, g.label))
+    return Bieu5aReport(
+        period=period,
+        rules=rules,
+        total=total.score(agency, rules),
+        agency=agency,
+        facts=facts,
+        breakdown="unit",
         groups=groups,
     )
 
@@ -415,6 +450,7 @@ def bieu_6a(
     groups = []
     if group_col is not None:
         empty = NO_FIELD if breakdown == "field" else NO_OFFICER
+        names = unit_names(session) if breakdown == "unit" else {}
         for key in sorted(by_key, key=lambda k: (k is None, k or "")):
-            groups.append(Bieu6aGroup(key, key or empty, by_key[key]))
+            groups.append(Bieu6aGroup(key, names.get(key or "", key or empty), by_key[key]))
     return Bieu6aReport(period=period, total=total, breakdown=breakdown, groups=groups)

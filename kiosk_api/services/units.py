@@ -96,3 +96,8 @@ def unit_label(session: Session, scope: Scope, deployment_name: str) -> str:
         return deployment_name
     unit = session.get(Unit, scope.unit)
     return unit.name if unit is not None else deployment_name
+
+
+def unit_names(session: Session) -> dict[str, str]:
+    """Every unit's name by code (labels of a report broken down by unit)."""
+    return {code: name for code, name in session.execute(select(Unit.code, Unit.name))}

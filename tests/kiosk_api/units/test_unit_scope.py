@@ -3,8 +3,10 @@ never its rows); a province officer reads every unit and can pick one with ?unit
 
 from __future__ import annotations
 
+import io
 import re
 
+import openpyxl
 import pytest
 from motcua.vocabulary import StaffRole
 from sqlalchemy import select
@@ -225,3 +227,33 @@ def test_staff_pages_show_and_change_only_the_officers_unit(client, petitions_an
     assert client.get("/staff", params={"unit": B}).status_code == 403
     session.expire_all()
     assert session.get(HandoffRequest, ids[B][1]).status == "cho"
+
+
+def test_the_province_ranks_its_communes_in_bieu_5a_and_counts_each_in_6a(client, petitions_and_requests):
+    session, _ = petitions_and_requests
+    session.add_all(
+        [
+            Rating(channel="kiosk", satisfaction="rat_hai_long", idempotency_key="a1", unit_code=A, i3=2, i4=2),
+            Rating(channel="kiosk", satisfaction="khong_hai_long", idempotency_key="b1", unit_code=B, i3=0, i4=0),
+            Rating(channel="kiosk", satisfaction="khong_hai_long", idempotency_key="b2", unit_code=B, i3=0, i4=0),
+        ]
+    )
+    session.commit()
+    province = login(client, "tinh")
+    params = {"from": "2026-10-01", "to": "2026-12-31", "breakdown": "unit"}
+    five = client.get("/api/reports/bieu-5a", headers=province, params=params).json()
+    assert five["breakdown"] == "unit" and five["total_ballots"] == 3
+    assert [(g["key"], g["label"], g["total_ballots"]) for g in five["groups"]] == [
+        (A, "Xã Tân Phú", 1),
+        (B, "Phường Bình An", 2),
+    ]  # the best-scored commune first
+    assert five["groups"][0]["score"] > five["groups"][1]["score"]
+    six = client.get("/api/reports/bieu-6a", headers=province, params=params).json()
+    received = {g["label"]: g["received"]["total"] for g in six["groups"]}
+    assert received == {"Xã Tân Phú": 6, "Phường Bình An": 1}
+    xlsx = client.get("/api/reports/bieu-5a", headers=province, params={**params, "format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content))["Theo đơn vị"]
+    assert [sheet.cell(row, 1).value for row in (2, 3, 4)] == ["Xã Tân Phú", "Phường Bình An", "Tổng cộng"]
+    # an officer's ranking holds their own commune only
+    own = client.get("/api/reports/bieu-5a", headers=login(client, "can_bo_a"), params=params).json()
+    assert [g["key"] for g in own["groups"]] == [A]
