@@ -109,6 +109,8 @@ class Dashboard:
     overdue_dossiers: list[OverdueDossier]
     overdue_dossiers_total: int
     locked_dossiers: list[dossier_access.CodeLock] = field(default_factory=list)
+    # Across several communes (a province officer's view): the communes scoring lowest in Biểu 5a.
+    weakest_units: list[FieldScore] = field(default_factory=list)
 
 
 def last_months(end: date, count: int = TREND_MONTHS) -> list[Period]:
@@ -176,7 +178,7 @@ def weakest_indicators(report: Bieu5aReport, count: int = 3) -> list[IndicatorSc
 
 
 def weakest_fields(report: Bieu5aReport, count: int = 5) -> list[FieldScore]:
-    """Fields (with enough ballots to compare) by score, lowest first."""
+    """The report's groups (fields, or communes: with enough ballots to compare) by score, lowest first."""
     out = []
     for group in report.groups:
         if group.key is None or group.score.total_ballots < MIN_FIELD_BALLOTS:
@@ -265,6 +267,11 @@ def build(
         session, scope=scope, today=today, statuses=petition_rules.OPEN_STATUSES, page=1, page_size=LIST_LIMIT
     )
     dossiers_total, dossiers = overdue_dossiers(session, catalogue, today, scope)
+    by_unit = (
+        reports.bieu_5a(session, period.start, period.end, rules=rules, breakdown="unit", today=today, scope=scope)
+        if scope.unit is None
+        else None
+    )
     return Dashboard(
         period=period,
         today=today,
@@ -278,6 +285,7 @@ def build(
         petitions_open_total=open_total,
         petitions_overdue_total=overdue_total,
         handoffs=waiting_handoffs(session, scope),
+        weakest_units=weakest_fields(by_unit) if by_unit is not None and len(by_unit.groups) > 1 else [],
         overdue_dossiers=dossiers,
         overdue_dossiers_total=dossiers_total,
         locked_dossiers=(

@@ -257,3 +257,18 @@ def test_the_province_ranks_its_communes_in_bieu_5a_and_counts_each_in_6a(client
     # an officer's ranking holds their own commune only
     own = client.get("/api/reports/bieu-5a", headers=login(client, "can_bo_a"), params=params).json()
     assert [g["key"] for g in own["groups"]] == [A]
+
+
+def test_the_province_dashboard_shows_the_weakest_communes(client, petitions_and_requests):
+    session, _ = petitions_and_requests
+    for i in range(3):
+        session.add(Rating(channel="kiosk", satisfaction="rat_hai_long", idempotency_key=f"a{i}", unit_code=A))
+        session.add(Rating(channel="kiosk", satisfaction="khong_hai_long", idempotency_key=f"b{i}", unit_code=B))
+    session.commit()
+    page_login(client, "tinh")
+    board = client.get("/staff", params={"quarter": "2026-Q4"}).text
+    section = board[board.index("Đơn vị điểm thấp nhất") :]
+    assert section.index("Phường Bình An") < section.index("Xã Tân Phú")  # the lowest score first
+    client.cookies.clear()
+    page_login(client, "can_bo_a")
+    assert "Đơn vị điểm thấp nhất" not in client.get("/staff", params={"quarter": "2026-Q4"}).text
