@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from motcua.vocabulary import StaffRole, UnitKind
 
 DEFAULT_UNIT_CODE = "00000"
-DEFAULT_UNIT_NAME = "Đơn vị mặc định (dữ liệu trước khi có đơn vị)"
 
 _CODE = re.compile(r"\d{5}")
 _KIND_WORDS = (("đặc khu", UnitKind.DAC_KHU), ("phường", UnitKind.PHUONG), ("xã", UnitKind.XA))
