@@ -24,6 +24,7 @@ from .catalogue_config import catalogue_for
 from .clock import Clock
 from .db import make_engine, make_sessionmaker
 from .domain import qa
+from .domain.units import OutOfScope
 from .petitions import pages as petition_pages
 from .petitions import router as petitions_router
 from .ratings import pages as rating_pages
@@ -145,7 +146,7 @@ def create_app(
     app.include_router(staff_pages.router)
     app.include_router(petition_pages.router)
     app.add_exception_handler(staff_pages.LoginRequired, staff_pages.redirect_to_login)
-    app.add_exception_handler(staff_pages.OtherUnit, staff_pages.other_unit_page)
+    app.add_exception_handler(OutOfScope, staff_pages.other_unit)  # another unit's data: 403, page or JSON
     app.include_router(handoffs.public)
     app.include_router(handoffs.staff)
     app.include_router(kiosk.router)

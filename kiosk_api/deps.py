@@ -18,7 +18,7 @@ from procedures_kb.workdays import WorkingCalendar
 
 from .clock import Clock, utc_now, vn_today
 from .domain import identity
-from .domain.units import OUT_OF_SCOPE, OutOfScope, Scope, UnitError, scope_for
+from .domain.units import Scope, UnitError, scope_for
 from .errors import ApiError
 from .models import StaffUser
 from .security import csrf_token
@@ -196,9 +196,7 @@ def staff_scope(
 ) -> Scope:
     """The units the logged-in staff member works on in this request (kiosk_api.domain.units.scope_for)."""
     try:
-        return scope_for(user.role, user.unit_code, unit)
-    except OutOfScope:
-        raise ApiError(403, "other_unit", OUT_OF_SCOPE) from None
+        return scope_for(user.role, user.unit_code, unit)  # another unit: OutOfScope, answered 403 by the app
     except UnitError as exc:
         raise ApiError(422, "invalid_unit", str(exc)) from None
 

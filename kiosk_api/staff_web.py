@@ -17,6 +17,7 @@ from .deps import (
     SessionDep,
 )
 from .domain.units import OUT_OF_SCOPE, OutOfScope, Scope, UnitError, scope_for
+from .errors import error_response
 from .models import StaffUser
 from .security import csrf_token
 from .services import staff as staff_service
@@ -105,10 +106,6 @@ class LoginRequired(Exception):
     """A staff page was asked for without a login: the app's handler (`redirect_to_login`) sends to the login page."""
 
 
-class OtherUnit(Exception):
-    """A page was asked for another unit's data than the officer's (`other_unit_page` answers 403)."""
-
-
 def logged_in(request: Request, session: SessionDep, secret: SecretDep) -> PageUser:
     found = page_user(request, session, secret)
     if found is None:
@@ -116,8 +113,8 @@ def logged_in(request: Request, session: SessionDep, secret: SecretDep) -> PageU
     user, csrf = found
     try:
         scope = scope_for(user.role, user.unit_code, request.query_params.get("unit"))
-    except (OutOfScope, UnitError):
-        raise OtherUnit from None
+    except UnitError:
+        raise OutOfScope(request.query_params.get("unit")) from None  # a page names no unit it cannot show
     return PageUser(user, csrf, scope)
 
 
@@ -128,8 +125,12 @@ def redirect_to_login(request: Request, exc: Exception) -> Response:
     return to_login(request)
 
 
-def other_unit_page(request: Request, exc: Exception) -> Response:
-    return message_page(request, request.app.state.settings, None, OUT_OF_SCOPE, status_code=403)
+def other_unit(request: Request, exc: Exception) -> Response:
+    """403 for another unit's data (domain.units.OutOfScope, raised by a scope or a service): the message page on
+    a staff page, the JSON error on the API."""
+    if request.url.path.startswith("/staff"):
+        return message_page(request, request.app.state.settings, None, OUT_OF_SCOPE, status_code=403)
+    return error_response(403, "other_unit", OUT_OF_SCOPE)
 
 
 def message_page(request: Request, settings, user, message: str, *, status_code: int) -> HTMLResponse:

@@ -17,7 +17,6 @@ from ..deps import (
     SettingsDep,
     TodayDep,
 )
-from ..domain.units import OUT_OF_SCOPE, OutOfScope
 from ..schemas.common import PageNumber, RowId
 from ..staff_web import (
     NOTICES,
@@ -78,8 +77,6 @@ def _petition_page(request, session, settings, staff: PageUser, today, petition_
         row = petition_service.get(session, petition_id, scope=staff.scope)
     except petition_service.PetitionNotFound:
         return message_page(request, settings, user, f"Không có phản ánh, kiến nghị số {petition_id}.", status_code=404)
-    except OutOfScope:
-        return message_page(request, settings, user, OUT_OF_SCOPE, status_code=403)
     session.refresh(row)
     return render(
         request,
@@ -127,8 +124,6 @@ def petition_action(
             return message_page(
                 request, settings, user, f"Không có phản ánh, kiến nghị số {petition_id}.", status_code=404
             )
-        except OutOfScope:
-            return message_page(request, settings, user, OUT_OF_SCOPE, status_code=403)
         log.info("petition %d marked as spam by %s (page)", petition_id, user.username)
         return RedirectResponse("/staff/petitions?notice=spam_marked", status_code=303)
     kwargs: dict = {}
@@ -154,8 +149,6 @@ def petition_action(
         row, changed = petition_service.update_petition(session, petition_id, user=user, scope=staff.scope, **kwargs)
     except petition_service.PetitionNotFound:
         return message_page(request, settings, user, f"Không có phản ánh, kiến nghị số {petition_id}.", status_code=404)
-    except OutOfScope:
-        return message_page(request, settings, user, OUT_OF_SCOPE, status_code=403)
     except petition_service.UnknownStaff:
         error = "Không có cán bộ đang hoạt động với tên đăng nhập này."
         return _petition_page(request, session, settings, staff, today, petition_id, error=error, status_code=422)

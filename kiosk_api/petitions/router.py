@@ -24,7 +24,6 @@ from ..deps import (
     current_staff,
 )
 from ..domain.dates import format_date
-from ..domain.units import OUT_OF_SCOPE, OutOfScope
 from ..errors import ApiError
 from ..schemas.common import PageNumber, RowId, error_responses
 from ..schemas.staff import Message
@@ -132,10 +131,6 @@ def _not_found(petition_id: int) -> ApiError:
     return ApiError(404, "not_found", f"Không có phản ánh, kiến nghị số {petition_id}.")
 
 
-def _other_unit() -> ApiError:
-    return ApiError(403, "other_unit", OUT_OF_SCOPE)
-
-
 @staff.delete("/spam", response_model=Message)
 def purge_spam(user: StaffDep, session: SessionDep, scope: ScopeDep) -> Message:
     """Delete every item marked as spam, of the officer's unit (audit-logged)."""
@@ -151,8 +146,6 @@ def mark_spam(petition_id: RowId, user: StaffDep, session: SessionDep, scope: Sc
         petition_service.mark_spam(session, petition_id, user=user, scope=scope)
     except petition_service.PetitionNotFound:
         raise _not_found(petition_id) from None
-    except OutOfScope:
-        raise _other_unit() from None
     log.info("petition %d marked as spam by %s", petition_id, user.username)
     return Message(detail=f"Đã đánh dấu số {petition_id} là tin rác.")
 
@@ -164,8 +157,6 @@ def get_petition(petition_id: RowId, session: SessionDep, scope: ScopeDep, today
         row = petition_service.get(session, petition_id, scope=scope)
     except petition_service.PetitionNotFound:
         raise _not_found(petition_id) from None
-    except OutOfScope:
-        raise _other_unit() from None
     return petition_service.staff_views(session, [row], today=today)[0]
 
 
@@ -190,8 +181,6 @@ def update_petition(
         )
     except petition_service.PetitionNotFound:
         raise _not_found(petition_id) from None
-    except OutOfScope:
-        raise _other_unit() from None
     except petition_service.UnknownStaff:
         raise ApiError(422, "unknown_staff", "Không có cán bộ đang hoạt động với tên đăng nhập này.") from None
     except petition_service.PetitionConflict as exc:

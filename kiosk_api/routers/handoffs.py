@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, Query
 from ..deps import ClientDep, ScopeDep, SecretDep, SessionDep, SettingsDep, StaffDep, current_staff
 from ..domain import officer
 from ..domain.officer import next_step_text
-from ..domain.units import OUT_OF_SCOPE, OutOfScope
 from ..errors import ApiError
 from ..models import HandoffRequest
 from ..schemas.common import RowId, error_responses
@@ -93,8 +92,6 @@ def mark_spam(request_id: RowId, user: StaffDep, session: SessionDep, scope: Sco
         handoff_service.mark_spam(session, request_id, user=user, scope=scope)
     except handoff_service.HandoffNotFound:
         raise ApiError(404, "not_found", f"Không có yêu cầu số {request_id}.") from None
-    except OutOfScope:
-        raise ApiError(403, "other_unit", OUT_OF_SCOPE) from None
     log.info("handoff %d marked as spam by %s", request_id, user.username)
     return Message(detail=f"Đã đánh dấu yêu cầu số {request_id} là tin rác.")
 
@@ -108,8 +105,6 @@ def update_handoff(
         row = handoff_service.change_status(session, request_id, change.status, user=user, scope=scope)
     except handoff_service.HandoffNotFound:
         raise ApiError(404, "not_found", f"Không có yêu cầu số {request_id}.") from None
-    except OutOfScope:
-        raise ApiError(403, "other_unit", OUT_OF_SCOPE) from None
     except handoff_service.HandoffConflict as exc:
         raise ApiError(409, "conflict", f"Không cập nhật được: {exc}.") from None
     log.info("handoff %d -> %s by %s", row.id, row.status, user.username)

@@ -22,7 +22,6 @@ from ..deps import (
     current_staff,
 )
 from ..domain.status import DossierStatus
-from ..domain.units import OUT_OF_SCOPE
 from ..errors import ApiError, login_error
 from ..schemas.common import PageNumber, error_responses
 from ..schemas.dossiers import (
@@ -136,8 +135,7 @@ def _dossier_in_scope(session: SessionDep, code: str, scope: ScopeDep, *, with_h
         dossier = dossier_service.get_by_code(session, code, with_history=with_history)
     except dossier_service.DossierNotFound:
         raise ApiError(404, "not_found", f"Không có hồ sơ mã {code}.") from None
-    if not scope.allows(dossier.unit_code):
-        raise ApiError(403, "other_unit", OUT_OF_SCOPE)
+    scope.check(dossier.unit_code)
     return dossier
 
 

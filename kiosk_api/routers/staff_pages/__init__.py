@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ...staff_web import LoginRequired, OtherUnit, other_unit_page, redirect_to_login
+from ...staff_web import LoginRequired, other_unit, redirect_to_login
 from . import auth, dashboard
 
 router = APIRouter(tags=["staff pages"], include_in_schema=False)
 for pages in (auth, dashboard):
     router.include_router(pages.router, prefix="/staff")
 
-__all__ = ["LoginRequired", "OtherUnit", "other_unit_page", "redirect_to_login", "router"]
+__all__ = ["LoginRequired", "other_unit", "redirect_to_login", "router"]

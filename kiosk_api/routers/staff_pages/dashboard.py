@@ -23,7 +23,6 @@ from ...deps import (
 from ...domain.apology import ApologyError, apology_letter, suggested_new_date
 from ...domain.dates import format_date
 from ...domain.periods import Period, PeriodError, resolve_period
-from ...domain.units import OUT_OF_SCOPE, OutOfScope
 from ...petitions import service as petition_service
 from ...report_rules import rules_for
 from ...schemas.common import RowId
@@ -140,8 +139,7 @@ def apology_page(
         dossier = dossier_service.get_by_code(session, code)
     except dossier_service.DossierNotFound:
         return message_page(request, settings, user, "Không tìm thấy hồ sơ có mã này.", status_code=404)
-    if not staff.scope.allows(dossier.unit_code):
-        return message_page(request, settings, user, OUT_OF_SCOPE, status_code=403)
+    staff.scope.check(dossier.unit_code)
     procedure = catalogue.get(dossier.procedure_code)
     letter = error = None
     if reason is not None or new_date is not None:
@@ -211,8 +209,6 @@ def handoff_action(
             handoff_service.change_status(session, request_id, status, user=user, scope=staff.scope)
     except handoff_service.HandoffNotFound:
         return message_page(request, settings, user, f"Không có yêu cầu số {request_id}.", status_code=404)
-    except OutOfScope:
-        return message_page(request, settings, user, OUT_OF_SCOPE, status_code=403)
     except handoff_service.HandoffConflict as exc:
         return message_page(request, settings, user, f"Không cập nhật được: {exc}.", status_code=409)
     log.info("handoff %d -> %s by %s (page)", request_id, status, user.username)
@@ -253,8 +249,8 @@ def unlock_dossier(
     if not csrf_ok(expected, csrf):
         return forbidden(request, settings)
     unit = dossier_service.unit_of(session, code)
-    if unit is not None and not staff.scope.allows(unit):
-        return message_page(request, settings, user, OUT_OF_SCOPE, status_code=403)
+    if unit is not None:
+        staff.scope.check(unit)
     dossier_access.unlock(session, secret=secret, code=code)
     audit.record(session, user.username, "dossier.unlock", target=code[:64])
     session.commit()
