@@ -11,7 +11,6 @@ import json
 import os
 import re
 import subprocess
-import unicodedata
 import uuid
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from tests.support.bot_stack import (
     reply_buttons,
     reply_text,
 )
+from tests.support.text import norm
 
 SHARED_EVAL = ROOT.parent / "shared" / "eval" / "dev_chat.yml"
 ARTIFACTS = ROOT / "test-artifacts" / "bot"
@@ -41,13 +41,6 @@ if os.environ.get("KIOSK_SKIP_BOT") == "1":
 
 def new_sender() -> str:
     return f"test-{uuid.uuid4().hex[:12]}"
-
-
-def norm(text: str) -> str:
-    """The evaluation set's normalisation: lower-case, no diacritics (đ → d), no thousands separators."""
-    t = unicodedata.normalize("NFD", text.lower())
-    t = "".join(c for c in t if unicodedata.category(c) != "Mn").replace("đ", "d")
-    return re.sub(r"(?<=\d)\.(?=\d{3})", "", t)
 
 
 def rasa(*args: str, timeout: int = 1200) -> subprocess.CompletedProcess:

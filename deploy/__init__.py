@@ -1,0 +1,1 @@
+"""Deployment profiles beyond the embedded default (`./scripts/start --province`)."""
