@@ -1,21 +1,25 @@
-"""Biểu 5a / Biểu 6a at scale: 1,000,000 dossiers and 1,000,000 ballots on SQLite and on PostgreSQL.
+"""Biểu 5a / Biểu 6a at scale: a province of 100 communes, 1,000,000 dossiers and 1,000,000 ballots, on SQLite
+and on PostgreSQL.
 
 For each backend the script creates a fresh database (a temporary SQLite file; a new PostgreSQL database that it
 drops at the end), builds the schema with the real Alembic migrations (so the real indexes), bulk-loads the rows
 (SQLite: executemany in one transaction; PostgreSQL: COPY), runs ANALYZE, then times the report service functions
 (kiosk_api.services.reports.bieu_5a / bieu_6a, the same code the API runs) for a quarter, a year and the whole
-data set, with and without a breakdown by field, and prints the median and the slowest of several runs.
+data set: the province's aggregate, the province broken down by commune (5a: each commune scored and ranked), one
+commune's report (a commune officer's scope) and, for the year, the breakdown by field; it prints the median and
+the slowest of several runs.
 
 The data spans four years (2023-2026): dossiers of 60 procedures in 8 fields and 12 officers, 20 % online,
 realistic outcomes (early / on time / late / refused / withdrawn / still open, some overdue); 90 % of the ballots
-rate a dossier (one each: ratings.dossier_id is unique), 10 % are counter ballots without one.
+rate a dossier (one each: ratings.dossier_id is unique), 10 % are counter ballots without one. Dossiers are spread
+evenly over the communes (--units, default 100); a ballot belongs to its dossier's commune.
 
 Usage:
     .venv/bin/python -m bench.reports_scale                 # 1,000,000 rows each, both backends
     .venv/bin/python -m bench.reports_scale --rows 50000    # a quick run
     .venv/bin/python -m bench.reports_scale --backend sqlite --runs 3
 PostgreSQL server: --pg-url (default $TEST_DATABASE_URL or postgresql://postgres@127.0.0.1:54330/postgres).
-Targets: under 1 s on PostgreSQL and under 3 s on SQLite per report.
+Targets: under 1 s on PostgreSQL and under 3 s on SQLite per report; the province's 5a under 2 s on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -36,8 +40,10 @@ ROOT = Path(__file__).resolve().parents[1]
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from kiosk_api import migrate  # noqa: E402
+from kiosk_api.clock import FixedClock  # noqa: E402
 from kiosk_api.db import make_engine, make_sessionmaker  # noqa: E402
 from kiosk_api.domain.periods import Period  # noqa: E402
+from kiosk_api.domain.units import EVERY_UNIT, Scope  # noqa: E402
 from kiosk_api.report_rules import load_rules  # noqa: E402
 from kiosk_api.services import reports  # noqa: E402
 from kiosk_api.settings import normalise_database_url  # noqa: E402
@@ -74,6 +80,7 @@ DOSSIER_COLUMNS = (
     "officer",
     "created_at",
     "updated_at",
+    "unit_code",
 )
 RATING_COLUMNS = (
     "id",
@@ -87,10 +94,22 @@ RATING_COLUMNS = (
     "i7",
     "satisfaction",
     "created_at",
+    "unit_code",
 )
+UNIT_COLUMNS = ("code", "name", "province", "kind", "dossier_prefix", "created_at")
 
 
-def dossier_rows(n: int, seed: int) -> Iterator[tuple]:
+def unit_codes(n: int) -> list[str]:
+    return [f"{20001 + k:05d}" for k in range(n)]
+
+
+def unit_rows(n: int) -> Iterator[tuple]:
+    created = datetime(2025, 7, 1, tzinfo=UTC)
+    for k, code in enumerate(unit_codes(n)):
+        yield code, f"Xã Thử {k + 1:03d}", "Tỉnh Thử", "xa", None, created
+
+
+def dossier_rows(n: int, seed: int, units: list[str]) -> Iterator[tuple]:
     rng = random.Random(seed)
     span = (LAST_DAY - FIRST_DAY).days
     created = datetime(2026, 1, 1, tzinfo=UTC)
@@ -141,10 +160,11 @@ def dossier_rows(n: int, seed: int) -> Iterator[tuple]:
             OFFICERS[rng.randrange(len(OFFICERS))],
             created,
             created,
+            units[i % len(units)],
         )
 
 
-def rating_rows(n: int, n_dossiers: int, seed: int) -> Iterator[tuple]:
+def rating_rows(n: int, n_dossiers: int, seed: int, units: list[str]) -> Iterator[tuple]:
     rng = random.Random(seed + 1)
     span = (LAST_DAY - FIRST_DAY).days * 86400
     rated = rng.sample(range(1, n_dossiers + 1), min(n_dossiers, int(n * 0.9)))
@@ -169,6 +189,7 @@ def rating_rows(n: int, n_dossiers: int, seed: int) -> Iterator[tuple]:
             rng.choices((2, 1, 0), (70, 28, 2))[0],
             rng.choices(levels, (70, 24, 5, 1))[0],
             at,
+            units[dossier_id % len(units)] if dossier_id else rng.choice(units),
         )
 
 
@@ -183,7 +204,16 @@ def _chunks(rows: Iterator[tuple], size: int = 50_000) -> Iterator[list[tuple]]:
         yield chunk
 
 
-def load_sqlite(url: str, n_dossiers: int, n_ratings: int) -> None:
+def tables(n_dossiers: int, n_ratings: int, n_units: int) -> list[tuple[str, tuple[str, ...], Iterator[tuple]]]:
+    units = unit_codes(n_units)
+    return [
+        ("units", UNIT_COLUMNS, unit_rows(n_units)),
+        ("dossiers", DOSSIER_COLUMNS, dossier_rows(n_dossiers, 1, units)),
+        ("ratings", RATING_COLUMNS, rating_rows(n_ratings, n_dossiers, 1, units)),
+    ]
+
+
+def load_sqlite(url: str, n_dossiers: int, n_ratings: int, n_units: int) -> None:
     import sqlite3
 
     path = make_url(url).database
@@ -203,10 +233,7 @@ def load_sqlite(url: str, n_dossiers: int, n_ratings: int) -> None:
                     for v in row
                 )
 
-        for table, cols, rows in (
-            ("dossiers", DOSSIER_COLUMNS, dossier_rows(n_dossiers, 1)),
-            ("ratings", RATING_COLUMNS, rating_rows(n_ratings, n_dossiers, 1)),
-        ):
+        for table, cols, rows in tables(n_dossiers, n_ratings, n_units):
             sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
             for chunk in _chunks(iso(rows)):
                 conn.executemany(sql, chunk)
@@ -217,16 +244,13 @@ def load_sqlite(url: str, n_dossiers: int, n_ratings: int) -> None:
         conn.close()
 
 
-def load_postgresql(url: str, n_dossiers: int, n_ratings: int) -> None:
+def load_postgresql(url: str, n_dossiers: int, n_ratings: int, n_units: int) -> None:
     import psycopg
 
     libpq = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(libpq) as conn:
         with conn.cursor() as cur:
-            for table, cols, rows in (
-                ("dossiers", DOSSIER_COLUMNS, dossier_rows(n_dossiers, 1)),
-                ("ratings", RATING_COLUMNS, rating_rows(n_ratings, n_dossiers, 1)),
-            ):
+            for table, cols, rows in tables(n_dossiers, n_ratings, n_units):
                 with cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
@@ -236,21 +260,25 @@ def load_postgresql(url: str, n_dossiers: int, n_ratings: int) -> None:
         conn.execute("VACUUM ANALYZE ratings")
 
 
-def time_reports(url: str, runs: int) -> list[tuple[str, float, float, str]]:
+def time_reports(url: str, runs: int, n_units: int) -> list[tuple[str, float, float, float, str]]:
     engine = make_engine(url)
     rules = load_rules()
     year = Period.year(2025)
     quarter = Period.quarter(2026, 3)
     everything = Period.between(FIRST_DAY, LAST_DAY)
+    commune = Scope(unit_codes(n_units)[n_units // 2])
     cases = []
     for label, period in (("quarter 2026-Q3", quarter), ("year 2025", year), ("all 4 years", everything)):
-        for breakdown in (None, "field"):
-            cases.append((f"5a {label}" + (" by field" if breakdown else ""), "5a", period, breakdown))
-            cases.append((f"6a {label}" + (" by field" if breakdown else ""), "6a", period, breakdown))
+        for form in ("5a", "6a"):
+            cases.append((f"{form} {label} province", form, period, None, EVERY_UNIT))
+            cases.append((f"{form} {label} by unit", form, period, "unit", EVERY_UNIT))
+            cases.append((f"{form} {label} one unit", form, period, None, commune))
+            if label.startswith("year"):
+                cases.append((f"{form} {label} by field", form, period, "field", EVERY_UNIT))
     results = []
     try:
-        with make_sessionmaker(engine)() as session:
-            for name, form, period, breakdown in cases:
+        with make_sessionmaker(engine, FixedClock(datetime(2026, 11, 20, 3, 0, tzinfo=UTC)))() as session:
+            for name, form, period, breakdown, scope in cases:
                 timings = []
                 cpu = []
                 summary = ""
@@ -259,11 +287,14 @@ def time_reports(url: str, runs: int) -> list[tuple[str, float, float, str]]:
                     t0 = time.perf_counter()
                     if form == "5a":
                         r = reports.bieu_5a(
-                            session, period.start, period.end, rules=rules, breakdown=breakdown, today=TODAY
-                        )
+                            session, period.start, period.end, rules=rules, breakdown=breakdown, today=TODAY,
+                            scope=scope,
+                        )  # fmt: skip
                         summary = f"{r.total.total_ballots:>9,} ballots, score {r.total.score}"
                     else:
-                        r6 = reports.bieu_6a(session, period.start, period.end, breakdown=breakdown, today=TODAY)
+                        r6 = reports.bieu_6a(
+                            session, period.start, period.end, breakdown=breakdown, today=TODAY, scope=scope
+                        )
                         r6.total.check()
                         summary = f"{r6.total.received:>9,} dossiers, {r6.total.resolved:,} resolved"
                     timings.append(time.perf_counter() - t0)
@@ -275,20 +306,20 @@ def time_reports(url: str, runs: int) -> list[tuple[str, float, float, str]]:
     return results
 
 
-def bench(backend: str, url: str, rows: int, runs: int) -> None:
-    print(f"\n== {backend}: {rows:,} dossiers + {rows:,} ballots ==", flush=True)
+def bench(backend: str, url: str, rows: int, runs: int, units: int) -> None:
+    print(f"\n== {backend}: {units} communes, {rows:,} dossiers + {rows:,} ballots ==", flush=True)
     t0 = time.perf_counter()
     migrate.upgrade(url)
-    (load_sqlite if backend == "sqlite" else load_postgresql)(url, rows, rows)
+    (load_sqlite if backend == "sqlite" else load_postgresql)(url, rows, rows, units)
     print(f"schema + bulk load + ANALYZE: {time.perf_counter() - t0:.1f} s", flush=True)
     target = 1.0 if backend == "postgresql" else 3.0
     print(f"load average before timing: {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
     # cpu: this process's CPU time — the query work itself for SQLite (in-process); for PostgreSQL the work is done
     # by the server, so cpu is only the client's share there.
-    print(f"{'report':<28} {'median':>8} {'max':>8} {'cpu':>8}  {'target':>6}  rows")
-    for name, median, worst, cpu, summary in time_reports(url, runs):
+    print(f"{'report':<32} {'median':>8} {'max':>8} {'cpu':>8}  {'target':>6}  rows")
+    for name, median, worst, cpu, summary in time_reports(url, runs, units):
         ok = "ok" if median < target else "SLOW"
-        print(f"{name:<28} {median:>7.3f}s {worst:>7.3f}s {cpu:>7.3f}s  {ok:>6}  {summary}", flush=True)
+        print(f"{name:<32} {median:>7.3f}s {worst:>7.3f}s {cpu:>7.3f}s  {ok:>6}  {summary}", flush=True)
     print(f"load average after timing: {os.getloadavg()[0]:.1f}")
 
 
@@ -296,6 +327,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000, help="dossiers and ballots each (default 1,000,000)")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per report (median printed)")
+    parser.add_argument("--units", type=int, default=100, help="communes the rows are spread over (default 100)")
     parser.add_argument("--backend", choices=("both", "sqlite", "postgresql"), default="both")
     parser.add_argument(
         "--pg-url",
@@ -306,7 +338,7 @@ def main() -> None:
 
     if args.backend in ("both", "sqlite"):
         with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
-            bench("sqlite", f"sqlite:///{Path(tmp) / 'reports.sqlite3'}", args.rows, args.runs)
+            bench("sqlite", f"sqlite:///{Path(tmp) / 'reports.sqlite3'}", args.rows, args.runs, args.units)
     if args.backend in ("both", "postgresql"):
         import psycopg
 
@@ -316,7 +348,8 @@ def main() -> None:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         try:
-            bench("postgresql", server.set(database=name).render_as_string(hide_password=False), args.rows, args.runs)
+            url = server.set(database=name).render_as_string(hide_password=False)
+            bench("postgresql", url, args.rows, args.runs, args.units)
         finally:
             with psycopg.connect(admin, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

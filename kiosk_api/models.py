@@ -329,12 +329,13 @@ class AgencyIndicator(Base):
     """The value of a Biểu 5a agency-level indicator (5, 8, 9 …) entered by staff for one report period.
 
     An entered value overrides the value computed from the registers for a report over exactly that period
-    (same first and last day); entries are audit-logged (action "report.agency_indicator").
+    (same first and last day) of the unit it was entered for; entries are audit-logged (action
+    "report.agency_indicator").
     """
 
     __tablename__ = "agency_indicators"
     __table_args__ = (
-        UniqueConstraint("period_start", "period_end", "indicator"),
+        UniqueConstraint("unit_code", "period_start", "period_end", "indicator"),
         CheckConstraint("period_end >= period_start", name="period"),
         CheckConstraint("indicator >= 1", name="indicator"),
         CheckConstraint("value >= 0", name="value"),
@@ -348,6 +349,7 @@ class AgencyIndicator(Base):
     note: Mapped[str | None] = mapped_column(Text)
     entered_by: Mapped[str] = mapped_column(String(100))
     entered_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"))
+    unit_code: Mapped[str] = _unit()
 
 
 # Covering indexes of the report aggregations (services.reports; migration 0002): Biểu 5a reads a range of

@@ -28,7 +28,25 @@ def _report_period(quarter: str | None, year: int | None, month: str | None, sta
         raise fail(f"Bad period: {exc}") from None
 
 
-def _write_report(form: str, quarter, year, month, start, end, breakdown, fmt: str, out: Path | None) -> None:
+def _scope(session, unit: str | None):
+    """The report's units: one unit (`--unit CODE`, which must exist) or every unit."""
+    from ..domain.units import EVERY_UNIT, Scope, UnitError, check_code
+    from ..models import Unit
+
+    if unit is None:
+        return EVERY_UNIT
+    try:
+        code = check_code(unit)
+    except UnitError as exc:
+        raise fail(str(exc)) from None
+    if session.get(Unit, code) is None:
+        raise fail(f"Không có đơn vị mã {code} (kiosk units list).")
+    return Scope(code)
+
+
+def _write_report(
+    form: str, quarter, year, month, start, end, breakdown, fmt: str, out: Path | None, unit_code: str | None
+) -> None:
     from ..clock import vn_today
     from ..report_rules import RuleFileError, rules_for
     from ..schemas.reports import Bieu5aOut, Bieu6aOut
@@ -37,8 +55,8 @@ def _write_report(form: str, quarter, year, month, start, end, breakdown, fmt: s
 
     if fmt not in ("json", "xlsx", "csv"):
         raise fail("--format must be json, xlsx or csv")
-    if breakdown not in (None, "field", "officer"):
-        raise fail("--breakdown must be field or officer")
+    if breakdown not in (None, "field", "officer", "unit"):
+        raise fail("--breakdown must be field, officer or unit")
     period = _report_period(quarter, year, month, start, end)
     settings = load_settings()
     today = vn_today(settings.make_clock())
@@ -46,12 +64,15 @@ def _write_report(form: str, quarter, year, month, start, end, breakdown, fmt: s
         rules = rules_for(settings.report_rules)
     except RuleFileError as exc:
         raise fail("\n  ".join(["The report rules (KIOSK_REPORT_RULES) have problems:", *exc.problems])) from None
-    unit = settings.commune_name
+    from ..services.units import unit_label
+
     report: svc.Bieu5aReport | svc.Bieu6aReport
     with open_session(settings) as session:
+        scope = _scope(session, unit_code)
+        unit = unit_label(session, scope, settings.commune_name)
         if form == "5a":
             report = report_5a = svc.bieu_5a(
-                session, period.start, period.end, rules=rules, breakdown=breakdown, today=today
+                session, period.start, period.end, rules=rules, breakdown=breakdown, today=today, scope=scope
             )
             if fmt == "xlsx":
                 data = export.bieu_5a_xlsx(report_5a, unit=unit, today=today)
@@ -62,7 +83,9 @@ def _write_report(form: str, quarter, year, month, start, end, breakdown, fmt: s
             total = report_5a.total
             summary = f"score {total.score} ({total.classification}), {total.total_ballots} ballots"
         else:
-            report = report_6a = svc.bieu_6a(session, period.start, period.end, breakdown=breakdown, today=today)
+            report = report_6a = svc.bieu_6a(
+                session, period.start, period.end, breakdown=breakdown, today=today, scope=scope
+            )
             if fmt == "xlsx":
                 data = export.bieu_6a_xlsx(report_6a, unit=unit, today=today)
             elif fmt == "csv":
@@ -85,7 +108,8 @@ _Y = Annotated[int | None, typer.Option("--year", help="Calendar year, e.g. 2026
 _M = Annotated[str | None, typer.Option("--month", help="Month, e.g. 2026-07")]
 _FROM = Annotated[str | None, typer.Option("--from", help="First day (dd/mm/yyyy or yyyy-mm-dd), with --to")]
 _TO = Annotated[str | None, typer.Option("--to", help="Last day (dd/mm/yyyy or yyyy-mm-dd), with --from")]
-_BD = Annotated[str | None, typer.Option("--breakdown", help="field or officer")]
+_BD = Annotated[str | None, typer.Option("--breakdown", help="field, officer or unit")]
+_UNIT = Annotated[str | None, typer.Option("--unit", help="One commune's code (default: every unit)")]
 _FMT = Annotated[str, typer.Option("--format", help="json, xlsx or csv")]
 _OUT = Annotated[Path | None, typer.Option("--out", help="Output file (default: stdout; xlsx: bieu-…xlsx here)")]
 
@@ -100,9 +124,10 @@ def reports_bieu_5a(
     breakdown: _BD = None,
     fmt: _FMT = "json",
     out: _OUT = None,
+    unit: _UNIT = None,
 ) -> None:
     """Biểu 5a (satisfaction ballots: indicators, score, classification) for a period."""
-    _write_report("5a", quarter, year, month, start, end, breakdown, fmt, out)
+    _write_report("5a", quarter, year, month, start, end, breakdown, fmt, out, unit)
 
 
 @reports_app.command("bieu-6a")
@@ -115,6 +140,7 @@ def reports_bieu_6a(
     breakdown: _BD = None,
     fmt: _FMT = "json",
     out: _OUT = None,
+    unit: _UNIT = None,
 ) -> None:
     """Biểu 6a (dossiers received, resolved, in progress) for a period."""
-    _write_report("6a", quarter, year, month, start, end, breakdown, fmt, out)
+    _write_report("6a", quarter, year, month, start, end, breakdown, fmt, out, unit)

@@ -8,12 +8,12 @@ the audit log.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from motcua.vocabulary import PetitionKind, PetitionStatus
-from sqlalchemy import ColumnElement, and_, case, delete, func, not_, select, update
+from sqlalchemy import ColumnElement, Row, and_, case, delete, func, not_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -346,14 +346,37 @@ class Timeliness:
 
 def timeliness(session: Session, start: date, end: date, *, scope: Scope, today: date | None = None) -> Timeliness:
     """Counts for indicator 8 over the petitions due between `start` and `end` (see Timeliness)."""
+    rows = [(status, due_day, answered_at) for _, status, due_day, answered_at in _due_rows(session, start, end, scope)]
+    return _timeliness(start, end, rows, today or session_today(session))
+
+
+def timeliness_by_unit(
+    session: Session, start: date, end: date, *, scope: Scope, today: date | None = None
+) -> dict[str, Timeliness]:
+    """`timeliness` for each unit that has petitions due in the period (one query for every unit)."""
+    by_unit: dict[str, list[tuple[str, date, datetime | None]]] = {}
+    for unit, status, due_day, answered_at in _due_rows(session, start, end, scope):
+        by_unit.setdefault(unit, []).append((status, due_day, answered_at))
+    today = today or session_today(session)
+    return {unit: _timeliness(start, end, rows, today) for unit, rows in by_unit.items()}
+
+
+def _due_rows(session: Session, start: date, end: date, scope: Scope) -> Sequence[Row]:
     if end < start:
         raise ValueError(f"period ends ({end}) before it starts ({start})")
-    today = today or session_today(session)
-    rows = session.execute(
-        select(Petition.status, Petition.deadline, Petition.answered_at).where(
+    return session.execute(
+        select(Petition.unit_code, Petition.status, Petition.deadline, Petition.answered_at).where(
             Petition.deadline >= start, Petition.deadline <= end, NOT_SPAM, in_scope(Petition.unit_code, scope)
         )
     ).all()
+
+
+def _timeliness(
+    start: date,
+    end: date,
+    rows: Iterable[tuple[str, date, datetime | None]],
+    today: date,
+) -> Timeliness:
     on_time = late = late_unanswered = pending = 0
     for status, due_day, answered_at in rows:
         if answered_at is not None and status in rules.ANSWERED_STATUSES:

@@ -159,6 +159,7 @@ def _indicator_out(row, rules: ReportRules) -> AgencyIndicatorOut:
         note=row.note,
         entered_by=row.entered_by,
         entered_at=row.entered_at,
+        unit=row.unit_code,
     )
 
 
@@ -168,14 +169,17 @@ def _indicator_out(row, rules: ReportRules) -> AgencyIndicatorOut:
     responses=error_responses(401, 409, 422),
 )
 def put_agency_indicator(
-    body: AgencyIndicatorIn, session: SessionDep, rules: RulesDep, user: StaffDep
+    body: AgencyIndicatorIn, session: SessionDep, rules: RulesDep, user: StaffDep, scope: ScopeDep
 ) -> AgencyIndicatorOut:
-    """Enter the value of an agency-level indicator (5, 8, 9 …) for a period; it overrides the computed value in
-    reports over exactly that period. `value: null` removes the entry. Repeating a request changes nothing."""
+    """Enter the value of an agency-level indicator (5, 8, 9 …) of a unit for a period; it overrides the computed
+    value in that unit's reports over exactly that period. `value: null` removes the entry. Repeating a request
+    changes nothing. The unit: a commune officer's own; a province officer or an admin: `?unit=CODE`, else their
+    own unit."""
     period = body.resolved_period()
+    unit = scope.unit or user.unit_code
     try:
         row = entered.set_agency_indicator(
-            session, period, body.indicator, body.value, note=body.note, actor=user.username, rules=rules
+            session, period, body.indicator, body.value, note=body.note, actor=user.username, rules=rules, unit=unit
         )
     except entered.AgencyIndicatorError as exc:
         raise ApiError(422, "bad_indicator", str(exc)) from None
@@ -190,6 +194,7 @@ def put_agency_indicator(
             note=None,
             entered_by=None,
             entered_at=None,
+            unit=unit,
         )
     return _indicator_out(row, rules)
 
@@ -198,8 +203,11 @@ def put_agency_indicator(
 def list_agency_indicators(
     session: SessionDep,
     rules: RulesDep,
+    scope: ScopeDep,
     start: Annotated[date | None, Query(alias="from", description="Only periods ending on or after this day")] = None,
     end: Annotated[date | None, Query(alias="to", description="Only periods starting on or before this day")] = None,
 ) -> list[AgencyIndicatorOut]:
-    """Every entered value (newest period first), optionally only periods overlapping [from, to]."""
-    return [_indicator_out(row, rules) for row in entered.list_agency_indicators(session, start=start, end=end)]
+    """Every entered value of the units in scope (newest period first), optionally only periods overlapping
+    [from, to]."""
+    rows = entered.list_agency_indicators(session, scope=scope, start=start, end=end)
+    return [_indicator_out(row, rules) for row in rows]

@@ -237,3 +237,4 @@ class AgencyIndicatorOut(BaseModel):
     note: str | None
     entered_by: str | None
     entered_at: datetime | None
+    unit: str = Field(description="The unit (commune code) the value was entered for")

@@ -1,5 +1,6 @@
-"""Values of the agency indicators (Biểu 5a's indicators 5, 8 and 9) that staff enter for a period, replacing the
-computed value (services.reports reads them). Every change is audit-logged in the same transaction."""
+"""Values of the agency indicators (Biểu 5a's indicators 5, 8 and 9) that staff enter for a unit and a period,
+replacing the computed value in that unit's report (services.reports reads them). Every change is audit-logged in
+the same transaction."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from sqlalchemy.orm import Session
 
 from ..db import session_now
 from ..domain.periods import Period
-from ..models import AgencyIndicator
+from ..domain.units import Scope
+from ..models import AgencyIndicator, Unit
 from ..report_rules import ReportRules
 from . import audit
+from .units import in_scope
 
 
 class AgencyIndicatorError(ValueError):
@@ -34,9 +37,11 @@ def set_agency_indicator(
     note: str | None,
     actor: str,
     rules: ReportRules,
+    unit: str,
 ) -> AgencyIndicator | None:
-    """Enter (or replace) the value of an agency indicator for a period; value None removes the entry, so the
-    computed value applies again. Audit-logged in the same transaction. Idempotent: repeating it changes nothing."""
+    """Enter (or replace) the value of an agency indicator of `unit` for a period; value None removes the entry, so
+    the computed value applies again. Audit-logged in the same transaction. Idempotent: repeating it changes
+    nothing."""
     try:
         rule = rules.indicator(indicator)
     except KeyError:
@@ -48,9 +53,11 @@ def set_agency_indicator(
         )
     if value is not None and not 0 <= value <= rule.max_points:
         raise AgencyIndicatorError(f"value {value} is outside 0..{rule.max_points} for indicator {indicator}")
+    if session.get(Unit, unit) is None:
+        raise AgencyIndicatorError(f"unit {unit} does not exist")
     for attempt in range(2):
         try:
-            return _write_agency_indicator(session, period, indicator, value, note=note, actor=actor)
+            return _write_agency_indicator(session, period, indicator, value, note=note, actor=actor, unit=unit)
         except IntegrityError:
             # A concurrent request (another replica, a double click) inserted the same entry first: retry once,
             # which now finds and updates that row.
@@ -61,16 +68,17 @@ def set_agency_indicator(
 
 
 def _write_agency_indicator(
-    session: Session, period: Period, indicator: int, value: float | None, *, note: str | None, actor: str
+    session: Session, period: Period, indicator: int, value: float | None, *, note: str | None, actor: str, unit: str
 ) -> AgencyIndicator | None:
     row = session.scalar(
         select(AgencyIndicator).where(
+            AgencyIndicator.unit_code == unit,
             AgencyIndicator.period_start == period.start,
             AgencyIndicator.period_end == period.end,
             AgencyIndicator.indicator == indicator,
         )
     )
-    details = {"period": period.key, "indicator": indicator, "value": value}
+    details = {"period": period.key, "indicator": indicator, "value": value, "unit": unit}
     try:
         if value is None:
             if row is not None:
@@ -81,7 +89,9 @@ def _write_agency_indicator(
             return row  # the same entry again (a retried request): nothing to change or audit
         else:
             if row is None:
-                row = AgencyIndicator(period_start=period.start, period_end=period.end, indicator=indicator)
+                row = AgencyIndicator(
+                    period_start=period.start, period_end=period.end, indicator=indicator, unit_code=unit
+                )
                 session.add(row)
             row.value = float(value)
             row.note = note
@@ -99,14 +109,20 @@ def _write_agency_indicator(
 
 
 def list_agency_indicators(
-    session: Session, *, start: date | None = None, end: date | None = None
+    session: Session, *, scope: Scope, start: date | None = None, end: date | None = None
 ) -> Sequence[AgencyIndicator]:
-    """Entered values, newest period first; optionally only those of periods overlapping [start, end]."""
-    query = select(AgencyIndicator)
+    """Entered values of the units in `scope`, newest period first; optionally only those of periods overlapping
+    [start, end]."""
+    query = select(AgencyIndicator).where(in_scope(AgencyIndicator.unit_code, scope))
     if start is not None:
         query = query.where(AgencyIndicator.period_end >= start)
     if end is not None:
         query = query.where(AgencyIndicator.period_start <= end)
     return session.scalars(
-        query.order_by(AgencyIndicator.period_start.desc(), AgencyIndicator.period_end, AgencyIndicator.indicator)
+        query.order_by(
+            AgencyIndicator.period_start.desc(),
+            AgencyIndicator.period_end,
+            AgencyIndicator.indicator,
+            AgencyIndicator.unit_code,
+        )
     ).all()

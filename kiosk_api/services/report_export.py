@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -24,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..domain import bieu6a as b6
 from ..domain.dates import format_date
+from ..domain.ranking import ranks
 from ..domain.scoring import Score
 from .reports import Bieu5aReport, Bieu6aReport
 
@@ -151,13 +153,31 @@ BIEU_5A_SUBTITLE = "(Mức độ hài lòng của tổ chức, cá nhân — the
 
 def bieu_5a_xlsx(report: Bieu5aReport, *, unit: str, today: date) -> bytes:
     """The form: heading, the nine indicators (name, maximum, average, source, ballots), score and classification,
-    satisfaction levels (ballots, percent), signature block; a second sheet per field / officer when broken down."""
+    satisfaction levels (ballots, percent), signature block; a second sheet per field / officer / unit when broken
+    down. Broken down by unit (a province), also a sheet ranking the communes on each indicator and each commune's
+    own form on a sheet of its own."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Biểu 5a"
+    _bieu_5a_sheet(ws, report, report.total, unit, today)
+    if report.breakdown and report.groups:
+        _bieu_5a_groups(wb, report)
+    if report.breakdown == "unit":
+        _bieu_5a_ranking(wb, report)
+        for g in report.groups:
+            _bieu_5a_sheet(wb.create_sheet(sheet_title(g.key, g.label)), report, g.score, g.label, today)
+    return _to_bytes(wb)
+
+
+def sheet_title(key: str | None, label: str) -> str:
+    """A worksheet's name for one commune: its code and name, within Excel's 31 characters and allowed letters."""
+    text = f"{key} {label}" if key else label
+    return re.sub(r"[\[\]:*?/\\]", " ", text)[:31].strip()
+
+
+def _bieu_5a_sheet(ws: Worksheet, report: Bieu5aReport, total: Score, unit: str, today: date) -> None:
     width = 6
     row = _heading(ws, unit, BIEU_5A_TITLE, BIEU_5A_SUBTITLE, _period_text(report), width)
-    total = report.total
     _merged(
         ws,
         row,
@@ -219,9 +239,33 @@ def bieu_5a_xlsx(report: Bieu5aReport, *, unit: str, today: date) -> bytes:
     _signature(ws, row, unit, today, width)
     _widths(ws, [5, 50, 9, 10, 34, 10])
     _fit_width(ws, "portrait")
-    if report.breakdown and report.groups:
-        _bieu_5a_groups(wb, report)
-    return _to_bytes(wb)
+
+
+def _bieu_5a_ranking(wb: Workbook, report: Bieu5aReport) -> None:
+    """Communes (rows, best total first) against each indicator: its average and the commune's rank on it."""
+    ws = wb.create_sheet("Xếp hạng theo chỉ số")
+    indicators = report.total.indicators
+    headers = ["Đơn vị", "Tổng điểm", "Hạng"]
+    for ind in indicators:
+        headers += [f"Chỉ số {ind.id}", f"Hạng CS {ind.id}"]
+    for col, text in enumerate(headers, start=1):
+        _cell(ws, 1, col, text, font=_BOLD, align=_CENTER).fill = _HEADER_FILL
+    scores = [g.score for g in report.groups]
+    columns = [ranks([float(s.score) for s in scores])]
+    for n in range(len(indicators)):
+        column = [s.indicators[n].average for s in scores]
+        columns.append(ranks([float(v) if v is not None else None for v in column]))
+    for r, group in enumerate(report.groups, start=2):
+        values: list = [group.label, float(group.score.score), columns[0][r - 2]]
+        for n, ind in enumerate(group.score.indicators):
+            values += [float(ind.average) if ind.average is not None else None, columns[n + 1][r - 2]]
+        for col, value in enumerate(values, start=1):
+            fmt = COUNT_FORMAT if isinstance(value, int) else DECIMAL_FORMAT if isinstance(value, float) else None
+            _cell(ws, r, col, value, fmt=fmt, align=_CENTER if col > 1 else None)
+    _widths(ws, [34, 10, 7] + [9, 8] * len(indicators))
+    ws.freeze_panes = "B2"
+    ws.row_dimensions[1].height = 34
+    _fit_width(ws, "landscape")
 
 
 def _bieu_5a_groups(wb: Workbook, report: Bieu5aReport) -> None:
@@ -302,10 +346,23 @@ def _values_6a(c: b6.Counts) -> list[int]:
 
 def bieu_6a_xlsx(report: Bieu6aReport, *, unit: str, today: date) -> bytes:
     """The form: heading, a two-level header (received / resolved / in progress), one row per field (or officer,
-    or the commune when not broken down) and the total row, column numbers (1)…(14), signature block."""
+    unit, or the commune when not broken down) and the total row, column numbers (1)…(14), signature block.
+    Broken down by unit (a province), also each commune's own form on a sheet of its own."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Biểu 6a"
+    lines: list[tuple[str, b6.Counts]] = [(g.label, g.counts) for g in report.groups]
+    _bieu_6a_sheet(ws, report, lines or [(place_name(unit), report.total)], report.total, unit, today)
+    if report.breakdown == "unit":
+        for g in report.groups:
+            sheet = wb.create_sheet(sheet_title(g.key, g.label))
+            _bieu_6a_sheet(sheet, report, [(place_name(g.label), g.counts)], g.counts, g.label, today)
+    return _to_bytes(wb)
+
+
+def _bieu_6a_sheet(
+    ws: Worksheet, report: Bieu6aReport, groups: list[tuple[str, b6.Counts]], total: b6.Counts, unit: str, today: date
+) -> None:
     width = 2 + len(COLUMNS_6A)
     row = _heading(ws, unit, BIEU_6A_TITLE, BIEU_6A_SUBTITLE, _period_text(report), width)
     first_label = BREAKDOWN_LABELS.get(report.breakdown or "field", "Lĩnh vực")
@@ -328,12 +385,8 @@ def bieu_6a_xlsx(report: Bieu6aReport, *, unit: str, today: date) -> bytes:
     for col in range(1, width + 1):
         _cell(ws, nums, col, f"({col})", font=_ITALIC, align=_CENTER)
     row = nums + 1
-    lines: list[tuple[str, str, b6.Counts, bool]] = [
-        (str(n), g.label, g.counts, False) for n, g in enumerate(report.groups, start=1)
-    ]
-    if not lines:
-        lines.append(("1", place_name(unit), report.total, False))
-    lines.append(("", "Tổng cộng", report.total, True))
+    lines = [(str(n), label, counts, False) for n, (label, counts) in enumerate(groups, start=1)]
+    lines.append(("", "Tổng cộng", total, True))
     for stt, label, counts, bold in lines:
         font = _BOLD if bold else _NORMAL
         _cell(ws, row, 1, int(stt) if stt else None, font=font, align=_CENTER)
@@ -354,7 +407,6 @@ def bieu_6a_xlsx(report: Bieu6aReport, *, unit: str, today: date) -> bytes:
     _widths(ws, [6, 30] + [11] * (len(COLUMNS_6A) - 1) + [16])
     ws.row_dimensions[sub].height = 48
     _fit_width(ws, "landscape")
-    return _to_bytes(wb)
 
 
 def bieu_6a_csv(report: Bieu6aReport, *, unit: str) -> bytes:  # noqa: ARG001

@@ -25,7 +25,8 @@ Which rows a period holds:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import astuple, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Literal
@@ -157,9 +158,11 @@ class _BallotSums:
         )
 
 
-def _online_facts(session: Session, start: date, end: date, as_of: date, scope: Scope) -> tuple[int, int, int]:
-    """(dossiers received in the period, of which online, of which resolved late or overdue at `as_of`), withdrawn
-    dossiers left out."""
+def _online_facts_by_unit(
+    session: Session, start: date, end: date, as_of: date, scope: Scope
+) -> dict[str, tuple[int, int, int]]:
+    """Per unit: (dossiers received in the period, of which online, of which resolved late or overdue at `as_of`),
+    withdrawn dossiers left out."""
     cond = _resolved_by(end)
     late = or_(
         and_(cond, Dossier.status != DossierStatus.REFUSED.value, _resolved_on() > Dossier.appointment_date),
@@ -170,58 +173,101 @@ def _online_facts(session: Session, start: date, end: date, as_of: date, scope: 
         ),
     )
     online = Dossier.channel == DossierChannel.ONLINE.value
-    row = session.execute(
+    rows = session.execute(
         select(
+            Dossier.unit_code,
             func.count(),
             func.sum(case((online, 1), else_=0)),
             func.sum(case((and_(online, late), 1), else_=0)),
-        ).where(
+        )
+        .where(
             Dossier.received_date >= start,
             Dossier.received_date <= end,
             Dossier.status != DossierStatus.WITHDRAWN.value,
             in_scope(Dossier.unit_code, scope),
         )
-    ).one()
-    return _n(row[0]), _n(row[1]), _n(row[2])
+        .group_by(Dossier.unit_code)
+    ).all()
+    return {unit: (_n(received), _n(online_n), _n(late_n)) for unit, received, online_n, late_n in rows}
 
 
-def agency_values(
-    session: Session,
-    start: date,
-    end: date,
-    *,
-    rules: ReportRules,
-    today: date | None = None,
-    scope: Scope = EVERY_UNIT,
-) -> tuple[dict[int, AgencyValue], AgencyFacts]:
-    """The agency indicators of the period (entered > computed > default) and the figures they came from."""
+NO_FACTS = AgencyFacts(0, 0, 0, 0, 0, 0)
+
+
+def _facts_by_unit(session: Session, start: date, end: date, as_of: date, scope: Scope) -> dict[str, AgencyFacts]:
+    """The register figures behind the computed agency indicators, for each unit with any (two queries in all)."""
     from ..petitions import service as petition_service  # the petitions register's own rule for "due" and "on time"
 
-    as_of = min(end, today or session_today(session))
-    timeliness = petition_service.timeliness(session, start, end, today=as_of, scope=scope)
-    received, online, online_late = _online_facts(session, start, end, as_of, scope)
-    facts = AgencyFacts(
-        petitions_due=timeliness.due,
-        petitions_on_time=timeliness.on_time,
-        petitions_pending=timeliness.pending,
-        dossiers_received=received,
-        dossiers_online=online,
-        dossiers_online_late=online_late,
-    )
-    entered = {
-        row.indicator: row
-        for row in session.scalars(
-            select(AgencyIndicator).where(AgencyIndicator.period_start == start, AgencyIndicator.period_end == end)
+    timeliness = petition_service.timeliness_by_unit(session, start, end, today=as_of, scope=scope)
+    online = _online_facts_by_unit(session, start, end, as_of, scope)
+    facts = {}
+    for unit in timeliness.keys() | online.keys():
+        t = timeliness.get(unit)
+        received, online_n, online_late = online.get(unit, (0, 0, 0))
+        facts[unit] = AgencyFacts(
+            petitions_due=t.due if t else 0,
+            petitions_on_time=t.on_time if t else 0,
+            petitions_pending=t.pending if t else 0,
+            dossiers_received=received,
+            dossiers_online=online_n,
+            dossiers_online_late=online_late,
         )
-    }
+    return facts
+
+
+def _sum_facts(facts: Iterable[AgencyFacts]) -> AgencyFacts:
+    total = NO_FACTS
+    for f in facts:
+        total = AgencyFacts(*(a + b for a, b in zip(astuple(total), astuple(f), strict=True)))
+    return total
+
+
+@dataclass(frozen=True)
+class _Entered:
+    value: Decimal
+    note: str
+
+
+def _entered_by_unit(session: Session, start: date, end: date, scope: Scope) -> dict[str, dict[int, _Entered]]:
+    """The values staff entered for exactly this period, per unit and indicator."""
+    entered: dict[str, dict[int, _Entered]] = {}
+    for row in session.scalars(
+        select(AgencyIndicator).where(
+            AgencyIndicator.period_start == start,
+            AgencyIndicator.period_end == end,
+            in_scope(AgencyIndicator.unit_code, scope),
+        )
+    ):
+        note = f"Do cán bộ {row.entered_by} nhập" + (f": {row.note}" if row.note else "")
+        entered.setdefault(row.unit_code, {})[row.indicator] = _Entered(Decimal(str(row.value)), note)
+    return entered
+
+
+def _entered_together(by_unit: dict[str, dict[int, _Entered]]) -> dict[int, _Entered]:
+    """The entered values of several units as one: a unit's own value when only one unit entered it, else the
+    mean of the values the units entered (those that entered none are not counted)."""
+    per_indicator: dict[int, list[_Entered]] = {}
+    for values in by_unit.values():
+        for indicator, value in values.items():
+            per_indicator.setdefault(indicator, []).append(value)
+    together: dict[int, _Entered] = {}
+    for indicator, entries in per_indicator.items():
+        if len(entries) == 1:
+            together[indicator] = entries[0]
+        else:
+            mean = sum((e.value for e in entries), Decimal(0)) / len(entries)
+            together[indicator] = _Entered(mean, f"Bình quân giá trị do {len(entries)} đơn vị nhập")
+    return together
+
+
+def _agency(facts: AgencyFacts, entered: dict[int, _Entered], rules: ReportRules) -> dict[int, AgencyValue]:
+    """The agency indicators (entered > computed > default) from the figures and the entered values."""
     values: dict[int, AgencyValue] = {}
     for rule in rules.indicators:
         if rule.source != "agency":
             continue
         if rule.id in entered:
-            row = entered[rule.id]
-            note = f"Do cán bộ {row.entered_by} nhập" + (f": {row.note}" if row.note else "")
-            values[rule.id] = AgencyValue(Decimal(str(row.value)), "entered", note)
+            values[rule.id] = AgencyValue(entered[rule.id].value, "entered", entered[rule.id].note)
         elif rule.agency_rule == "petitions_on_time":
             points = petition_points(
                 facts.petitions_due,
@@ -237,6 +283,7 @@ def agency_values(
             )
             values[rule.id] = AgencyValue(Decimal(points), "computed", note)
         elif rule.agency_rule == "online_services":
+            received, online, online_late = facts.dossiers_received, facts.dossiers_online, facts.dossiers_online_late
             points = online_points(
                 received,
                 online,
@@ -254,7 +301,41 @@ def agency_values(
             )
         else:
             values[rule.id] = AgencyValue(None, "missing", "Chưa nhập cho kỳ này")
-    return values, facts
+    return values
+
+
+def agency_values(
+    session: Session,
+    start: date,
+    end: date,
+    *,
+    rules: ReportRules,
+    today: date | None = None,
+    scope: Scope = EVERY_UNIT,
+) -> tuple[dict[int, AgencyValue], AgencyFacts]:
+    """The agency indicators of the period for the units in `scope` (entered > computed > default) and the figures
+    they came from. Several units' entered values count as their mean (`_entered_together`)."""
+    as_of = min(end, today or session_today(session))
+    facts = _sum_facts(_facts_by_unit(session, start, end, as_of, scope).values())
+    entered = _entered_together(_entered_by_unit(session, start, end, scope))
+    return _agency(facts, entered, rules), facts
+
+
+def agency_values_by_unit(
+    session: Session,
+    start: date,
+    end: date,
+    units: Iterable[str],
+    *,
+    rules: ReportRules,
+    today: date | None = None,
+    scope: Scope = EVERY_UNIT,
+) -> dict[str, dict[int, AgencyValue]]:
+    """`agency_values` of each of `units` (within `scope`), from one pass over the registers for all of them."""
+    as_of = min(end, today or session_today(session))
+    facts = _facts_by_unit(session, start, end, as_of, scope)
+    entered = _entered_by_unit(session, start, end, scope)
+    return {u: _agency(facts.get(u, NO_FACTS), entered.get(u, {}), rules) for u in units}
 
 
 def bieu_5a(
@@ -319,15 +400,15 @@ def _bieu_5a_by_unit(
         ballot_query(lo, hi, None, scope).add_columns(Rating.unit_code.label("g")).group_by(Rating.unit_code)
     ).all()
     agency, facts = agency_values(session, period.start, period.end, rules=rules, today=today, scope=scope)
+    units = [row._mapping["g"] for row in rows]
+    own = agency_values_by_unit(session, period.start, period.end, units, rules=rules, today=today, scope=scope)
     names = unit_names(session)
     total = _BallotSums()
     groups: list[Bieu5aGroup] = []
-    for row in rows:
+    for unit, row in zip(units, rows, strict=True):
         sums = _BallotSums.from_row(row)
         total.add(sums)
-        unit = row._mapping["g"]
-        own, _ = agency_values(session, period.start, period.end, rules=rules, today=today, scope=Scope(unit))
-        groups.append(Bieu5aGroup(unit, names.get(unit, unit), sums.score(own, rules)))
+        groups.append(Bieu5aGroup(unit, names.get(unit, unit), sums.score(own[unit], rules)))
     groups.sort(key=lambda g: (-g.score.score, g.label))
     return Bieu5aReport(
         period=period,

@@ -11,11 +11,11 @@ from sqlalchemy import ColumnElement, select, true, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ..domain.units import DEFAULT_UNIT_CODE, Scope, UnitError, check_code, kind_from_name, unit_for_dossier
-from ..models import ChatEvent, Dossier, HandoffRequest, Petition, Rating, StaffUser, Unit
+from ..models import AgencyIndicator, ChatEvent, Dossier, HandoffRequest, Petition, Rating, StaffUser, Unit
 from . import audit
 
 # Every table whose rows belong to a unit (models with `unit_code`).
-OWNED = (Dossier, Rating, Petition, HandoffRequest, ChatEvent, StaffUser)
+OWNED = (Dossier, Rating, Petition, HandoffRequest, ChatEvent, StaffUser, AgencyIndicator)
 
 
 @dataclass(frozen=True)

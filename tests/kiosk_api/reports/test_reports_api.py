@@ -294,7 +294,7 @@ def test_entered_agency_indicator_overrides_the_computed_one(client, auth_header
 
     rows = session.scalars(select(AuditLog).where(AuditLog.action.like("report.agency_indicator%"))).all()
     assert [(r.actor, r.target, r.details) for r in rows] == [
-        ("lan", "2026-Q3", {"period": "2026-Q3", "indicator": 9, "value": 1.0})
+        ("lan", "2026-Q3", {"period": "2026-Q3", "indicator": 9, "value": 1.0, "unit": "00000"})
     ]
 
     # Indicator 5 with a range instead of a shortcut, then removing the entry of 9 (back to computed).
@@ -437,7 +437,7 @@ def test_concurrent_entries_leave_one_row(migrated_url, session):
     def enter(value: float):
         with make_sessionmaker(engine, FixedClock(NOW))() as s:
             return entered.set_agency_indicator(
-                s, Period.parse("2026-Q3"), 5, value, note=None, actor="lan", rules=rules
+                s, Period.parse("2026-Q3"), 5, value, note=None, actor="lan", rules=rules, unit="00000"
             )
 
     try:

@@ -252,8 +252,25 @@ def test_the_province_ranks_its_communes_in_bieu_5a_and_counts_each_in_6a(client
     received = {g["label"]: g["received"]["total"] for g in six["groups"]}
     assert received == {"Xã Tân Phú": 6, "Phường Bình An": 1}
     xlsx = client.get("/api/reports/bieu-5a", headers=province, params={**params, "format": "xlsx"})
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content))["Theo đơn vị"]
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == [
+        "Biểu 5a", "Theo đơn vị", "Xếp hạng theo chỉ số", f"{A} Xã Tân Phú", f"{B} Phường Bình An",
+    ]  # fmt: skip
+    sheet = book["Theo đơn vị"]
     assert [sheet.cell(row, 1).value for row in (2, 3, 4)] == ["Xã Tân Phú", "Phường Bình An", "Tổng cộng"]
+    ranking = book["Xếp hạng theo chỉ số"]
+    header = [c.value for c in ranking[1]]
+    i3 = header.index("Hạng CS 3") + 1
+    assert [ranking.cell(row, i3).value for row in (2, 3)] == [1, 2]  # Tân Phú best on indicator 3
+    assert ranking.cell(2, header.index("Chỉ số 3") + 1).value == 2.0
+    commune = book[f"{B} Phường Bình An"]
+    assert commune["A1"].value == "PHƯỜNG BÌNH AN" and "Tổng số phiếu đánh giá: 2" in {
+        c.value for row in commune.iter_rows() for c in row
+    }
+    six_xlsx = client.get("/api/reports/bieu-6a", headers=province, params={**params, "format": "xlsx"})
+    assert openpyxl.load_workbook(io.BytesIO(six_xlsx.content)).sheetnames == [
+        "Biểu 6a", f"{A} Xã Tân Phú", f"{B} Phường Bình An",
+    ]  # fmt: skip
     # an officer's ranking holds their own commune only
     own = client.get("/api/reports/bieu-5a", headers=login(client, "can_bo_a"), params=params).json()
     assert [g["key"] for g in own["groups"]] == [A]
@@ -272,3 +289,45 @@ def test_the_province_dashboard_shows_the_weakest_communes(client, petitions_and
     client.cookies.clear()
     page_login(client, "can_bo_a")
     assert "Đơn vị điểm thấp nhất" not in client.get("/staff", params={"quarter": "2026-Q4"}).text
+
+
+def test_an_entered_agency_indicator_counts_for_its_own_unit_only(client, two_units):
+    quarter, period = {"quarter": "2026-Q4"}, {"period": "2026-Q4"}
+    a = login(client, "can_bo_a")
+    entered = client.put("/api/reports/agency-indicators", headers=a, json={**period, "indicator": 9, "value": 0.5})
+    assert entered.status_code == 200 and entered.json()["unit"] == A
+    refused = client.put(
+        "/api/reports/agency-indicators", headers=a, params={"unit": B}, json={**period, "indicator": 9, "value": 2}
+    )
+    assert refused.status_code == 403
+
+    def source(headers, **params) -> str:
+        report = client.get("/api/reports/bieu-5a", headers=headers, params={**quarter, **params}).json()
+        return {d["id"]: d["source"] for d in report["indicator_details"]}[9]
+
+    assert source(a) == "entered"
+    assert source(login(client, "can_bo_b")) == "computed"  # A's value does not reach B's report
+    province = login(client, "tinh")
+    assert source(province, unit=B) == "computed" and source(province, unit=A) == "entered"
+    # B's officer does not see A's entry; the province officer sees it, and enters one for B with ?unit=
+    assert client.get("/api/reports/agency-indicators", headers=login(client, "can_bo_b")).json() == []
+    for_b = client.put(
+        "/api/reports/agency-indicators",
+        headers=province,
+        params={"unit": B},
+        json={**period, "indicator": 9, "value": 1.5},
+    )
+    assert for_b.status_code == 200 and for_b.json()["unit"] == B
+    listed = client.get("/api/reports/agency-indicators", headers=province).json()
+    assert sorted((e["unit"], e["value"]) for e in listed) == [(A, 0.5), (B, 1.5)]
+    # the province's aggregate takes the mean of the values the communes entered; each commune keeps its own
+    total = client.get("/api/reports/bieu-5a", headers=province, params={**quarter, "breakdown": "unit"}).json()
+    detail = {d["id"]: d for d in total["indicator_details"]}[9]
+    assert detail["source"] == "entered" and "2 đơn vị" in detail["note"] and total["indicators"]["9"] == 1.0
+    unknown = client.put(
+        "/api/reports/agency-indicators",
+        headers=province,
+        params={"unit": "99999"},
+        json={**period, "indicator": 9, "value": 1},
+    )
+    assert unknown.status_code == 422

@@ -3,6 +3,8 @@ which unit new dossiers, ballots, petitions and staff accounts belong to. SQLite
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from motcua.vocabulary import UnitKind
 from sqlalchemy import select
@@ -169,3 +171,29 @@ def test_kiosk_staff_create_in_a_unit(run, session):
     )
     assert result.exit_code == 0, result.output
     assert "of unit 26734" in result.output
+
+
+def test_kiosk_reports_for_one_unit_or_broken_down_by_unit(run, session, migrated_url, clock):
+    add_unit(session, TAN_PHU, actor="cli")
+    add_unit(session, NewUnit(code="26735", name="Xã Bình An"), actor="cli")
+    engine = make_engine(migrated_url)
+    try:
+        for unit, keys in (("26734", ["a1", "a2"]), ("26735", ["b1"])):
+            with make_sessionmaker(engine, clock, unit)() as kiosk:
+                for key in keys:
+                    ballot = ratings_service.Ballot(channel="kiosk", satisfaction="hai_long", idempotency_key=key)
+                    ratings_service.submit(kiosk, ballot, dossier_id=None)
+    finally:
+        engine.dispose()
+    at = {"KIOSK_CLOCK_START": clock.at.isoformat()}
+    one = run("reports", "bieu-5a", "--quarter", "2026-Q4", "--unit", "26735", **at)
+    assert one.exit_code == 0, one.output
+    report = json.loads(one.output)
+    assert report["unit"] == "Xã Bình An" and report["total_ballots"] == 1
+    every = json.loads(run("reports", "bieu-5a", "--quarter", "2026-Q4", "--breakdown", "unit", **at).output)
+    assert every["total_ballots"] == 3
+    assert {g["label"]: g["total_ballots"] for g in every["groups"]} == {"Xã Tân Phú": 2, "Xã Bình An": 1}
+    dossiers = run("reports", "bieu-6a", "--quarter", "2026-Q4", "--unit", "26734", **at)
+    assert dossiers.exit_code == 0 and json.loads(dossiers.output)["unit"] == "Xã Tân Phú"
+    unknown = run("reports", "bieu-5a", "--quarter", "2026-Q4", "--unit", "99999", **at)
+    assert unknown.exit_code == 1 and "Không có đơn vị mã 99999" in unknown.output
