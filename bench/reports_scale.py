@@ -37,6 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
+from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from kiosk_api import migrate  # noqa: E402
@@ -312,6 +313,12 @@ def bench(backend: str, url: str, rows: int, runs: int, units: int) -> None:
     migrate.upgrade(url)
     (load_sqlite if backend == "sqlite" else load_postgresql)(url, rows, rows, units)
     print(f"schema + bulk load + ANALYZE: {time.perf_counter() - t0:.1f} s", flush=True)
+    if backend == "postgresql":
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            size = conn.scalar(text("SELECT pg_database_size(current_database())")) or 0
+        engine.dispose()
+        print(f"database size: {size / 2**20:,.0f} MB (tables and indexes)", flush=True)
     target = 1.0 if backend == "postgresql" else 3.0
     print(f"load average before timing: {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
     # cpu: this process's CPU time — the query work itself for SQLite (in-process); for PostgreSQL the work is done

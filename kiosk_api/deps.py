@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
+import time
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Annotated
@@ -17,12 +18,14 @@ from procedures_kb.catalogue import Catalogue
 from procedures_kb.workdays import WorkingCalendar
 
 from .clock import Clock, utc_now, vn_today
+from .db import UNIT_KEY
 from .domain import identity
-from .domain.units import Scope, UnitError, scope_for
+from .domain.units import Network, Scope, UnitError, scope_for, unit_for_address
 from .errors import ApiError
 from .models import StaffUser
 from .security import csrf_token
 from .services import staff as staff_service
+from .services import units as units_service
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -39,8 +42,31 @@ def get_secret(request: Request) -> bytes:
 
 
 def get_session(request: Request) -> Iterator[Session]:
+    """A database session for the request; what it adds without a unit belongs to the request's unit."""
     with request.app.state.sessionmaker() as session:
+        session.info[UNIT_KEY] = request_unit(request)
         yield session
+
+
+KIOSK_UNITS_TTL = 30.0  # seconds a replica keeps the units' kiosk addresses before reading them again
+
+
+def kiosk_units(request: Request) -> dict[str, list[Network]]:
+    """Every unit's kiosk networks (units_service.kiosk_networks), read at most every KIOSK_UNITS_TTL seconds: a
+    change made with `kiosk units kiosks` reaches every replica within that time."""
+    state = request.app.state
+    cached: tuple[float, dict[str, list[Network]]] | None = getattr(state, "kiosk_units", None)
+    now = time.monotonic()
+    if cached is None or now - cached[0] > KIOSK_UNITS_TTL:
+        with state.sessionmaker() as session:
+            cached = (now, units_service.kiosk_networks(session))
+        state.kiosk_units = cached
+    return cached[1]
+
+
+def request_unit(request: Request) -> str:
+    """The unit of the kiosk the request comes from (its address in a unit's kiosk addresses), else KIOSK_UNIT."""
+    return unit_for_address(client_address(request), kiosk_units(request), request.app.state.settings.unit)
 
 
 def get_catalogue(request: Request) -> Catalogue:
@@ -96,13 +122,15 @@ def is_internal(request: Request) -> bool:
 
 
 def from_kiosk(request: Request) -> bool:
-    """True when the request comes from one of the touch kiosks (KIOSK_KIOSK_ADDRESSES)."""
+    """True when the request comes from one of the touch kiosks (KIOSK_KIOSK_ADDRESSES, or a unit's kiosk
+    addresses)."""
     try:
         address = ipaddress.ip_address(client_address(request))
     except ValueError:
         return False
     settings: Settings = request.app.state.settings
-    return any(address in network for network in settings.kiosk_networks)
+    units = [net for nets in kiosk_units(request).values() for net in nets]
+    return any(address.version == n.version and address in n for n in [*settings.kiosk_networks, *units])
 
 
 def client_identity(request: Request) -> str:

@@ -74,6 +74,8 @@ class Unit(Base):
     kind: Mapped[str] = mapped_column(String(16))
     # The start of this unit's dossier codes (000.00.06.H56…), to give imported dossiers their unit.
     dossier_prefix: Mapped[str | None] = mapped_column(String(40), unique=True)
+    # The addresses of its touch kiosks ("10.1.2.0/24, 10.1.3.7"): what a citizen leaves at one belongs to this unit.
+    kiosk_addresses: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, info=stamp("insert"))
 
 

@@ -7,8 +7,9 @@ to the commune's real code.
 
 from __future__ import annotations
 
+import ipaddress
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from motcua.vocabulary import StaffRole, UnitKind
@@ -52,6 +53,40 @@ def unit_for_dossier(code: str, prefixes: Iterable[tuple[str, str]]) -> str | No
         if prefix and code.startswith(prefix) and (best is None or len(prefix) > best[0]):
             best = (len(prefix), unit)
     return best[1] if best else None
+
+
+# ---- which unit a kiosk belongs to -----------------------------------------------------------------------
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(text: str | None) -> list[Network]:
+    """A unit's kiosk addresses ("10.1.2.0/24, 10.1.3.7"): addresses or networks, comma-separated; UnitError
+    (Vietnamese, for the officer) for one that is not."""
+    networks = []
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        try:
+            networks.append(ipaddress.ip_network(part.strip(), strict=False))
+        except ValueError:
+            raise UnitError(f"«{part.strip()}» không phải địa chỉ IP hoặc dải địa chỉ (ví dụ 10.1.2.0/24).") from None
+    return networks
+
+
+def unit_for_address(address: str, networks: Mapping[str, Sequence[Network]], default: str) -> str:
+    """The unit whose kiosk networks hold `address` (the narrowest when they nest); `default` (the deployment's
+    KIOSK_UNIT) for any other address."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return default
+    best: tuple[int, str] | None = None
+    for unit, nets in networks.items():
+        for net in nets:
+            if ip.version == net.version and ip in net and (best is None or net.prefixlen > best[0]):
+                best = (net.prefixlen, unit)
+    return best[1] if best else default
 
 
 # ---- what a staff member works on ----------------------------------------------------------------------

@@ -10,7 +10,16 @@ from motcua.vocabulary import UnitKind
 from sqlalchemy import ColumnElement, select, true, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from ..domain.units import DEFAULT_UNIT_CODE, Scope, UnitError, check_code, kind_from_name, unit_for_dossier
+from ..domain.units import (
+    DEFAULT_UNIT_CODE,
+    Network,
+    Scope,
+    UnitError,
+    check_code,
+    kind_from_name,
+    parse_networks,
+    unit_for_dossier,
+)
 from ..models import AgencyIndicator, ChatEvent, Dossier, HandoffRequest, Petition, Rating, StaffUser, Unit
 from . import audit
 
@@ -25,6 +34,7 @@ class NewUnit:
     province: str = ""
     kind: UnitKind | None = None  # read from the name ("Xã …", "Phường …", "Đặc khu …") when not given
     dossier_prefix: str | None = None
+    kiosk_addresses: str | None = None  # its touch kiosks' addresses or networks, comma-separated
 
 
 def add_unit(session: Session, new: NewUnit, *, actor: str, adopt_default: bool = False) -> tuple[Unit, int]:
@@ -41,6 +51,7 @@ def add_unit(session: Session, new: NewUnit, *, actor: str, adopt_default: bool 
     if prefix is not None and session.scalar(select(Unit.code).where(Unit.dossier_prefix == prefix)) is not None:
         raise UnitError(f"Tiền tố mã hồ sơ «{prefix}» đã thuộc đơn vị khác.")
     unit = Unit(code=code, name=name, province=" ".join(new.province.split()), kind=kind.value, dossier_prefix=prefix)
+    unit.kiosk_addresses = _checked_addresses(session, code, new.kiosk_addresses)
     session.add(unit)
     session.flush()
     moved = 0
@@ -51,6 +62,37 @@ def add_unit(session: Session, new: NewUnit, *, actor: str, adopt_default: bool 
     audit.record(session, actor, "unit.add", target=code, details={"adopted_rows": moved})
     session.commit()
     return unit, moved
+
+
+def _checked_addresses(session: Session, code: str, text: str | None) -> str | None:
+    """The kiosk addresses normalised ("10.1.2.0/24, 10.1.3.7/32"), or None; UnitError when one is malformed or
+    overlaps another unit's (a kiosk must belong to one unit)."""
+    mine = parse_networks(text)
+    for other, nets in kiosk_networks(session).items():
+        if other == code:
+            continue
+        for net in mine:
+            clash = next((n for n in nets if n.version == net.version and n.overlaps(net)), None)
+            if clash is not None:
+                raise UnitError(f"Địa chỉ {net} trùng với địa chỉ kiosk {clash} của đơn vị {other}.")
+    return ", ".join(str(n) for n in mine) or None
+
+
+def set_kiosk_addresses(session: Session, code: str, text: str | None, *, actor: str) -> Unit:
+    """Replace a unit's kiosk addresses (None or "" removes them); audit-logged."""
+    unit = session.get(Unit, check_code(code))
+    if unit is None:
+        raise UnitError(f"Không có đơn vị mã {code}.")
+    unit.kiosk_addresses = _checked_addresses(session, unit.code, text)
+    audit.record(session, actor, "unit.kiosks", target=unit.code, details={"addresses": unit.kiosk_addresses})
+    session.commit()
+    return unit
+
+
+def kiosk_networks(session: Session) -> dict[str, list[Network]]:
+    """Every unit's kiosk networks, by unit code (units without kiosk addresses left out)."""
+    rows = session.execute(select(Unit.code, Unit.kiosk_addresses).where(Unit.kiosk_addresses.is_not(None)))
+    return {code: parse_networks(text) for code, text in rows}
 
 
 def list_units(session: Session) -> list[Unit]:

@@ -279,3 +279,37 @@ def test_catalogue_sync_upserts_and_deletes(session, catalogue):
     assert row.fingerprint == catalogue.fingerprint
     again = sync_catalogue(session, catalogue)
     assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, len(catalogue))
+
+
+def test_entered_agency_indicators_move_into_units_and_back(db_url):
+    """0009: values entered before units belong to the default unit; one value per unit, period and indicator; the
+    downgrade keeps the default unit's values only. 0010 adds the units' kiosk addresses and takes them away."""
+    migrate.upgrade(db_url, "0008")
+    engine = make_engine(db_url)
+    at = datetime(2026, 11, 20, 8, tzinfo=UTC)
+    insert = (
+        "INSERT INTO agency_indicators (period_start, period_end, indicator, value, entered_by, entered_at{unit}) "
+        "VALUES ('2026-07-01', '2026-09-30', 9, 1.5, 'lan', :at{value})"
+    )
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(insert.format(unit="", value="")), {"at": at})
+        migrate.upgrade(db_url)
+        with engine.begin() as connection:
+            assert connection.execute(text("SELECT unit_code FROM agency_indicators")).scalar() == "00000"
+            connection.execute(
+                text(
+                    "INSERT INTO units (code, name, province, kind, created_at) VALUES ('26734', 'Xã A', '', 'xa', :at)"
+                ),
+                {"at": at},
+            )
+            connection.execute(text(insert.format(unit=", unit_code", value=", '26734'")), {"at": at})
+            connection.execute(text("UPDATE units SET kiosk_addresses = '10.1.2.0/24' WHERE code = '26734'"))
+        with pytest.raises(IntegrityError), engine.begin() as connection:  # the same unit, period and indicator
+            connection.execute(text(insert.format(unit=", unit_code", value=", '26734'")), {"at": at})
+        migrate.downgrade(db_url, "0008")
+        assert "kiosk_addresses" not in {c["name"] for c in inspect(engine).get_columns("units")}
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM agency_indicators")).scalar() == 1
+    finally:
+        engine.dispose()
