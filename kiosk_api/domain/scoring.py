@@ -18,7 +18,7 @@ Rules (the rule set itself is configuration, see kiosk_api.report_rules):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -210,3 +210,13 @@ def score_ballots(
         levels=levels,
         missing=[i.id for i in indicators if i.average is None],
     )
+
+
+def ranks(values: Sequence[float | None]) -> list[int | None]:
+    """Each value's rank, the highest first, ties sharing a rank and the next rank skipped (1, 1, 3: the way a
+    league table counts); a missing value has no rank."""
+    present = sorted((v for v in values if v is not None), reverse=True)
+    first: dict[float, int] = {}
+    for position, value in enumerate(present, start=1):
+        first.setdefault(value, position)
+    return [first[v] if v is not None else None for v in values]

@@ -25,8 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..domain import bieu6a as b6
 from ..domain.dates import format_date
-from ..domain.ranking import ranks
-from ..domain.scoring import Score
+from ..domain.scoring import Score, ranks
 from .reports import Bieu5aReport, Bieu6aReport
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,6 +1,6 @@
-"""Ranking communes on a figure (domain.ranking) and naming their worksheets."""
+"""Ranking communes on a figure (domain.scoring.ranks) and naming their worksheets."""
 
-from kiosk_api.domain.ranking import ranks
+from kiosk_api.domain.scoring import ranks
 from kiosk_api.services.report_export import sheet_title
 
 
