@@ -25,7 +25,7 @@ from typing import Literal
 import numpy as np
 
 from procedures_kb.catalogue import Catalogue
-from procedures_kb.schema import Fact, Procedure, ReferralTopic
+from procedures_kb.schema import Fact, FactKind, Procedure, ReferralTopic
 from procedures_kb.search import SHORTHAND
 from procedures_kb.semantic import Embedder, default_embedder
 from procedures_kb.text import WrittenForms, fold, same_word, words, written_forms
@@ -69,6 +69,13 @@ AGE_FIT = 0.25
 """How much of the question's words a fact's answer holds (weighted by rarity) is added with this weight when the
 facts of one procedure are ranked: a question worded unlike any of the fact's questions still finds its answer."""
 CARD_KINDS = frozenset().union(*CARD_ASPECTS.values())
+_MONEY = frozenset({"dong", "phi", "tien", "mien"})
+"""Words (folded) of an answer that speaks of money: a message that clearly asks about the fee ("có mất phí không")
+is not answered by a fact that speaks of none (that one asks "có phải làm không")."""
+
+
+def speaks_of_money(fact: Fact) -> bool:
+    return fact.kind in (FactKind.COST, FactKind.PENALTY) or not _MONEY.isdisjoint(words(fact.answer))
 
 
 # ---- the index of a catalogue ----------------------------------------------------------------------------
@@ -304,6 +311,12 @@ class QuestionIndex:
         if not ranked:
             return None
         top, score = ranked[0]
+        if top.fact is not None and not speaks_of_money(top.fact) and aspect_cue(focus(text)) == "fee":
+            # "làm căn cước có mất phí không": the fee, or a fact about money, not "có phải làm không"
+            money = next(((c, s) for c, s in ranked if c.fact is not None and speaks_of_money(c.fact)), None)
+            if money is not None and money[1] >= FACT_THRESHOLD:
+                return money[0]
+            return Choice(aspect="fee", score=score)
         if top.fact is not None and score < DOCUMENTS_OVER_FACT and asks_which_papers(focus(text)):
             # "phải chuẩn bị những giấy tờ gì?": the list of papers, unless a fact is asked nearly word for word
             return Choice(aspect="documents", fact=top.fact, score=score)
@@ -320,6 +333,7 @@ class QuestionIndex:
                 and fact[0].fact is not None
                 and top.aspect in CARD_ASPECTS
                 and fact[0].fact.kind not in CARD_KINDS - CARD_ASPECTS[top.aspect]
+                and (top.aspect != "fee" or speaks_of_money(fact[0].fact))
                 and fact[1] >= max(FACT_THRESHOLD, score - FACT_OVER_ASPECT)
             ):
                 return fact[0]

@@ -302,6 +302,14 @@ def test_a_fact_close_behind_a_card_aspect_answers_but_never_another_aspects_fac
     assert "thời hạn giải quyết" in reply.split("\n")[0] or "20 ngày" in reply.split("\n")[0]
 
 
+@pytest.mark.parametrize("text", ["làm căn cước có mất phí không", "lam can cuoc lan dau co phai nop le phi ko"])
+def test_a_question_clearly_about_the_fee_is_never_answered_by_a_fact_that_speaks_of_no_money(text):
+    # "có phải … không" also asks whether one must do it: the fact "Có. Công dân từ đủ 14 tuổi bắt buộc …" is close
+    reply = fallback_answer(load_catalogue(), "UBND xã Thử Nghiệm", text).answer.text
+    first = reply.split("\n")[0]
+    assert "lệ phí" in first and "bắt buộc" not in reply, reply
+
+
 def test_a_common_words_weight_changes_smoothly_with_how_many_questions_hold_it():
     # "có" in a little more or a little less than half of the questions: about the same weight, never below zero
     def weight(holding: int, total: int = 100) -> float:
