@@ -43,6 +43,13 @@ Environment variables (all optional):
   common questions), ``on``/``off``. Default: ``on``.
 - ``KIOSK_TTS_VOICE``: default synthesis voice, ``north``, ``central`` or ``south`` (espeak-ng's Vietnamese
   voices). Default: ``north``.
+- ``KIOSK_TTS_ENGINE``: ``auto`` (a Vietnamese Piper voice installed under ``KIOSK_TTS_VOICES_DIR`` speaks, else
+  espeak-ng), ``piper`` (the installed voice ``KIOSK_TTS_PIPER_VOICE``, whatever its language) or ``espeak``.
+  Default: ``auto``.
+- ``KIOSK_TTS_VOICES_DIR``: the Piper voices installed with ``kiosk models install tts-voice``. Default:
+  ``models/tts``.
+- ``KIOSK_TTS_PIPER_VOICE``: the name of the installed Piper voice to speak with. Default: the first Vietnamese
+  one.
 - ``KIOSK_SPEECH_MAX_SECONDS``: longest recording accepted for recognition, in seconds. Default: ``30``.
 - ``KIOSK_TTS_CACHE_MB``: size limit of the synthesised-speech cache (``<KIOSK_VAR_DIR>/tts-cache``) in MB.
   Default: ``100``.
@@ -189,6 +196,12 @@ class Settings(BaseSettings):
     """KIOSK_VOSK_GRAMMAR: on/off, restrict Vosk small models to the kiosk's vocabulary."""
     tts_voice: Literal["north", "central", "south"] = "north"
     """KIOSK_TTS_VOICE: default synthesis voice (north | central | south)."""
+    tts_engine: Literal["auto", "piper", "espeak"] = "auto"
+    """KIOSK_TTS_ENGINE: auto (a Vietnamese Piper voice when one is installed, else espeak-ng) | piper | espeak."""
+    tts_voices_dir: Path = Path("models/tts")
+    """KIOSK_TTS_VOICES_DIR: the Piper voices `kiosk models install tts-voice` installs."""
+    tts_piper_voice: str | None = None
+    """KIOSK_TTS_PIPER_VOICE: which installed Piper voice speaks (its name); default the first Vietnamese one."""
     speech_max_seconds: float = Field(default=30, gt=0, le=120)
     """KIOSK_SPEECH_MAX_SECONDS: longest recording accepted for recognition, in seconds."""
     tts_cache_mb: float = Field(default=100, ge=0)

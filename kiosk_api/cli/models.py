@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .common import fail
+from .common import fail, load_settings
 
 models_app = typer.Typer(help="Speech models under models/ (installed by an operator, never at run time).")
 
@@ -51,3 +51,40 @@ def models_download(
     except InstallError as exc:
         raise fail(f"Model not installed: {exc}") from None
     typer.echo(f"Installed {spec.name} in {target}.")
+
+
+@models_app.command("install")
+def models_install(
+    kind: Annotated[str, typer.Argument(help="What to install: tts-voice (a Piper voice)")],
+    archive: Annotated[
+        Path | None,
+        typer.Option("--archive", exists=True, dir_okay=False, help="The voice's archive (.tar.gz, .tar, .zip)"),
+    ] = None,
+    folder: Annotated[
+        Path | None,
+        typer.Option("--folder", exists=True, file_okay=False, help="A folder with <voice>.onnx and its .onnx.json"),
+    ] = None,
+    sha256: Annotated[str | None, typer.Option("--sha256", help="Expected SHA-256 of the archive")] = None,
+    verify: Annotated[bool, typer.Option("--verify/--no-verify", help="Refuse an archive without a checksum")] = True,
+    force: Annotated[bool, typer.Option("--force", help="Replace an installed voice of the same name")] = False,
+) -> None:
+    """Install a Piper voice from a file copied to this machine (never downloaded at run time). With a Vietnamese
+    voice installed, the kiosk reads answers with it at its next start (KIOSK_TTS_ENGINE=auto)."""
+    from ..speech.models_download import InstallError
+    from ..speech.voice_install import install_voice
+
+    if kind != "tts-voice":
+        raise fail(f"Unknown kind {kind!r}: choose tts-voice")
+    if (archive is None) == (folder is None):
+        raise fail("Give exactly one of --archive FILE or --folder DIR")
+    settings = load_settings()
+    source = archive if archive is not None else folder
+    assert source is not None
+    try:
+        voice = install_voice(source, settings.tts_voices_dir, sha256=sha256, verify=verify, force=force)
+    except InstallError as exc:
+        raise fail(f"Voice not installed: {exc}") from None
+    use = (
+        "it speaks from the next start" if voice.vietnamese else "not Vietnamese: set KIOSK_TTS_ENGINE=piper to use it"
+    )
+    typer.echo(f"Installed the Piper voice {voice.name} ({voice.language}) in {voice.model.parent}; {use}.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,8 +23,8 @@ log = logging.getLogger(__name__)
     response_model=Health,
     responses={503: {"model": Health, "description": "The database cannot be reached"}},
 )
-def healthz(session: SessionDep, catalogue: CatalogueDep):
-    """Service status: database reachability and the loaded catalogue."""
+def healthz(request: Request, session: SessionDep, catalogue: CatalogueDep):
+    """Service status: database reachability, the loaded catalogue, the assistant's state and who reads aloud."""
     database: Literal["ok", "error"]
     try:
         session.execute(text("SELECT 1"))
@@ -37,6 +37,7 @@ def healthz(session: SessionDep, catalogue: CatalogueDep):
         database=database,
         catalogue=CatalogueHealth(procedures=len(catalogue), fingerprint=catalogue.fingerprint),
         assistant=qa.index_for(catalogue).meaning_state,
+        voice=request.app.state.speech.voice_choice.label,
     )
     if database != "ok":
         return JSONResponse(status_code=503, content=body.model_dump(mode="json"))

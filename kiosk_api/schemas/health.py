@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from ..domain.qa import MeaningState
 
@@ -23,3 +23,4 @@ class Health(BaseModel):
     database: Literal["ok", "error"]
     catalogue: CatalogueHealth
     assistant: AssistantState = "ready"
+    voice: str = Field(default="espeak-ng", description="Who reads answers aloud: 'piper:<voice>' or 'espeak-ng'")

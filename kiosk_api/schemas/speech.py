@@ -36,6 +36,8 @@ class SpeechStatus(BaseModel):
     synthesis: bool = Field(description="Whether answers can be read aloud")
     engine: str = Field(description="The recognition engine chosen (vosk or viet-asr)")
     engine_reason: str = Field(description="Why this engine was chosen")
+    voice: str = Field(description="Who reads answers aloud: 'piper:<voice>' or 'espeak-ng'")
+    voice_reason: str = Field(description="Why this voice was chosen")
     voices: list[VoiceOut]
     default_voice: VoiceKey
     max_seconds: float = Field(description="Longest recording accepted, in seconds")

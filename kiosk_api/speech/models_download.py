@@ -58,6 +58,20 @@ def download(url: str, dest: Path, timeout: float = 60.0) -> Path:
     return dest
 
 
+def check_sha256(archive: Path, sha256: str | None, *, verify: bool) -> None:
+    """InstallError unless `archive` has the SHA-256 `sha256`; without one, only when `verify` is False."""
+    if not verify:
+        return
+    actual = sha256_of(archive)
+    if not sha256:
+        raise InstallError(
+            f"no SHA-256 to check {archive.name} against (its SHA-256 is {actual}); pass the value published with "
+            "it as --sha256, or --no-verify"
+        )
+    if actual.lower() != sha256.strip().lower():
+        raise InstallError(f"SHA-256 mismatch for {archive.name}: expected {sha256.strip()}, got {actual}")
+
+
 def _safe_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     members = archive.infolist()
     for info in members:
@@ -78,15 +92,7 @@ def install_archive(
     and an existing installation (unless `force`). Returns the installed directory."""
     if not archive.is_file():
         raise InstallError(f"no archive at {archive}")
-    actual = sha256_of(archive)
-    if verify:
-        if not sha256:
-            raise InstallError(
-                f"no SHA-256 to check {archive.name} against (its SHA-256 is {actual}); pass the value published "
-                "with the model as --sha256, or --no-verify"
-            )
-        if actual.lower() != sha256.strip().lower():
-            raise InstallError(f"SHA-256 mismatch for {archive.name}: expected {sha256.strip()}, got {actual}")
+    check_sha256(archive, sha256, verify=verify)
     target = models_dir / name
     if target.exists() and not force:
         raise InstallError(f"{target} already exists (use --force to replace it)")

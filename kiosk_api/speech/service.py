@@ -17,6 +17,7 @@ import numpy as np
 from ..domain.speech_text import normalise_for_speech
 from ..settings import Settings
 from .base import EngineUnavailable, Recognizer, StreamSession, Transcript
+from .piper_engine import PiperSynthesizer, installed_voices
 from .tts import VOICES, Pyttsx3Synthesizer, SynthesisUnavailable, Synthesizer, TtsCache
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,40 @@ def choose_engine(settings: Settings) -> EngineChoice:
 
 
 @dataclass(frozen=True)
+class VoiceChoice:
+    """Who reads answers aloud, and why."""
+
+    synthesizer: Synthesizer
+    reason: str
+
+    @property
+    def label(self) -> str:
+        """For /healthz, the speech status and the staff dashboard: "piper:vi_VN-…" or "espeak-ng"."""
+        return self.synthesizer.name
+
+
+def choose_synthesizer(settings: Settings) -> VoiceChoice:
+    """A Piper voice installed under KIOSK_TTS_VOICES_DIR (with auto: a Vietnamese one only), else espeak-ng."""
+    if settings.tts_engine != "espeak":
+        voices = installed_voices(settings.tts_voices_dir)
+        wanted = settings.tts_piper_voice
+        if wanted:
+            voices = [v for v in voices if v.name == wanted]
+        elif settings.tts_engine == "auto":
+            voices = [v for v in voices if v.vietnamese]
+        if voices:
+            voice = voices[0]
+            return VoiceChoice(PiperSynthesizer(voice), f"Piper voice {voice.name} ({voice.language})")
+        missing = f"no {'Vietnamese ' if settings.tts_engine == 'auto' and not wanted else ''}Piper voice"
+        missing += f" {wanted}" if wanted else ""
+        reason = f"{missing} under {settings.tts_voices_dir}: espeak-ng speaks"
+        if settings.tts_engine == "piper":
+            log.error("KIOSK_TTS_ENGINE=piper but %s", reason)
+        return VoiceChoice(Pyttsx3Synthesizer(), reason)
+    return VoiceChoice(Pyttsx3Synthesizer(), "set by KIOSK_TTS_ENGINE=espeak")
+
+
+@dataclass(frozen=True)
 class Speech:
     """Synthesised speech: WAV bytes, whether it came from the cache, and the text actually spoken."""
 
@@ -70,9 +105,11 @@ class SpeechService:
         self._load_error: str | None = None
         self._failed_at = 0.0
         self._lock = threading.Lock()
-        self.synthesizer: Synthesizer = synthesizer or Pyttsx3Synthesizer()
+        self.voice_choice = VoiceChoice(synthesizer, "given") if synthesizer else choose_synthesizer(settings)
+        self.synthesizer: Synthesizer = self.voice_choice.synthesizer
         self.cache = TtsCache(settings.var_dir / "tts-cache", int(settings.tts_cache_mb * 1024 * 1024))
         log.info("speech recognition engine: %s (%s)", self.choice.name, self.choice.reason)
+        log.info("speech synthesis: %s (%s)", self.voice_choice.label, self.voice_choice.reason)
 
     # ---- recognition ----------------------------------------------------------------------------
 
@@ -160,7 +197,10 @@ class SpeechService:
         rec_problem = self.recognition_problem()
         tts_problem = self.synthesis_problem()
         if rec_problem is None and tts_problem is None:
-            message = f"Nhận dạng giọng nói: {self.choice.name} ({self.choice.reason}). Đọc to: espeak-ng."
+            message = (
+                f"Nhận dạng giọng nói: {self.choice.name} ({self.choice.reason}). "
+                f"Đọc to: {self.voice_choice.label} ({self.voice_choice.reason})."
+            )
         else:
             parts = [UNAVAILABLE_MESSAGE if rec_problem else ""]
             if rec_problem:
@@ -173,6 +213,8 @@ class SpeechService:
             "synthesis": tts_problem is None,
             "engine": self.choice.name,
             "engine_reason": self.choice.reason,
+            "voice": self.voice_choice.label,
+            "voice_reason": self.voice_choice.reason,
             "voices": [{"key": v.key, "label": v.label} for v in VOICES.values()],
             "default_voice": self.settings.tts_voice,
             "max_seconds": self.settings.speech_max_seconds,
