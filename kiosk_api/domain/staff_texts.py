@@ -17,3 +17,13 @@ def login_refused(wait: int | None, scope: str | None) -> str:
             f"{max(1, -(-wait // 60))} phút, hoặc nhờ quản trị viên mở khóa."
         )
     return lookup_texts.too_many_attempts(wait)
+
+
+def voice_text(label: str) -> str:
+    """Who reads the answers aloud at the kiosk, for the officer: "piper:vi_VN-…" or "espeak-ng"."""
+    if label.startswith("piper:"):
+        return f"Giọng đọc: giọng tự nhiên Piper ({label.removeprefix('piper:')})."
+    return (
+        "Giọng đọc: espeak-ng (giọng máy, khó nghe). Cài giọng tự nhiên tiếng Việt bằng "
+        "«kiosk models install tts-voice»."
+    )

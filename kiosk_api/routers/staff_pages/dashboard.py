@@ -23,6 +23,7 @@ from ...deps import (
 from ...domain.apology import ApologyError, apology_letter, suggested_new_date
 from ...domain.dates import format_date
 from ...domain.periods import Period, PeriodError, resolve_period
+from ...domain.staff_texts import voice_text
 from ...petitions import service as petition_service
 from ...report_rules import rules_for
 from ...schemas.common import RowId
@@ -98,6 +99,7 @@ def dashboard(
             "b5": board.bieu5a.total,
             "b6": board.bieu6a.total,
             "charts": charts(board),
+            "voice": voice_text(request.app.state.speech.voice_choice.label),
             "quarters": quarter_choices(today),
             "period": period,
             "error": error,

@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from kiosk_api.app import create_app
 from kiosk_api.cli import app as cli
+from kiosk_api.domain.staff_texts import voice_text
 from kiosk_api.speech.models_download import InstallError
 from kiosk_api.speech.piper_engine import PiperSynthesizer, installed_voices, read_voice
 from kiosk_api.speech.service import SpeechService, choose_synthesizer
@@ -176,6 +177,8 @@ def test_installed_with_the_cli_the_voice_speaks_with_no_code_change(settings, c
         assert status["voice"] == "piper:vi_VN-thu-medium" and status["synthesis"] is True
         spoken = client.post("/api/speech/synthesize", json={"text": "Hồ sơ của ông bà đã có kết quả."})
         assert spoken.status_code == 200 and spoken.content[:4] == b"RIFF"
+    assert voice_text("piper:vi_VN-thu-medium") == "Giọng đọc: giọng tự nhiên Piper (vi_VN-thu-medium)."
+    assert voice_text("espeak-ng").startswith("Giọng đọc: espeak-ng")
     both = CliRunner().invoke(cli, ["models", "install", "tts-voice"], env={"KIOSK_TTS_VOICES_DIR": str(voices)})
     assert both.exit_code != 0 and "exactly one of --archive FILE or --folder DIR" in both.output
 

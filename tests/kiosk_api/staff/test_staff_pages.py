@@ -310,3 +310,4 @@ def test_dashboard_renders_an_empty_register(logged_in):
     assert "Không có ai đang chờ." in html and "Không có hồ sơ quá hạn." in html
     assert "Chưa có phiếu đánh giá trong kỳ." in html
     assert html.count('role="img"') == 4
+    assert "Giọng đọc: espeak-ng" in html  # which voice reads aloud at the kiosk
