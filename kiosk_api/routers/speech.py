@@ -2,7 +2,8 @@
 
 - POST /api/speech/recognize: a WAV recording (raw `audio/wav` body or a multipart `file`) → the text.
 - WS /api/speech/stream: PCM16 frames while the citizen speaks → partial texts, then the final text.
-- POST /api/speech/synthesize: {text, voice} → WAV of the text read aloud (cached).
+- POST /api/speech/script: {text} → the answer rendered for the ear, as the sentences to read one by one.
+- POST /api/speech/synthesize: {text, voice, slow} → WAV of the text read aloud (cached).
 - GET /api/speech/status: whether the kiosk can offer the microphone and reading aloud.
 
 Engines run in worker threads (synthesis in its own process), never on the event loop.
@@ -14,6 +15,7 @@ import contextlib
 import json
 import logging
 import time
+from functools import partial
 
 from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
@@ -22,7 +24,7 @@ from starlette.datastructures import UploadFile
 
 from ..errors import ApiError
 from ..schemas.common import error_responses
-from ..schemas.speech import RecognitionOut, SpeechStatus, SynthesisIn
+from ..schemas.speech import RecognitionOut, ScriptIn, ScriptOut, SpeechStatus, SynthesisIn
 from ..speech.audio import TARGET_RATE, AudioError, StreamResampler, parse_wav
 from ..speech.base import EngineUnavailable
 from ..speech.service import UNAVAILABLE_MESSAGE, SpeechService
@@ -147,7 +149,7 @@ async def synthesize(body: SynthesisIn, request: Request) -> Response:
     are spelled out first; results are cached by voice and text (header `X-Speech-Cache: hit|miss`)."""
     service = speech_service(request.app)
     try:
-        speech = await run_in_threadpool(service.synthesize, body.text, body.voice)
+        speech = await run_in_threadpool(partial(service.synthesize, body.text, body.voice, slow=body.slow))
     except ValueError as exc:
         raise ApiError(422, "nothing_to_say", {"message": "Không có nội dung để đọc.", "reason": str(exc)}) from None
     except SynthesisUnavailable as exc:
@@ -158,6 +160,16 @@ async def synthesize(body: SynthesisIn, request: Request) -> Response:
         media_type="audio/wav",
         headers={"X-Speech-Cache": "hit" if speech.cached else "miss", "Cache-Control": "private, max-age=86400"},
     )
+
+
+@router.post("/script", response_model=ScriptOut, responses=error_responses(422))
+def script(body: ScriptIn, request: Request) -> ScriptOut:
+    """The answer rendered for the ear: the sentences the kiosk reads aloud one by one (each then read with
+    POST /api/speech/synthesize)."""
+    try:
+        return ScriptOut(sentences=speech_service(request.app).script(body.text))
+    except ValueError as exc:
+        raise ApiError(422, "nothing_to_say", {"message": "Không có nội dung để đọc.", "reason": str(exc)}) from None
 
 
 MAX_FRAME_SECONDS = 2  # the kiosk sends 0.1–0.25 s frames; a larger frame is refused before any work

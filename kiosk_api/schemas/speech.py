@@ -24,6 +24,18 @@ class SynthesisIn(BaseModel):
     text: SpeechText = Field(description="Text to read aloud (an answer as shown); numbers, dates, codes and "
                              "abbreviations are spelled out before synthesis")  # fmt: skip
     voice: VoiceKey | None = Field(default=None, description="north, central or south; default KIOSK_TTS_VOICE")
+    slow: bool = Field(default=False, description="Read more slowly (the kiosk's «Đọc chậm hơn»)")
+
+
+class ScriptIn(BaseModel):
+    text: SpeechText = Field(description="An answer as shown on the screen")
+
+
+class ScriptOut(BaseModel):
+    sentences: list[str] = Field(
+        description="What to read aloud, in order: short sentences, the direct answer first, a list read as "
+        "«Thứ nhất, …» (at most three items, then where the rest is), about 25 seconds at most"
+    )
 
 
 class VoiceOut(BaseModel):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .tts import VOICES, SynthesisUnavailable, Voice
+from .tts import SLOW_FACTOR, VOICES, SynthesisUnavailable, Voice
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +89,10 @@ class PiperSynthesizer:
             log.info("speech synthesis: Piper voice %s (%s)", self.voice.name, self.voice.language)
         return self._loaded
 
+    @property
+    def cache_id(self) -> str:
+        return self.name
+
     def available(self) -> str | None:
         if self._error:
             return self._error
@@ -98,10 +102,12 @@ class PiperSynthesizer:
             return "the piper-tts package is not installed"
         return None
 
-    def synthesize(self, text: str, voice: str, *, length_scale: float | None = None) -> bytes:
-        """WAV bytes (16-bit mono at the voice's rate); `length_scale` > 1 speaks more slowly."""
+    def synthesize(self, text: str, voice: str, *, slow: bool = False, length_scale: float | None = None) -> bytes:
+        """WAV bytes (16-bit mono at the voice's rate); `slow` (or `length_scale` > 1) speaks more slowly."""
         from piper import SynthesisConfig
 
+        if slow and length_scale is None:
+            length_scale = 1 / SLOW_FACTOR
         with self._lock:
             loaded = self._load()
             out = io.BytesIO()

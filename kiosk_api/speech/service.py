@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..domain.speech_text import normalise_for_speech
+from ..domain.spoken_answer import for_the_ear
 from ..settings import Settings
 from .base import EngineUnavailable, Recognizer, StreamSession, Transcript
 from .piper_engine import PiperSynthesizer, installed_voices
@@ -170,23 +171,32 @@ class SpeechService:
     def voice(self, voice: str | None) -> str:
         return voice or self.settings.tts_voice
 
-    def synthesize(self, text: str, voice: str | None = None) -> Speech:
-        """WAV for `text` read by `voice` (blocking: call it from a worker thread). Raises ValueError for text
-        with nothing to say, SynthesisUnavailable when the synthesiser cannot run."""
+    def synthesize(self, text: str, voice: str | None = None, *, slow: bool = False) -> Speech:
+        """WAV for `text` read by `voice`, more slowly with `slow` (blocking: call it from a worker thread). Raises
+        ValueError for text with nothing to say, SynthesisUnavailable when the synthesiser cannot run."""
         voice = self.voice(voice)
         if voice not in VOICES:
             raise ValueError(f"unknown voice {voice!r}")
         spoken = normalise_for_speech(text)
         if not any(ch.isalnum() for ch in spoken):
             raise ValueError("nothing to say")
-        key = self.cache.key(self.synthesizer.name, voice, spoken)
+        key = self.cache.key(f"{self.synthesizer.cache_id}{':slow' if slow else ''}", voice, spoken)
         cached = self.cache.get(key)
         if cached is not None:
             return Speech(cached, True, spoken)
-        wav = self.synthesizer.synthesize(spoken, voice)
+        wav = self.synthesizer.synthesize(spoken, voice, slow=slow)
         if self.settings.tts_cache_mb > 0:
             self.cache.put(key, wav)
         return Speech(wav, False, spoken)
+
+    @staticmethod
+    def script(text: str) -> list[str]:
+        """The sentences to read aloud for an answer as shown (spoken_answer.for_the_ear); ValueError when there
+        is nothing to say."""
+        sentences = for_the_ear(text)
+        if not any(ch.isalnum() for sentence in sentences for ch in sentence):
+            raise ValueError("nothing to say")
+        return sentences
 
     def synthesis_problem(self) -> str | None:
         return self.synthesizer.available()

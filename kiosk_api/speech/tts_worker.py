@@ -1,7 +1,7 @@
 """The speech synthesis worker process: `python -m kiosk_api.speech.tts_worker`.
 
 pyttsx3 is not thread-safe, blocks in `runAndWait` and prints to stdout, so the server runs it here, in a
-process of its own. Protocol on stdin/stdout: one JSON line per request `{"text", "voice", "rate"}`; the answer
+process of its own. Protocol on stdin/stdout: one JSON line per request `{"text", "voice", "rate", "pitch"}`; the answer
 is `b"OK"` or `b"ER"`, a 4-byte big-endian length, then the WAV bytes or a UTF-8 error message.
 """
 
@@ -52,6 +52,7 @@ def main() -> None:
             request = json.loads(line)
             engine.setProperty("voice", request["voice"])
             engine.setProperty("rate", int(request["rate"]))
+            engine.setProperty("pitch", int(request.get("pitch", 50)))
             fd, path = tempfile.mkstemp(suffix=".wav", prefix="kiosk-tts-")
             os.close(fd)
             _reply(out, b"OK", _synthesize(engine, request["text"], Path(path)))

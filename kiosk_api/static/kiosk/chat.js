@@ -56,7 +56,13 @@ export function createChat({ menu, onScreen }) {
       speak.innerHTML = '<svg class="icon" aria-hidden="true"><use href="#i-speaker"/></svg>';
       speak.append("Đọc to");
       speak.addEventListener("click", () => voice.speak(reply.text));
-      div.append(speak);
+      // For a listener who could not follow: the same answer again, at three quarters of the pace.
+      const slower = document.createElement("button");
+      slower.type = "button";
+      slower.className = "btn btn-speak";
+      slower.textContent = "Đọc chậm hơn";
+      slower.addEventListener("click", () => voice.speak(reply.text, { slow: true }));
+      div.append(speak, slower);
     }
     return div;
   }

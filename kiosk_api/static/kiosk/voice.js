@@ -25,11 +25,11 @@ export async function loadVoice() {
 export const canListen = () => status.recognition;
 export const canSpeak = () => status.synthesis;
 
-export async function speak(text) {
+export async function speak(text, options = {}) {
   if (!status.synthesis) return;
   try {
     stopSpeaking();
-    await engine.speak(text, {});
+    await engine.speak(text, options);
   } catch {
     /* the answer stays on screen */
   }

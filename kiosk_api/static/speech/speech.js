@@ -287,11 +287,34 @@ export function splitForSpeech(text, maxChars = 220) {
   return out;
 }
 
-async function fetchSpeech(text, voice, signal) {
+// The answer rendered for the ear by the server (short sentences, lists as "Thứ nhất, …", about 25 s at most);
+// the plain sentences of the text when that fails.
+async function fetchScript(text, signal) {
+  try {
+    const r = await fetch(`${API}/script`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ text }),
+      signal,
+    });
+    if (r.ok) {
+      const body = await r.json();
+      if (Array.isArray(body.sentences) && body.sentences.length) return body.sentences;
+    }
+  } catch (err) {
+    if (signal.aborted) throw err;
+  }
+  return splitForSpeech(text);
+}
+
+async function fetchSpeech(text, voice, slow, signal) {
+  const body = { text };
+  if (voice) body.voice = voice;
+  if (slow) body.slow = true;
   const r = await fetch(`${API}/synthesize`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(voice ? { text, voice } : { text }),
+    body: JSON.stringify(body),
     signal,
   });
   if (!r.ok) throw new Error(`synthesis failed (${r.status})`);
@@ -309,17 +332,17 @@ function play(url, state) {
   });
 }
 
-export async function speak(text, { voice } = {}) {
+export async function speak(text, { voice, slow = false } = {}) {
   stopSpeaking();
   const state = { cancelled: false, audio: null, controller: new AbortController() };
   playback = state;
-  // Sentence by sentence: the first one plays while the next is being made (first audio fast).
-  const pieces = splitForSpeech(text);
-  let next = pieces.length ? fetchSpeech(pieces[0], voice, state.controller.signal) : null;
   try {
+    // Sentence by sentence: the first one plays while the next is being made (first audio fast).
+    const pieces = await fetchScript(text, state.controller.signal);
+    let next = pieces.length ? fetchSpeech(pieces[0], voice, slow, state.controller.signal) : null;
     for (let i = 0; i < pieces.length && !state.cancelled; i++) {
       const url = await next;
-      next = i + 1 < pieces.length ? fetchSpeech(pieces[i + 1], voice, state.controller.signal) : null;
+      next = i + 1 < pieces.length ? fetchSpeech(pieces[i + 1], voice, slow, state.controller.signal) : null;
       if (next) next.catch(() => {});
       try {
         if (!state.cancelled) await play(url, state);

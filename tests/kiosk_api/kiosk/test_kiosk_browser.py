@@ -411,7 +411,7 @@ window.__spoken = [];
 export async function speechStatus() { return {recognition: true, synthesis: true}; }
 export async function startRecording(onPartial) { onPartial("làm giấy"); }
 export async function stopRecording() { return {text: "làm giấy khai sinh", confidence: 0.8}; }
-export async function speak(text, options) { window.__spoken.push(text); }
+export async function speak(text, options) { window.__spoken.push({text, slow: !!(options && options.slow)}); }
 export function stopSpeaking() {}
 """
 SPEECH_BROKEN = "export function speechStatus() { throw new Error('no audio device'); }"
@@ -468,8 +468,12 @@ def test_push_to_talk_and_read_aloud_contract(live_server, page, screenshot):  #
     expect(page.locator("#chat-log .msg-bot").last).to_contain_text("khai sinh")
     wait_for(page, "window.__spoken.length > 0")  # auto-read
     spoken = page.evaluate("window.__spoken.length")
-    page.locator("#chat-log .msg-bot").last.get_by_role("button", name="Đọc to").click()
+    page.locator("#chat-log .msg-bot").last.get_by_role("button", name="Đọc to").click()  # again
     wait_for(page, f"window.__spoken.length > {spoken}")
+    page.locator("#chat-log .msg-bot").last.get_by_role("button", name="Đọc chậm hơn").click()
+    wait_for(page, f"window.__spoken.length > {spoken + 1}")
+    read = page.evaluate("window.__spoken")
+    assert read[-1]["slow"] is True and read[-2]["slow"] is False and read[-1]["text"] == read[-2]["text"]
     screenshot(page, "kiosk-chat-speech")
     check_accessibility(page, "chat with speech")
 

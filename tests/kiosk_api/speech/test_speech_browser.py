@@ -117,6 +117,7 @@ def test_without_the_websocket_the_recording_is_sent_as_wav(browser, server_url)
 def test_speak_reads_sentence_by_sentence_and_can_be_stopped(browser, server_url):
     def body(pg):
         answers = []
+        asked = []
         pg.on(
             "response",
             lambda r: (
@@ -125,6 +126,7 @@ def test_speak_reads_sentence_by_sentence_and_can_be_stopped(browser, server_url
                 else None
             ),
         )
+        pg.on("request", lambda r: asked.append((r.url.rsplit("/", 1)[-1], r.post_data_json)))
         took = pg.evaluate(
             """async () => {
                 const m = await import('/static/speech/speech.js');
@@ -139,9 +141,26 @@ def test_speak_reads_sentence_by_sentence_and_can_be_stopped(browser, server_url
             }"""
         )
         split = pg.evaluate("import('/static/speech/speech.js').then((m) => m.splitForSpeech('Một. Hai!\\nBa'))")
-        return took, answers, split
+        # slower, and a list read for the ear: "Thứ nhất, …" as the server renders it
+        slow_took = pg.evaluate(
+            """async () => {
+                const m = await import('/static/speech/speech.js');
+                const t0 = performance.now();
+                await m.speak('Giấy tờ cần mang:\\n1. Căn cước\\n2. Tờ khai', { slow: true });
+                return performance.now() - t0;
+            }"""
+        )
+        return took, answers, split, asked, slow_took
 
-    took, answers, split = in_page(browser, server_url, body)
+    took, answers, split, asked, slow_took = in_page(browser, server_url, body)
     assert answers[:2] == [(200, "audio/wav"), (200, "audio/wav")]
+    read = [(path, data) for path, data in asked if path in ("script", "synthesize")]
+    assert read[-4:] == [
+        ("script", {"text": "Giấy tờ cần mang:\n1. Căn cước\n2. Tờ khai"}),
+        ("synthesize", {"text": "Giấy tờ cần mang:", "slow": True}),
+        ("synthesize", {"text": "Thứ nhất, căn cước.", "slow": True}),
+        ("synthesize", {"text": "Thứ hai, tờ khai.", "slow": True}),
+    ]
+    assert slow_took > 1500
     assert took > 2000  # it returned only after both sentences had played
     assert split == ["Một.", "Hai!", "Ba"]
