@@ -2,6 +2,7 @@
 
 - POST /api/speech/recognize: a WAV recording (raw `audio/wav` body or a multipart `file`) → the text.
 - WS /api/speech/stream: PCM16 frames while the citizen speaks → partial texts, then the final text.
+- POST /api/speech/digits: {text} → the digits said in it (the lookup keypad's microphone).
 - POST /api/speech/script: {text} → the answer rendered for the ear, as the sentences to read one by one.
 - POST /api/speech/synthesize: {text, voice, slow} → WAV of the text read aloud (cached).
 - GET /api/speech/status: whether the kiosk can offer the microphone and reading aloud.
@@ -22,9 +23,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
+from ..domain.spoken_digits import digits_from_speech
 from ..errors import ApiError
 from ..schemas.common import error_responses
-from ..schemas.speech import RecognitionOut, ScriptIn, ScriptOut, SpeechStatus, SynthesisIn
+from ..schemas.speech import DigitsIn, DigitsOut, RecognitionOut, ScriptIn, ScriptOut, SpeechStatus, SynthesisIn
 from ..speech.audio import TARGET_RATE, AudioError, StreamResampler, parse_wav
 from ..speech.base import EngineUnavailable
 from ..speech.service import UNAVAILABLE_MESSAGE, SpeechService
@@ -170,6 +172,13 @@ def script(body: ScriptIn, request: Request) -> ScriptOut:
         return ScriptOut(sentences=speech_service(request.app).script(body.text))
     except ValueError as exc:
         raise ApiError(422, "nothing_to_say", {"message": "Không có nội dung để đọc.", "reason": str(exc)}) from None
+
+
+@router.post("/digits", response_model=DigitsOut, responses=error_responses(422))
+def digits(body: DigitsIn) -> DigitsOut:
+    """The digits in what the recogniser heard («không chín một hai» → 0912): the dossier code or the phone's last
+    digits said aloud at the lookup keypad, shown to the citizen to confirm before anything is looked up."""
+    return DigitsOut(digits=digits_from_speech(body.text))
 
 
 MAX_FRAME_SECONDS = 2  # the kiosk sends 0.1–0.25 s frames; a larger frame is refused before any work

@@ -38,6 +38,14 @@ class ScriptOut(BaseModel):
     )
 
 
+class DigitsIn(BaseModel):
+    text: SpeechText = Field(description="What the recogniser heard, e.g. «không chín một hai»")
+
+
+class DigitsOut(BaseModel):
+    digits: str = Field(description="The digits said, in order (empty when none): «0912»")
+
+
 class VoiceOut(BaseModel):
     key: VoiceKey
     label: str

@@ -250,8 +250,12 @@ performance.mark("kiosk-ready");
 voice.loadVoice().then((status) => {
   if (status.recognition) {
     for (const button of document.querySelectorAll(".btn-mic")) {
-      const input = button.dataset.mic === "chat" ? $("chat-input") : $("search-input");
       button.hidden = false;
+      if (button.dataset.mic === "lookup") {
+        lookup.bindVoice(button, bindMic);
+        continue;
+      }
+      const input = button.dataset.mic === "chat" ? $("chat-input") : $("search-input");
       bindMic(button, input, button.dataset.mic === "chat" ? $("mic-hint") : null);
     }
   }

@@ -141,8 +141,12 @@ export function createChat({ menu, onScreen }) {
   };
 }
 
-/** Push-to-talk on a button: first tap records, second tap stops; the text goes into `input` to be checked. */
-export function bindMic(button, input, hint) {
+/**
+ * Push-to-talk on a button: first tap records, second tap stops; the text goes into `input` to be checked. With
+ * `convert` (the lookup keypad), what was heard is turned into the field's value
+ * (async; "" when nothing fits) and shown in `hint` for the citizen to check, and partial words are not typed.
+ */
+export function bindMic(button, input, hint, { convert = null, confirm = CONFIRM_SPEECH, notHeard = NOT_HEARD } = {}) {
   const label = () => button.lastChild;
   let pending = false;
   button.setAttribute("aria-pressed", "false");
@@ -152,7 +156,7 @@ export function bindMic(button, input, hint) {
       pending = true;
       label().textContent = "Đang mở micro…";
       const ok = await voice.startRecording((partial) => {
-        if (partial) input.value = partial;
+        if (partial && !convert) input.value = partial;
       });
       pending = false;
       if (!ok) {
@@ -170,14 +174,15 @@ export function bindMic(button, input, hint) {
     button.classList.remove("recording");
     button.setAttribute("aria-pressed", "false");
     label().textContent = "Đang nhận dạng…";
-    const text = await voice.stopRecording();
+    const heard = await voice.stopRecording();
+    const value = heard && convert ? await convert(heard) : heard;
     pending = false;
     label().textContent = MIC_IDLE;
-    if (text) {
-      input.value = text;
-      if (hint) hint.textContent = CONFIRM_SPEECH;
+    if (value) {
+      input.value = value;
+      if (hint) hint.textContent = typeof confirm === "function" ? confirm(heard, value) : confirm;
     } else if (hint) {
-      hint.textContent = NOT_HEARD;
+      hint.textContent = notHeard;
     }
     input.focus();
   });

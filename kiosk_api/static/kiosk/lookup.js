@@ -14,6 +14,16 @@ function formatCodeDigits(digits) {
   return digits.length > 6 ? `${digits.slice(0, 6)}-${digits.slice(6)}` : digits;
 }
 
+// The digits in what the recogniser heard ("không chín một hai" → "0912"), from the server's one rule.
+async function spokenDigits(text) {
+  try {
+    const body = await requestJson("/api/speech/digits", { method: "POST", body: { text } });
+    return (body && body.digits) || "";
+  } catch {
+    return "";
+  }
+}
+
 export function createLookup({ unitCode, onRate }) {
   const form = document.getElementById("lookup-form");
   const codeInput = document.getElementById("lookup-code");
@@ -201,6 +211,7 @@ export function createLookup({ unitCode, onRate }) {
     codeInput.value = "";
     phoneInput.value = "";
     error.textContent = "";
+    document.getElementById("lookup-heard").textContent = ""; // the digits heard leave with the citizen
     result.replaceChildren();
     result.hidden = true;
     form.hidden = false;
@@ -208,5 +219,26 @@ export function createLookup({ unitCode, onRate }) {
     setActive(codeInput);
   }
 
-  return { reset, open: () => setActive(codeInput) };
+  // The microphone fills the field being filled with the digits said; the citizen sees them and presses «Tra cứu».
+  function bindVoice(button, bindMic) {
+    const heard = document.getElementById("lookup-heard");
+    const target = {
+      get value() {
+        return active.value;
+      },
+      set value(digits) {
+        active.value = digits;
+        normalise(active);
+        if (active === codeInput && digitsMode && codeDigits().length >= CODE_DIGITS) setActive(phoneInput);
+      },
+      focus: () => active.focus(),
+    };
+    bindMic(button, target, heard, {
+      convert: spokenDigits,
+      confirm: (said, digits) => `Đã nghe «${said}»: ${digits.split("").join(" ")}. Ông/bà kiểm tra số trên màn hình.`,
+      notHeard: "Chưa nghe rõ các số. Ông/bà nói lại từng số, ví dụ «không chín một hai», hoặc bấm bàn phím.",
+    });
+  }
+
+  return { reset, open: () => setActive(codeInput), bindVoice };
 }

@@ -478,6 +478,40 @@ def test_push_to_talk_and_read_aloud_contract(live_server, page, screenshot):  #
     check_accessibility(page, "chat with speech")
 
 
+SPEECH_DIGITS = """
+window.__said = ["hai sáu một một không năm không không không ba", "số đuôi là bốn năm sáu bảy", "ờ"];
+export async function speechStatus() { return {recognition: true, synthesis: false}; }
+export async function startRecording(onPartial) { onPartial("hai sáu"); }
+export async function stopRecording() { return {text: window.__said.shift(), confidence: 0.8}; }
+export function stopSpeaking() {}
+"""
+
+
+def test_the_code_and_phone_digits_can_be_said_and_are_shown_to_check(live_server, page, seeded):  # noqa: F811
+    serve_speech(page, SPEECH_DIGITS)
+    open_kiosk(page, live_server)
+    page.get_by_role("button", name="Tra cứu hồ sơ", exact=True).click()
+    on_view(page, "lookup")
+    mic = page.locator("#view-lookup .btn-mic")
+    heard = page.locator("#lookup-heard")
+    mic.click()
+    expect(page.locator("#lookup-code")).to_have_value("")  # words heard so far are not typed as digits
+    mic.click()
+    expect(page.locator("#lookup-code")).to_have_value("261105-0003")
+    expect(heard).to_contain_text("2 6 1 1 0 5 0 0 0 3")  # shown digit by digit to check
+    mic.click()
+    mic.click()  # the code is complete: the phone digits come next
+    expect(page.locator("#lookup-phone")).to_have_value("4567")
+    expect(heard).to_contain_text("«số đuôi là bốn năm sáu bảy»: 4 5 6 7")
+    mic.click()
+    mic.click()  # nothing that sounds like digits: nothing changes
+    expect(heard).to_contain_text("Chưa nghe rõ các số")
+    expect(page.locator("#lookup-phone")).to_have_value("4567")
+    page.get_by_role("button", name="Tra cứu", exact=True).click()  # the citizen confirms
+    expect(page.locator("#lookup-result")).to_contain_text("Đăng ký khai sinh")
+    check_accessibility(page, "lookup by voice")
+
+
 # ---- deep links: the card page and the phone checklist ---------------------------------------------------
 
 
