@@ -1,7 +1,8 @@
 """Can a listener understand the kiosk's voice? Each engine and voice setting reads the assistant's real answer
 sentences; the offline recogniser the kiosk uses (viet-asr, about 8 % WER on natural Vietnamese speech) writes down
 what it hears; the word error rate between what was said and what was heard stands for intelligibility. Also:
-time to the first audio of a sentence, real-time factor (synthesis time per second of audio) and resident memory.
+time to the first audio of a sentence, real-time factor (synthesis time per second of audio) and resident memory;
+and how long whole answers take to hear, read for the ear (domain.spoken_answer) with the kiosk's setting.
 
 Sentences: the first spoken sentence of the answers `fallback_answer` gives to the catalogue's own search
 questions (what the kiosk reads first), normalised for speech exactly as the kiosk does, 6 to 30 words.
@@ -31,6 +32,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 
 from kiosk_api.domain.speech_text import normalise_for_speech, split_for_speech, word_errors  # noqa: E402
+from kiosk_api.domain.spoken_answer import for_the_ear  # noqa: E402
 from kiosk_api.services.chat import fallback_answer  # noqa: E402
 from kiosk_api.settings import Settings  # noqa: E402
 from kiosk_api.speech.audio import to_pcm16  # noqa: E402
@@ -48,6 +50,29 @@ class Setting:
     voice: str = "north"
     length_scale: float | None = None  # Piper only
     note: str = ""
+
+
+def answers(limit: int) -> list[str]:
+    catalogue = load_catalogue()
+    return [fallback_answer(catalogue, "UBND xã Thử Nghiệm", q.question).answer.text for q in own_questions()[:limit]]
+
+
+def spoken_lengths(limit: int) -> None:
+    """How long the kiosk speaks for a whole answer (its script for the ear), with the kiosk's espeak-ng setting."""
+    synth = Pyttsx3Synthesizer()
+    seconds = []
+    for text in answers(limit):
+        total = 0.0
+        for sentence in for_the_ear(text):
+            total += pcm_of(synth.synthesize(normalise_for_speech(sentence), "north"))[1]
+        seconds.append(total)
+    synth.close()
+    seconds.sort()
+    print(
+        f"whole answers read for the ear ({len(seconds)}): p50 {statistics.median(seconds):.1f} s, "
+        f"p95 {seconds[max(0, round(len(seconds) * 0.95) - 1)]:.1f} s, max {seconds[-1]:.1f} s (target about 25 s)",
+        flush=True,
+    )
 
 
 def answer_sentences(limit: int) -> list[str]:
@@ -136,6 +161,7 @@ def main() -> None:
     for setting in settings:
         measure(setting, sentences, asr)
         setting.engine.close()  # type: ignore[attr-defined]
+    spoken_lengths(args.sentences)
 
 
 if __name__ == "__main__":
