@@ -78,8 +78,10 @@ class Running:
         return row[0] if row else None
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    """Started once per test session (a pytest-xdist worker may run these tests with others in between: a module
+    fixture would start the whole profile again)."""
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: ./scripts/test trains it before running pytest")
     server = os.environ.get("TEST_DATABASE_URL")
