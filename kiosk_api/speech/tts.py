@@ -27,9 +27,10 @@ from typing import Protocol
 
 log = logging.getLogger(__name__)
 
-# Chosen with bench/tts_intelligibility.py (viet-asr's word error rate on the voice reading real answers):
-# 140 wpm and pitch 50 (espeak-ng's defaults) 83.5 %; 170 wpm 77.8 %; 170 wpm and pitch 70 76.5 %; faster is worse
-# again (200 wpm 81–88 %, 230 wpm 87–92 %). No setting makes espeak-ng's Vietnamese easy to follow: a Piper voice does.
+# Chosen with bench/tts_intelligibility.py (viet-asr's word error rate on the voice reading 20 real answer
+# sentences, 2026-12-07): espeak-ng's defaults, 140 wpm and pitch 50, 83.5 %; 110 wpm 86.0 %; 170 wpm 77.8 %;
+# 200 wpm 89.7 %; 170 wpm with pitch 70 72.8 % (the central and southern variants 94 % and 91 %). No setting makes
+# espeak-ng's Vietnamese easy to follow: a Piper voice does (kiosk models install tts-voice).
 SPEECH_RATE_WPM = 170
 SPEECH_PITCH = 70  # espeak-ng's 0–99 (default 50)
 SLOW_FACTOR = 0.75  # "Đọc chậm hơn": three quarters of the usual pace
