@@ -40,6 +40,8 @@ import psycopg
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from psycopg import sql
 
+from .processes import tail_logs, wait_http
+
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent / "province"
 KIOSK = ROOT / ".venv" / "bin" / "kiosk"
@@ -317,15 +319,7 @@ class Province:
                 raise RuntimeError(f"{name} exited with {proc.returncode}\n{self.tail()}")
 
     def wait_ready(self, url: str, deadline: float) -> None:
-        while time.monotonic() < deadline:
-            self._check_alive()
-            try:
-                if httpx.get(url, timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.5)
-        raise RuntimeError(f"{url} not ready in time\n{self.tail()}")
+        wait_http(url, deadline, self._check_alive, self.tail)
 
     @property
     def stats_socket(self) -> Path:
@@ -357,11 +351,7 @@ class Province:
         proc.wait(timeout=30)
 
     def tail(self, n: int = 30) -> str:
-        out = []
-        for f in sorted(self.logs.glob("*.log")):
-            lines = f.read_text(errors="replace").splitlines()[-n:]
-            out.append(f"--- {f.name}\n" + "\n".join(lines))
-        return "\n".join(out)
+        return tail_logs(self.logs, n)
 
     def stop(self) -> None:
         for proc in self.procs.values():

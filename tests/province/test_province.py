@@ -26,7 +26,16 @@ import psycopg
 import pytest
 
 from deploy.province import KIOSK, ROOT, Ports, Province, port_is_free
-from tests.support.bot_stack import CSV_HEADER, MODEL, STACK_START, STACK_TODAY, SeededDossier, reply_text, seed_rows
+from tests.support.bot_stack import (
+    CSV_HEADER,
+    MODEL,
+    STACK_START,
+    STACK_TODAY,
+    SeededDossier,
+    chat_turn,
+    reply_text,
+    seed_rows,
+)
 from tests.support.text import norm
 
 pytestmark = [pytest.mark.bot, pytest.mark.xdist_group("province")]
@@ -63,14 +72,7 @@ class Running:
         return self.province.url
 
     def chat(self, label: str, message: str) -> dict:
-        body = {"message": message}
-        if label in self.conversations:
-            body["sender_id"] = self.conversations[label]
-        r = httpx.post(f"{self.url}/api/chat", json=body, timeout=60)
-        r.raise_for_status()
-        data = r.json()
-        self.conversations[label] = data["sender_id"]
-        return data
+        return chat_turn(self.url, self.conversations, label, message)
 
     def scalar(self, query: str, *params: object) -> object:
         with psycopg.connect(self.kiosk_db) as conn:

@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from deploy.processes import tail_logs, wait_http
 from tests.support.constants import ROOT
 from tests.support.ports import free_port
 
@@ -159,37 +160,20 @@ class BotStack:
     def pids(self) -> dict[str, int]:
         return {name: p.pid for name, p in self._named.items() if p.poll() is None}
 
+    def _alive(self) -> None:
+        for p in self._procs:
+            if p.poll() is not None:
+                raise RuntimeError(f"{p.args[:3]} exited with {p.returncode}; logs in {self.logs}\n{self.tail()}")
+
     def _wait(self, url: str, deadline: float) -> None:
-        while time.monotonic() < deadline:
-            for p in self._procs:
-                if p.poll() is not None:
-                    raise RuntimeError(f"{p.args[:3]} exited with {p.returncode}; logs in {self.logs}\n{self.tail()}")
-            try:
-                if httpx.get(url, timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.5)
-        raise RuntimeError(f"{url} not ready in time\n{self.tail()}")
+        wait_http(url, deadline, self._alive, self.tail)
 
     def tail(self, n: int = 30) -> str:
-        out = []
-        for f in sorted(self.logs.glob("*.log")) if self.logs else []:
-            lines = f.read_text(errors="replace").splitlines()[-n:]
-            out.append(f"--- {f.name}\n" + "\n".join(lines))
-        return "\n".join(out)
+        return tail_logs(self.logs, n)
 
     def chat(self, sender: str, message: str, client: httpx.Client | None = None) -> dict:
         """One message in the conversation the test calls `sender` (the server's conversation id is kept)."""
-        c = client or httpx
-        body = {"message": message}
-        if sender in self.conversations:
-            body["sender_id"] = self.conversations[sender]
-        r = c.post(f"{self.api_url}/api/chat", json=body, timeout=60)
-        r.raise_for_status()
-        data = r.json()
-        self.conversations[sender] = data["sender_id"]
-        return data
+        return chat_turn(self.api_url, self.conversations, sender, message, client)
 
     def stop(self) -> None:
         for p in self._procs:
@@ -203,6 +187,21 @@ class BotStack:
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
+
+
+def chat_turn(
+    api_url: str, conversations: dict[str, str], label: str, message: str, client: httpx.Client | None = None
+) -> dict:
+    """POST /api/chat as the conversation a test calls `label`, keeping the conversation id the server issued."""
+    c = client or httpx
+    body = {"message": message}
+    if label in conversations:
+        body["sender_id"] = conversations[label]
+    r = c.post(f"{api_url}/api/chat", json=body, timeout=60)
+    r.raise_for_status()
+    data = r.json()
+    conversations[label] = data["sender_id"]
+    return data
 
 
 def reply_text(body: dict) -> str:
