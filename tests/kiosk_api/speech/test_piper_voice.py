@@ -135,13 +135,15 @@ def test_the_stand_in_voice_speaks_a_real_wav(joe):
     synth = PiperSynthesizer(voice)
     assert synth.available() is None and synth.name == f"piper:{JOE}"
     normal = synth.synthesize("Your dossier is ready. Please come to the desk on Monday.", "north")
-    slower = synth.synthesize("Your dossier is ready. Please come to the desk on Monday.", "north", length_scale=1.4)
+    slower = synth.synthesize("Your dossier is ready. Please come to the desk on Monday.", "north", length_scale=2.0)
     seconds = []
     for data in (normal, slower):
         with wave.open(io.BytesIO(data)) as w:
             assert (w.getnchannels(), w.getsampwidth(), w.getframerate()) == (1, 2, 22050)
             seconds.append(w.getnframes() / w.getframerate())
-    assert 1.5 < seconds[0] < 8 and seconds[1] > seconds[0] * 1.2  # slower speech is longer
+    # Slower speech is longer. Piper draws phoneme durations at random (about ±10 % on this sentence) and pauses
+    # between sentences do not stretch, so the margin is well below the 2× asked for.
+    assert 1.5 < seconds[0] < 8 and seconds[1] > seconds[0] * 1.3
     synth.close()
 
 
