@@ -117,6 +117,10 @@ class QuestionIndex:
     _global_facts: list[Fact] = field(init=False, default_factory=list)
     _global_texts: list[int] = field(init=False, default_factory=list)  # each global question's place in _texts
     _forms: defaultdict[str, set[str]] = field(init=False, default_factory=lambda: defaultdict(set))
+    # the marked forms each folded word takes beside another one (("dang", "ky") → "đăng" and "ký", never "dạng")
+    _pairs: defaultdict[tuple[str, str], tuple[set[str], set[str]]] = field(
+        init=False, default_factory=lambda: defaultdict(lambda: (set(), set()))
+    )
     _answers: dict[tuple[str, int], frozenset[str]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -159,6 +163,10 @@ class QuestionIndex:
         for doc in [*docs, *whole]:
             for t in doc:
                 self._forms[fold(t)].add(t)
+            for a, b in zip(doc, doc[1:], strict=False):
+                pair = self._pairs[(fold(a), fold(b))]
+                pair[0].add(a)
+                pair[1].add(b)
         self._global = Bm25Ranker(whole) if self.ranker_name == "bm25" else FuzzRanker(whole)
 
     def warm(self) -> None:
@@ -203,21 +211,33 @@ class QuestionIndex:
         """The message's words as the index knows them. Typed with diacritics: each syllable as written ("phát
         hiện" does not match "bị phạt"); typed without: each folded syllable stands for every marked form the facts
         use. Shorthand is expanded; words of `leave_out` (folded) are left out."""
-        out: list[str] = []
         marks = has_marks(text)
+        said: list[str] = []
         for t in marked(text):
             folded = fold(t)
             rep = SHORTHAND.get(folded) if t == folded else None
-            parts = rep.split() if rep else ([] if rep == "" else [t])
-            for part in parts:
-                f = fold(part)
-                if f in leave_out:
-                    continue
-                if marks and part != f:
-                    out.append(part)
-                else:
-                    out.extend(sorted(self._forms.get(f) or {part}))
+            said += rep.split() if rep else ([] if rep == "" else [t])
+        out: list[str] = []
+        for i, part in enumerate(said):
+            f = fold(part)
+            if f in leave_out:
+                continue
+            if marks and part != f:
+                out.append(part)
+            else:
+                out.extend(sorted(self._readings(said, i) or self._forms.get(f) or {part}))
         return out
+
+    def _readings(self, said: list[str], i: int) -> set[str]:
+        """The marked forms an unmarked word takes beside its neighbours where the index knows the pair ("dang ky"
+        is "đăng ký"); empty when it knows neither pair."""
+        f = fold(said[i])
+        found: set[str] = set()
+        if i > 0 and (pair := self._pairs.get((fold(said[i - 1]), f))) is not None:
+            found |= pair[1]
+        if i + 1 < len(said) and (pair := self._pairs.get((f, fold(said[i + 1])))) is not None:
+            found |= pair[0]
+        return found
 
     def name_words(self, procedure: Procedure) -> frozenset[str]:
         cached = self._names.get(procedure.national_code)

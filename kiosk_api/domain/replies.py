@@ -13,7 +13,7 @@ from datetime import datetime
 from difflib import SequenceMatcher
 
 from procedures_kb.catalogue import Catalogue
-from procedures_kb.schema import Procedure, ReferralTopic
+from procedures_kb.schema import FactKind, Procedure, ReferralTopic
 from procedures_kb.text import words
 from procedures_kb.workdays import WorkingCalendar
 
@@ -25,6 +25,7 @@ from .resolve import (
     Band,
     Candidate,
     Resolution,
+    charges_per_page,
     getting_again,
     named_whole,
     procedures_named_in,
@@ -69,6 +70,9 @@ def reply_about(
     choice = qa.index_for(catalogue).choose(procedure, message) if message and message.strip() else None
     aspect = Aspect(choice.aspect if choice is not None and choice.aspect is not None else aspect)
     facts = choice.facts if choice is not None else []
+    if pages is not None and facts and facts[0].kind is FactKind.COST and charges_per_page(procedure):
+        # "2 trang, 4 bản hết bao nhiêu": the fee reckoned for those pages, not the general rule of counting them
+        aspect, facts = Aspect.FEE, []
     asked = detect_aspects(message) if message and not facts else []
     also = next((a for a in asked if a != aspect), None) if aspect in asked else None
     # a fact answers first; only a choice of the papers with a fact (qa.choose) lists the papers before it

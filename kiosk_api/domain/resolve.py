@@ -292,6 +292,11 @@ def resolve(
     band, chosen, candidates, from_context = decide(
         hits, current=known(current), hint=known(hint), pages=pages, thresholds=thresholds
     )
+    if pages is not None and band is not Band.CONFIDENT:
+        # "sổ đỏ 4 trang, chứng thực 3 bộ": the paper's name draws the search, the page count says a copy is meant
+        counted = per_page_named(catalogue, query_tokens, tokenize, asked, thresholds)
+        if counted is not None:
+            band, chosen, candidates = Band.CONFIDENT, counted, [counted]
     also = None
     if band is Band.CONFIDENT and chosen is not None and not from_context:
         also = second_named(catalogue, text, chosen, hits, thresholds)
@@ -301,6 +306,22 @@ def resolve(
         if second is not None:
             band, chosen, candidates, also = Band.CONFIDENT, candidates[0], [candidates[0]], second
     return Resolution(band, chosen, candidates, pages, copies, from_context, also)
+
+
+def per_page_named(
+    catalogue: Catalogue, query_tokens: list[str], tokenize, asked: WrittenForms, thresholds: Thresholds
+) -> Candidate | None:
+    """The procedure charging per page whose names the message mentions best (with evidence, and ahead of the other
+    such procedures), or None."""
+    per_page = (p for p in catalogue.procedures if charges_per_page(p))
+    measured = sorted(
+        (_measured(catalogue, p, 0.0, query_tokens, tokenize, asked) for p in per_page), key=lambda c: -c.evidence
+    )
+    if not measured or measured[0].evidence < thresholds.min_evidence:
+        return None
+    if len(measured) > 1 and measured[1].evidence >= measured[0].evidence:
+        return None
+    return measured[0]
 
 
 AGAIN = ("cap", "lai")

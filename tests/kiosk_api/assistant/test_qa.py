@@ -473,3 +473,21 @@ def test_a_fact_question_names_the_procedure_when_words_or_meaning_lead(catalogu
     lost = replies.Resolution(Band.LOST, None, [])
     r = replies._by_fact_question(catalogue, _Weighed(by_words, by_meaning), "đổi tên cho con", lost)
     assert (r is not None and r.procedure.code == "1.004859") if answered else r is None
+
+
+def test_an_unmarked_word_takes_the_reading_its_neighbour_gives_it():
+    index = qa.index_for(load_catalogue())
+    said = index.query("co phai dk them nganh ko")  # "dk" is "đăng ký": not "dạng" (of "dạng khuyết tật")
+    assert {"đăng", "ký"} <= set(said) and "dạng" not in said
+    assert "dạng" in index.query("dang nao")  # a word the index never saw beside its neighbour keeps every form
+
+
+def test_a_page_count_says_a_copy_is_to_be_certified_and_the_fee_is_reckoned():
+    catalogue = load_catalogue()
+    text = "giấy chứng nhận quyền sử dụng đất 6 trang, muốn sao y 2 bản thì mất bao nhiêu tiền"
+    r = resolve(catalogue, text)
+    assert (r.band, r.procedure.code, r.pages, r.copies) == (Band.CONFIDENT, "2.000815", 6, 2)
+    answer = fallback_answer(catalogue, "UBND xã Thử Nghiệm", text).answer.text
+    assert "16.000 đồng" in answer  # (2 × 2.000 + 4 × 1.000) × 2
+    # a contract is certified per transaction, whatever its pages
+    assert resolve(catalogue, "chứng thực hợp đồng mua bán đất 5 trang bao nhiêu tiền").procedure.code != "2.000815"
