@@ -164,9 +164,9 @@ def bench_tts(runs: int) -> None:
     from kiosk_api.domain.speech_text import normalise_for_speech, split_for_speech
     from kiosk_api.settings import Settings
     from kiosk_api.speech.service import SpeechService
-    from kiosk_api.speech.tts import Pyttsx3Synthesizer
+    from kiosk_api.speech.tts import EspeakSynthesizer
 
-    synth = Pyttsx3Synthesizer()
+    synth = EspeakSynthesizer()
     spoken = normalise_for_speech(TYPICAL_ANSWER)
     sentences = split_for_speech(TYPICAL_ANSWER)
     t = time.perf_counter()

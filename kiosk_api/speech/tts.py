@@ -1,6 +1,6 @@
 """Speech synthesis behind a `Synthesizer` interface, with an on-disk cache.
 
-`Pyttsx3Synthesizer` (named for the library it first used) speaks with espeak-ng's Vietnamese voices through a
+`EspeakSynthesizer` (named for the library it first used) speaks with espeak-ng's Vietnamese voices through a
 dedicated worker process (tts_worker.py, started on first use, which runs the espeak-ng program per request):
 requests wait for it in a thread, never on the event loop, and a crash or hang cannot take the server down (the
 worker is restarted).
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 # espeak-ng's Vietnamese easy to follow: a Piper voice does (kiosk models install tts-voice).
 SPEECH_RATE_WPM = 170
 SPEECH_PITCH = 70  # espeak-ng's 0–99 (default 50)
+SPEECH_WORD_GAP = 0  # espeak-ng's pause between words, in 10 ms at the default pace (bench/tts_intelligibility.py)
 SLOW_FACTOR = 0.75  # "Đọc chậm hơn": three quarters of the usual pace
 SYNTH_TIMEOUT_SECONDS = 60
 
@@ -103,9 +104,9 @@ class _Worker:
             got += len(chunk)
         return b"".join(chunks)
 
-    def request(self, text: str, voice_id: str, rate: int, pitch: int, timeout: float) -> bytes:
+    def request(self, text: str, voice_id: str, rate: int, pitch: int, gap: int, timeout: float) -> bytes:
         assert self.proc.stdin is not None
-        request = {"text": text, "voice": voice_id, "rate": rate, "pitch": pitch}
+        request = {"text": text, "voice": voice_id, "rate": rate, "pitch": pitch, "gap": gap}
         line = json.dumps(request, ensure_ascii=False) + "\n"
         self.proc.stdin.write(line.encode())
         self.proc.stdin.flush()
@@ -133,19 +134,20 @@ class _Worker:
             self.proc.stdout.close()
 
 
-class Pyttsx3Synthesizer:
+class EspeakSynthesizer:
     name = "espeak-ng"
     voices = VOICES
 
-    def __init__(self, rate: int = SPEECH_RATE_WPM, pitch: int = SPEECH_PITCH) -> None:
+    def __init__(self, rate: int = SPEECH_RATE_WPM, pitch: int = SPEECH_PITCH, gap: int = SPEECH_WORD_GAP) -> None:
         self.rate = rate
         self.pitch = pitch
+        self.gap = gap
         self._worker: _Worker | None = None
         self._lock = threading.Lock()  # one request at a time through the worker's pipes
 
     @property
     def cache_id(self) -> str:
-        return f"{self.name}:{self.rate}:{self.pitch}"
+        return f"{self.name}:{self.rate}:{self.pitch}" + (f":{self.gap}" if self.gap else "")
 
     def available(self) -> str | None:
         if shutil.which("espeak-ng") is None and shutil.which("espeak") is None:
@@ -163,7 +165,7 @@ class Pyttsx3Synthesizer:
                     self._worker = _Worker()
                 try:
                     rate = round(self.rate * SLOW_FACTOR) if slow else self.rate
-                    data = self._worker.request(text, voice_id, rate, self.pitch, SYNTH_TIMEOUT_SECONDS)
+                    data = self._worker.request(text, voice_id, rate, self.pitch, self.gap, SYNTH_TIMEOUT_SECONDS)
                 except (OSError, TimeoutError, struct.error) as exc:
                     log.error("speech synthesis worker failed (%s); restarting it", type(exc).__name__)
                     self._worker.proc.kill()

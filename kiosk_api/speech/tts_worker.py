@@ -1,6 +1,7 @@
 """The speech synthesis worker process: `python -m kiosk_api.speech.tts_worker`.
 
-It runs the `espeak-ng` program for each request (a voice, a pace in words a minute, a pitch) and returns its WAV.
+It runs the `espeak-ng` program for each request (a voice, a pace in words a minute, a pitch, a pause between words)
+and returns its WAV.
 The server keeps it in a process of its own so that a crash or hang cannot take the server down. Protocol on
 stdin/stdout: one JSON line per request `{"text", "voice", "rate", "pitch"}`; the answer is `b"OK"` or `b"ER"`,
 a 4-byte big-endian length, then the WAV bytes or a UTF-8 error message.
@@ -36,13 +37,13 @@ def fix_sizes(wav: bytes) -> bytes:
     return wav[:4] + struct.pack("<I", 36 + body) + wav[8:40] + struct.pack("<I", body) + wav[WAV_HEADER_BYTES:]
 
 
-def synthesize(text: str, voice_id: str, rate: int, pitch: int) -> bytes:
+def synthesize(text: str, voice_id: str, rate: int, pitch: int, gap: int = 0) -> bytes:
     program = shutil.which("espeak-ng") or shutil.which("espeak")
     if program is None:
         raise RuntimeError("espeak-ng is not installed")
     voice = voice_id.rsplit("/", 1)[-1]  # "aav/vi-vn-x-central" (the voice's file) → "vi-vn-x-central"
     done = subprocess.run(
-        [program, "-v", voice, "-s", str(rate), "-p", str(pitch), "-b", "1", "--stdin", "--stdout"],
+        [program, "-v", voice, "-s", str(rate), "-p", str(pitch), "-g", str(gap), "-b", "1", "--stdin", "--stdout"],
         input=text.encode("utf-8"),
         capture_output=True,
         timeout=TIMEOUT_SECONDS,
@@ -60,7 +61,13 @@ def main() -> None:
             continue
         try:
             request = json.loads(line)
-            wav = synthesize(request["text"], request["voice"], int(request["rate"]), int(request.get("pitch", 50)))
+            wav = synthesize(
+                request["text"],
+                request["voice"],
+                int(request["rate"]),
+                int(request.get("pitch", 50)),
+                int(request.get("gap", 0)),
+            )
             _reply(out, b"OK", wav)
         except Exception as exc:  # report every failure to the server, keep serving
             _reply(out, b"ER", f"{type(exc).__name__}: {exc}".encode())

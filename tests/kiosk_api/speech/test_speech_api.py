@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from kiosk_api.app import create_app
 from kiosk_api.domain.speech_text import word_error_rate
 from kiosk_api.settings import Settings
-from kiosk_api.speech.tts import Pyttsx3Synthesizer, TtsCache
+from kiosk_api.speech.tts import EspeakSynthesizer, TtsCache
 from tests.kiosk_api.speech.test_speech_clips import clips
 
 LONG_ANSWER = (
@@ -48,7 +48,7 @@ def vietasr():
 
 @pytest.fixture(scope="module")
 def synthesizer():
-    s = Pyttsx3Synthesizer()
+    s = EspeakSynthesizer()
     yield s
     s.close()
 
