@@ -116,14 +116,26 @@ def question_words(tokens: Sequence[str]) -> list[str]:
     return out
 
 
+LONE_WORD_EVIDENCE = 0.5
+"""A name of several words with one specific word only ("vay tiền sửa nhà" is "sửa" once folding and the particles
+are gone) gives this share when the word is said away from its neighbours in the name ("sai số thửa, sửa thế nào")."""
+
+
 def evidence(query_tokens: Iterable[str], name_tokens: Iterable[Sequence[str]]) -> float:
     """The best share, over a procedure's names, of a name's specific words found in the question (0..1)."""
-    query = set(query_tokens)
+    said = list(query_tokens)
+    query = set(said)
+    pairs = set(zip(said, said[1:], strict=False))
     best = 0.0
     for tokens in name_tokens:
         specific = set(tokens) - GENERIC_WORDS
-        if specific:
-            best = max(best, len(specific & query) / len(specific))
+        if not specific:
+            continue
+        share = len(specific & query) / len(specific)
+        lone = share and len(specific) == 1 and len(tokens) >= 2
+        if lone and pairs.isdisjoint(zip(tokens, tokens[1:], strict=False)):
+            share *= LONE_WORD_EVIDENCE
+        best = max(best, share)
     return best
 
 

@@ -29,6 +29,7 @@ from kiosk_api.domain.resolve import (
     Candidate,
     classify,
     decide,
+    evidence,
     resolve,
 )
 from procedures_kb.schema import MAX_AGE
@@ -481,3 +482,11 @@ def test_resolve_endpoint(client):
 def test_resolve_endpoint_validates(client):
     response = client.get("/api/assistant/resolve", params={"q": "x" * 1001})
     assert response.status_code == 422 and response.json()["error"] == "validation_error"
+
+
+def test_a_name_left_with_one_specific_word_counts_in_full_only_beside_its_neighbour():
+    # "vay tiền sửa nhà" is ["tien", "sua"] once folded and the particles are gone: "sửa" alone is half the evidence
+    assert evidence(["sai", "so", "thua", "sua", "the", "nao"], [["tien", "sua"]]) == 0.5
+    assert evidence(["vay", "tien", "sua", "nha"], [["tien", "sua"]]) == 1.0
+    # names with two specific words or more are unchanged
+    assert evidence(["khai", "sinh"], [["dang", "ky", "khai", "sinh"]]) == 1.0
