@@ -69,6 +69,9 @@ AGE_FIT = 0.25
 """How much of the question's words a fact's answer holds (weighted by rarity) is added with this weight when the
 facts of one procedure are ranked: a question worded unlike any of the fact's questions still finds its answer."""
 CARD_KINDS = frozenset().union(*CARD_ASPECTS.values())
+NOT_A_PLACE = frozenset({"online", "proxy"})
+"""Kinds of fact that never answer "where" instead of the card: "làm ở xã hay ở đâu" is not answered by "the bank
+may file it online"."""
 _MONEY = frozenset({"dong", "phi", "tien", "mien"})
 """Words (folded) of an answer that speaks of money: a message that clearly asks about the fee ("có mất phí không")
 is not answered by a fact that speaks of none (that one asks "có phải làm không")."""
@@ -353,6 +356,7 @@ class QuestionIndex:
                 and fact[0].fact is not None
                 and top.aspect in CARD_ASPECTS
                 and fact[0].fact.kind not in CARD_KINDS - CARD_ASPECTS[top.aspect]
+                and (top.aspect != "where" or fact[0].fact.kind not in NOT_A_PLACE)
                 and (top.aspect != "fee" or speaks_of_money(fact[0].fact))
                 and fact[1] >= max(FACT_THRESHOLD, score - FACT_OVER_ASPECT)
             ):

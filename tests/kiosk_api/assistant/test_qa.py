@@ -491,3 +491,15 @@ def test_a_page_count_says_a_copy_is_to_be_certified_and_the_fee_is_reckoned():
     assert "16.000 đồng" in answer  # (2 × 2.000 + 4 × 1.000) × 2
     # a contract is certified per transaction, whatever its pages
     assert resolve(catalogue, "chứng thực hợp đồng mua bán đất 5 trang bao nhiêu tiền").procedure.code != "2.000815"
+
+
+def test_a_fact_about_filing_online_or_by_proxy_never_answers_a_clear_where(monkeypatch):
+    catalogue = load_catalogue()
+    index = qa.index_for(catalogue)
+    procedure = catalogue.get("1.011441")
+    for kind, answers_instead in ((FactKind.ONLINE, False), (FactKind.PROXY, False), (FactKind.WHERE, True)):
+        fact = Fact(kind=kind, questions=["làm ở đâu cho nhanh"], answer="Một câu trả lời đủ dài.", basis="Điều 1")
+        ranked = [(qa.Choice(aspect="where", score=1.0), 1.0), (qa.Choice(fact=fact, score=0.95), 0.95)]
+        monkeypatch.setattr(index, "rank", lambda *_a, ranked=ranked, **_k: ranked)
+        choice = index.choose(procedure, "việc đó làm ở xã hay ở đâu?")
+        assert (choice.fact is fact) is answers_instead, kind
