@@ -130,12 +130,12 @@ def test_dev_chat_evaluation_set(stack):
 
 
 # Floors for the team's own set through /api/chat: regression guards a little under the measured numbers (README,
-# "The assistant's own evaluation": 73.1 % overall, categories 75 / 74.5 / 70 %, 20 answers about another procedure
-# on 2026-12-07). The targets (90 % overall, 85 % per category, no answer about another procedure) are not
-# reached yet.
-CITIZEN_OVERALL_FLOOR = 0.69
-CITIZEN_CATEGORY_FLOOR = 0.66
-CITIZEN_WRONG_PROCEDURE_CEILING = 24
+# "The assistant's own evaluation": 77.8 % overall, categories 74 / 80.9 / 78.2 %, 17 answers about another procedure
+# on 2026-12-07 evening). The targets (90 % overall, 85 % per category, no answer about another procedure) are
+# not reached yet.
+CITIZEN_OVERALL_FLOOR = 0.74
+CITIZEN_CATEGORY_FLOOR = 0.70
+CITIZEN_WRONG_PROCEDURE_CEILING = 21
 
 
 def citizen_rows(stack) -> dict[str, int]:
