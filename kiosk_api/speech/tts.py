@@ -1,6 +1,6 @@
 """Speech synthesis behind a `Synthesizer` interface, with an on-disk cache.
 
-`EspeakSynthesizer` (named for the library it first used) speaks with espeak-ng's Vietnamese voices through a
+`EspeakSynthesizer` speaks with espeak-ng's Vietnamese voices through a
 dedicated worker process (tts_worker.py, started on first use, which runs the espeak-ng program per request):
 requests wait for it in a thread, never on the event loop, and a crash or hang cannot take the server down (the
 worker is restarted).
