@@ -122,6 +122,8 @@ def test_procedure_code_phone_and_id_numbers_digit_by_digit():
         ("thẻ BHYT", "thẻ bảo hiểm y tế"),
         ("Nghị định 63/2010/NĐ-CP", "Nghị định số sáu mươi ba năm hai nghìn không trăm mười Nghị định của Chính phủ"),
         ("ông/bà", "ông bà"),
+        ("nộp tại TTPVHCC", "nộp tại Trung tâm Phục vụ hành chính công"),
+        ("thuế TNCN của HKD", "thuế thu nhập cá nhân của hộ kinh doanh"),
     ],
 )
 def test_abbreviations(text, spoken):
