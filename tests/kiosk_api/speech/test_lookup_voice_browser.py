@@ -6,25 +6,10 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
-from kiosk_api.app import create_app
-from kiosk_api.settings import Settings
 from tests.kiosk_api.speech.test_speech_clips import clips, fake_microphone
-from tests.support.browser import CHROMIUM_FLAGS, LiveServer, chromium_path, save_screenshot
+from tests.support.browser import CHROMIUM_FLAGS, chromium_path, save_screenshot
 
 NUMBER_CLIP = 4  # clip-5: "Đến cuối thế kỷ 19, ngành đánh bắt cá được thương mại hóa." (a man's voice, 4 s)
-
-
-@pytest.fixture(scope="module")
-def server_url(tmp_path_factory, catalogue):
-    tmp = tmp_path_factory.mktemp("lookup-voice")
-    settings = Settings(
-        var_dir=tmp, database_url=f"sqlite:///{tmp}/k.sqlite3", vosk_model_dir=tmp / "none", asr_engine=None
-    )
-    server = LiveServer(create_app(settings, catalogue)).start()
-    yield server.url
-    server.stop()
 
 
 def test_the_number_said_fills_the_code_field_and_is_shown_to_check(tmp_path, server_url):

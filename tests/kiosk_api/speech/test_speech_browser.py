@@ -9,24 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from kiosk_api.app import create_app
 from kiosk_api.domain.speech_text import word_error_rate
-from kiosk_api.settings import Settings
 from tests.kiosk_api.speech.test_speech_clips import clips, fake_microphone
-from tests.support.browser import CHROMIUM_FLAGS, LiveServer, chromium_path, save_screenshot, wait_for
+from tests.support.browser import CHROMIUM_FLAGS, chromium_path, save_screenshot, wait_for
 
 CLIP = 1  # a Northern female voice, 3 s
-
-
-@pytest.fixture(scope="module")
-def server_url(tmp_path_factory, catalogue):
-    tmp = tmp_path_factory.mktemp("speech-browser")
-    settings = Settings(
-        var_dir=tmp, database_url=f"sqlite:///{tmp}/k.sqlite3", vosk_model_dir=tmp / "none", asr_engine=None
-    )
-    server = LiveServer(create_app(settings, catalogue)).start()
-    yield server.url
-    server.stop()
 
 
 @pytest.fixture(scope="module")
