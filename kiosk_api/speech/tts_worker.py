@@ -3,7 +3,7 @@
 It runs the `espeak-ng` program for each request (a voice, a pace in words a minute, a pitch, a pause between words)
 and returns its WAV.
 The server keeps it in a process of its own so that a crash or hang cannot take the server down. Protocol on
-stdin/stdout: one JSON line per request `{"text", "voice", "rate", "pitch"}`; the answer is `b"OK"` or `b"ER"`,
+stdin/stdout: one JSON line per request `{"text", "voice", "rate", "pitch", "gap"}`; the answer is `b"OK"` or `b"ER"`,
 a 4-byte big-endian length, then the WAV bytes or a UTF-8 error message.
 
 (It drove libespeak-ng through pyttsx3 before: pyttsx3 now and then wrote an utterance late, into the next
