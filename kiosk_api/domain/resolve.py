@@ -132,7 +132,7 @@ def evidence(query_tokens: Iterable[str], name_tokens: Iterable[Sequence[str]]) 
         if not specific:
             continue
         share = len(specific & query) / len(specific)
-        lone = share and len(specific) == 1 and len(tokens) >= 2
+        lone = share > 0 and len(specific) == 1 and len(tokens) >= 2
         if lone and pairs.isdisjoint(zip(tokens, tokens[1:], strict=False)):
             share *= LONE_WORD_EVIDENCE
         best = max(best, share)
