@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -152,20 +153,68 @@ def damaged_paper(tokens: list[str]) -> bool:
     )
 
 
-def _read_mat(tokens: list[str], damaged: bool = False, *, add: bool = True) -> list[str]:
+# The register kept by the office is gone too ("sổ hộ tịch năm đó không còn", "xã không còn lưu", "sổ gốc bị cháy"):
+# the paper cannot be copied from it, the event is registered again (Nghị định 123/2015/NĐ-CP, Điều 24–27). Read
+# as "đăng ký lại" instead of "cấp lại".
+_REGISTERS = (("so", "ho", "tich"), ("so", "luu"), ("so", "goc"), ("so", "bo"), ("ban", "luu"), ("ho", "so", "luu"))
+_GONE = frozenset("chay hu hong moi rach nat".split())
+_GONE_PHRASES = (("khong", "con"), ("that", "lac"), ("khong", "tim", "thay"), ("khong", "luu"))
+_REGISTERING = ["dang", "ky", "lai"]
+GONE_WINDOW = 6
+
+
+def _at(tokens: Sequence[str], i: int, phrase: Sequence[str]) -> bool:
+    return tuple(tokens[i : i + len(phrase)]) == tuple(phrase)
+
+
+def register_gone(tokens: Sequence[str]) -> bool:
+    """Whether the message says the office's own register or record is gone: a word of loss within GONE_WINDOW
+    words of "sổ hộ tịch", "sổ lưu", "sổ gốc" … ("mất" only right beside it: "bố tôi mất" told before is a death),
+    or "không (còn) lưu"."""
+    spans = [(i, i + len(r) - 1) for i in range(len(tokens)) for r in _REGISTERS if _at(tokens, i, r)]
+    for i, t in enumerate(tokens):
+        if _at(tokens, i, ("khong", "luu")) or _at(tokens, i, ("khong", "con", "luu")):
+            return True
+        near = 3 if t == "mat" else GONE_WINDOW
+        lost = t == "mat" or t in _GONE or any(_at(tokens, i, phrase) for phrase in _GONE_PHRASES)
+        if lost and any(start - near <= i <= end + near and not start <= i <= end for start, end in spans):
+            return True
+    return False
+
+
+_KEPT = (("con", "so"), ("van", "luu"), ("con", "luu"), ("so", "van", "con"), ("so", "con", "luu"), ("luu", "so"))
+
+
+def register_kept(tokens: Sequence[str]) -> bool:
+    """Whether the words say the office's register is still there ("còn sổ ở xã", "xã vẫn lưu sổ"), not negated
+    ("không còn sổ") and not gone elsewhere in the same words."""
+    if register_gone(tokens):
+        return False
+    return any(
+        _at(tokens, i, phrase) and tokens[i - 1 : i] not in (["khong"], ["chua"])
+        for i in range(len(tokens))
+        for phrase in _KEPT
+    )
+
+
+def _read_mat(
+    tokens: list[str], damaged: bool = False, *, add: bool = True, registered_again: bool = False
+) -> list[str]:
     """The tokens with "mất" read by its object: dropped for a death; for a lost (or spoilt: `damaged`) paper,
-    "cấp lại" added at the end (unless `add` is false: a phrase compared word for word)."""
+    "cấp lại" added at the end (unless `add` is false: a phrase compared word for word), or "đăng ký lại" when the
+    office's register is gone too (`registered_again`)."""
+    lost = _REGISTERING if registered_again else _LOST
     if "mat" not in tokens:
-        return tokens + [w for w in _LOST if w not in tokens] if damaged and add else tokens
+        return tokens + [w for w in lost if w not in tokens] if (damaged or registered_again) and add else tokens
     out = list(tokens)
-    extra: list[str] = _LOST if damaged else []
+    extra: list[str] = lost if damaged or registered_again else []
     for i, t in enumerate(tokens):
         if t != "mat":
             continue
         after = [w for w in tokens[i + 1 : i + 5] if w not in ("bi", "cai", "het", "roi", "mot", "cua")][:3]
         before = tokens[max(0, i - 3) : i]
         if any(w in _PAPER_WORDS for w in after):
-            extra = _LOST
+            extra = lost
         elif any(w in _PERSON_WORDS for w in before + after[:1]) or (before[-1:] == ["da"] and not after):
             out[i] = ""  # a death, not a lost paper: "mất sổ …" aliases must not match it
     return [w for w in out if w] + ([w for w in extra if w not in out] if add else [])
@@ -309,7 +358,10 @@ class SearchIndex:
         out: list[str] = []
         for t in toks:
             out.extend(self._correct(t))
-        return _mark_foreign(_read_mat(_drop_cost_verb(out), damaged_paper(toks), add=not phrase))
+        read = _read_mat(
+            _drop_cost_verb(out), damaged_paper(toks), add=not phrase, registered_again=register_gone(toks)
+        )
+        return _mark_foreign(read)
 
     # ---- scoring ----------------------------------------------------------------------------
 

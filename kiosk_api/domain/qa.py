@@ -26,7 +26,7 @@ import numpy as np
 
 from procedures_kb.catalogue import Catalogue
 from procedures_kb.schema import Fact, FactKind, Procedure, ReferralTopic
-from procedures_kb.search import SHORTHAND
+from procedures_kb.search import SHORTHAND, register_gone, register_kept
 from procedures_kb.semantic import Embedder, default_embedder
 from procedures_kb.text import WrittenForms, fold, same_word, words, written_forms
 
@@ -75,6 +75,15 @@ may file it online"."""
 _MONEY = frozenset({"dong", "phi", "tien", "mien"})
 """Words (folded) of an answer that speaks of money: a message that clearly asks about the fee ("có mất phí không")
 is not answered by a fact that speaks of none (that one asks "có phải làm không")."""
+
+
+CONTRARY_WEIGHT = 0.5
+"""A fact about the opposite situation of the message's (the register kept, when the message says it is gone)."""
+
+
+def kept_register(fact: Fact) -> bool:
+    """The fact is about the case where the office's register is still kept (one of its questions says so)."""
+    return any(register_kept(words(q)) for q in fact.questions)
 
 
 def speaks_of_money(fact: Fact) -> bool:
@@ -269,6 +278,11 @@ class QuestionIndex:
             for owner in best:
                 if owner[0] == "fact":
                     best[owner] += ANSWER_WEIGHT * coverage(self._answers[owner[1]])  # type: ignore[index]
+        if register_gone(words(text)):
+            # "xã cũng không còn sổ": not the fact for when the register is still kept ("còn sổ ở xã thì …")
+            for owner in best:
+                if owner[0] == "fact" and kept_register(procedure.facts[owner[1][1]]):  # type: ignore[index]
+                    best[owner] *= CONTRARY_WEIGHT
         age = parse_age(text)
         entries: list[tuple[tuple[str, object], Choice, float]] = []
         for owner, score in best.items():

@@ -29,6 +29,7 @@ from .resolve import (
     getting_again,
     named_whole,
     procedures_named_in,
+    registering_again,
     resolve,
 )
 
@@ -98,7 +99,8 @@ def resolve_message(
     catalogue: Catalogue, text: str, *, current: str | None = None, hint: str | None = None
 ) -> Resolution:
     """resolve(), then what the names alone cannot settle when no procedure is confident:
-    - a lost paper asked for again: the candidate that issues it again (read from the text, before the NLU's hint);
+    - a lost paper asked for again: the candidate that issues it again, or registers the event again when the office's
+      register is gone too (read from the text, before the NLU's hint);
     - a fact question of one procedure asked nearly word for word identifies it (among the candidates, or when the
       names found nothing);
     - else a referral topic the message names ("mở công ty", "làm hộ chiếu"): the referral table answers, with the
@@ -111,7 +113,10 @@ def resolve_message(
     # what the text alone leaves unsure, before the NLU's hint decides: "giấy xác nhận khuyết tật bị thất lạc, xin
     # cấp lại ở đâu" is the candidate that issues it again, whatever paper name the NLU picked up
     plain = resolve(catalogue, text, current=current) if hint else resolution
-    if plain.band is Band.UNSURE and (again := getting_again(catalogue, focus(text), plain.candidates)):
+    if plain.band is Band.UNSURE and (
+        again := registering_again(catalogue, text, plain.candidates)
+        or getting_again(catalogue, focus(text), plain.candidates)
+    ):
         return Resolution(Band.CONFIDENT, again, [again], plain.pages, plain.copies, False, None)
     index = qa.index_for(catalogue)
     if resolution.band is Band.CONFIDENT:

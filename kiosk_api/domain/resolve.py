@@ -36,6 +36,7 @@ from enum import StrEnum
 
 from procedures_kb.catalogue import Catalogue
 from procedures_kb.schema import Procedure
+from procedures_kb.search import register_gone
 from procedures_kb.text import WrittenForms, same_word, words
 
 from .quantities import fits_age, parse_age, parse_quantities
@@ -348,6 +349,18 @@ def getting_again(catalogue: Catalogue, asked: str, candidates: Sequence[Candida
     if not _contains(catalogue.search_index.normalise_query(asked), AGAIN):
         return None
     again = [c for c in candidates if _contains(words(c.name), AGAIN) and c.evidence >= AGAIN_EVIDENCE]
+    return again[0] if len(again) == 1 else None
+
+
+REGISTERED_AGAIN = ("dang", "ky", "lai")
+
+
+def registering_again(catalogue: Catalogue, text: str, candidates: Sequence[Candidate]) -> Candidate | None:
+    """When the message says the office's register is gone too ("sổ hộ tịch năm đó không còn"), the one candidate
+    registering the event again ("Đăng ký lại …") whose every specific word is said; else None."""
+    if not register_gone(words(text)):
+        return None
+    again = [c for c in candidates if _contains(words(c.name), REGISTERED_AGAIN) and c.evidence >= AGAIN_EVIDENCE]
     return again[0] if len(again) == 1 else None
 
 

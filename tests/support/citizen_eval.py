@@ -82,6 +82,7 @@ class Outcome:
     missing: tuple[str, ...]
     wrong_procedure: bool  # the reply answers (buttons of) another procedure than the expected one
     offered: bool = False  # the reply asks which procedure is meant, the expected one among the choices
+    codes: frozenset[str] = frozenset()  # procedures the reply's buttons point at
 
 
 # How the assistant asks which procedure is meant (the bot's and the fallback's wording).
@@ -94,7 +95,23 @@ def score(question: Question, text: str, buttons: Iterable[str]) -> Outcome:
     codes = procedure_codes(buttons)
     wrong = bool(question.code and codes and question.code not in codes and len(codes) == 1)
     offered = bool(question.code in codes and any(a in got for a in _ASKS_WHICH))
-    return Outcome(question, text, not missing and not wrong, missing, wrong, offered and bool(missing))
+    return Outcome(
+        question, text, not missing and not wrong, missing, wrong, offered and bool(missing), frozenset(codes)
+    )
+
+
+def failure_mode(outcome: Outcome) -> str:
+    """What kind of failure a wrong answer is (counted for the held-out part, whose texts stay unseen)."""
+    got = _norm(outcome.text)
+    if outcome.wrong_procedure:
+        return "another procedure"
+    if any(a in got for a in _ASKS_WHICH):
+        return "asked, expected one offered" if outcome.offered else "asked, expected one not offered"
+    if outcome.question.code and outcome.question.code in outcome.codes:
+        return "right procedure, facts missing"
+    if outcome.codes:
+        return "several procedures, facts missing"
+    return "no procedure named, facts missing"
 
 
 @dataclass
@@ -125,6 +142,9 @@ class Report:
         out.append(f"answers about another procedure: {wrong}")
         offered = sum(o.offered for o in self.outcomes)
         out.append(f"asked which procedure, the expected one among the choices: {offered}")
+        for part, heldout in (("tuning", False), ("held-out", True)):
+            modes = Counter(failure_mode(o) for o in self.outcomes if not o.right and o.question.heldout == heldout)
+            out.append(f"how {part} questions failed: " + json.dumps(dict(modes.most_common()), ensure_ascii=False))
         out.append("rows created by the questions: " + json.dumps(dict(self.actions) or {}))
         return out
 

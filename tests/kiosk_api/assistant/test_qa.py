@@ -504,3 +504,36 @@ def test_a_fact_about_filing_online_or_by_proxy_never_answers_a_clear_where(monk
         monkeypatch.setattr(index, "rank", lambda *_a, ranked=ranked, **_k: ranked)
         choice = index.choose(procedure, "việc đó làm ở xã hay ở đâu?")
         assert (choice.fact is fact) is answers_instead, kind
+
+
+def test_a_paper_lost_with_the_register_too_is_registered_again():
+    from procedures_kb.search import register_gone, register_kept
+    from procedures_kb.text import words
+
+    # the office's register is gone: "đăng ký lại", not a copy from the register
+    for text in (
+        "sổ hộ tịch năm đó bị chuột cắn hỏng",
+        "xã bảo không còn lưu",
+        "giấy mất, sổ gốc ở xã cũng thất lạc",
+        "xa cung khong con so luu",
+    ):
+        assert register_gone(words(text)), text
+    for text in ("mất giấy khai sinh", "sổ đỏ bị cháy", "bố tôi mất, sổ hộ khẩu vẫn còn"):
+        assert not register_gone(words(text)), text
+    # the opposite case, which a fact may be about: the register is still kept
+    assert register_kept(words("mất giấy kết hôn mà xã vẫn lưu sổ thì làm gì"))
+    assert not register_kept(words("mất giấy kết hôn, xã cũng không còn sổ"))
+    catalogue = load_catalogue()
+    text = (
+        "Giấy kết hôn của ông bà tôi cháy trong vụ hỏa hoạn, lên xã hỏi thì sổ hộ tịch mấy năm đó cũng không còn. "
+        "Phải làm thế nào?"
+    )
+    assert {"dang", "ky", "lai"} <= set(catalogue.search_index.normalise_query(text))
+    r = replies.resolve_message(catalogue, text)
+    assert r.band is Band.CONFIDENT and catalogue.get(r.procedure.code).name == "Đăng ký lại kết hôn"
+    # the answer is not the fact for a register still kept ("chỉ xin bản sao")
+    text = "Tôi mất giấy chứng nhận con nuôi, hỏi xã thì sổ lưu cũng không còn, bố mẹ nuôi vẫn sống. Làm lại thế nào?"
+    r = replies.resolve_message(catalogue, text)
+    assert r.procedure is not None and r.procedure.name.startswith("Đăng ký lại việc nuôi con nuôi")
+    reply = fallback_answer(catalogue, "UBND xã Thử Nghiệm", text).answer.text
+    assert not reply.startswith("Không đăng ký lại")
