@@ -129,10 +129,20 @@ def _drop_cost_verb(tokens: list[str]) -> list[str]:
 # "mất" has two readings, told apart by its object: a paper was lost ("mất giấy khai sinh", "bị mất sổ đỏ") → the
 # question is about getting it again (cấp lại, bản sao); a person died ("bố tôi mất", "ông nội mất ở quê") → khai
 # tử and what follows a death: the word is dropped, so that aliases about lost papers do not match it.
-_PAPER_WORDS = frozenset(
-    "giay so the bang ban ho chieu can cuoc cmnd cccd chung minh dang ky bien cavet vet trich luc hop dong "
-    "quyet dinh phieu bia".split()
+_PAPER_WORDS = frozenset("giay so the bang bien cavet vet trich phieu bia cmnd cccd".split())
+# words that name a paper only beside their other half ("cần" alone is "need", "đình" of "gia đình" is no decision)
+_PAPER_PAIRS = frozenset(
+    {("ho", "chieu"), ("can", "cuoc"), ("chung", "minh"), ("dang", "ky"), ("hop", "dong"), ("quyet", "dinh")}
+    | {("ban", "chinh"), ("ban", "sao")}
 )
+
+
+def _names_paper(after: Sequence[str]) -> bool:
+    return any(w in _PAPER_WORDS for w in after) or any(
+        pair in _PAPER_PAIRS for pair in zip(after, after[1:], strict=False)
+    )
+
+
 _PERSON_WORDS = frozenset("bo me ong ba chong vo con chau anh chi em cu cha nguoi noi ngoai cau di chu bac".split())
 _LOST = ["cap", "lai"]
 
@@ -197,6 +207,19 @@ def register_kept(tokens: Sequence[str]) -> bool:
     )
 
 
+_FILLERS = ("bi", "cai", "het", "roi", "mot", "cua")
+
+
+def _paper_after(tokens: Sequence[str], i: int) -> bool:
+    """A paper is named in the three words after the "mất" at `i` (fillers such as "bị", "cái", "hết" skipped)."""
+    return _names_paper([w for w in tokens[i + 1 : i + 5] if w not in _FILLERS][:3])
+
+
+def paper_lost(tokens: Sequence[str]) -> bool:
+    """Whether the message says a paper was lost ("mất giấy khai sinh") or spoilt ("bị rách", "thất lạc")."""
+    return damaged_paper(list(tokens)) or any(t == "mat" and _paper_after(tokens, i) for i, t in enumerate(tokens))
+
+
 def _read_mat(
     tokens: list[str], damaged: bool = False, *, add: bool = True, registered_again: bool = False
 ) -> list[str]:
@@ -211,9 +234,9 @@ def _read_mat(
     for i, t in enumerate(tokens):
         if t != "mat":
             continue
-        after = [w for w in tokens[i + 1 : i + 5] if w not in ("bi", "cai", "het", "roi", "mot", "cua")][:3]
+        after = [w for w in tokens[i + 1 : i + 5] if w not in _FILLERS][:3]
         before = tokens[max(0, i - 3) : i]
-        if any(w in _PAPER_WORDS for w in after):
+        if _paper_after(tokens, i):
             extra = lost
         elif any(w in _PERSON_WORDS for w in before + after[:1]) or (before[-1:] == ["da"] and not after):
             out[i] = ""  # a death, not a lost paper: "mất sổ …" aliases must not match it

@@ -26,6 +26,7 @@ from .resolve import (
     Candidate,
     Resolution,
     charges_per_page,
+    copy_from_register,
     getting_again,
     named_whole,
     procedures_named_in,
@@ -100,7 +101,7 @@ def resolve_message(
 ) -> Resolution:
     """resolve(), then what the names alone cannot settle when no procedure is confident:
     - a lost paper asked for again: the candidate that issues it again, or registers the event again when the office's
-      register is gone too (read from the text, before the NLU's hint);
+      register is gone too; a lost civil-status paper whose register is kept, the copy from the register;
     - a fact question of one procedure asked nearly word for word identifies it (among the candidates, or when the
       names found nothing);
     - else a referral topic the message names ("mở công ty", "làm hộ chiếu"): the referral table answers, with the
@@ -113,6 +114,8 @@ def resolve_message(
     # what the text alone leaves unsure, before the NLU's hint decides: "giấy xác nhận khuyết tật bị thất lạc, xin
     # cấp lại ở đâu" is the candidate that issues it again, whatever paper name the NLU picked up
     plain = resolve(catalogue, text, current=current) if hint else resolution
+    if not plain.from_context and (copy := copy_from_register(catalogue, text)) is not None:
+        return Resolution(Band.CONFIDENT, copy, [copy], plain.pages, plain.copies, False, None)
     if plain.band is Band.UNSURE and (
         again := registering_again(catalogue, text, plain.candidates)
         or getting_again(catalogue, focus(text), plain.candidates)

@@ -36,7 +36,7 @@ from enum import StrEnum
 
 from procedures_kb.catalogue import Catalogue
 from procedures_kb.schema import Procedure
-from procedures_kb.search import register_gone
+from procedures_kb.search import paper_lost, register_gone
 from procedures_kb.text import WrittenForms, same_word, words
 
 from .quantities import fits_age, parse_age, parse_quantities
@@ -362,6 +362,24 @@ def registering_again(catalogue: Catalogue, text: str, candidates: Sequence[Cand
         return None
     again = [c for c in candidates if _contains(words(c.name), REGISTERED_AGAIN) and c.evidence >= AGAIN_EVIDENCE]
     return again[0] if len(again) == 1 else None
+
+
+COPY_FROM_REGISTER = (("ban", "sao"), ("trich", "luc"))
+"""The words of the procedure issuing copies from the civil-status register (Cấp bản sao Trích lục hộ tịch)."""
+COPY_WITHIN = 3
+
+
+def copy_from_register(catalogue: Catalogue, text: str) -> Candidate | None:
+    """A civil-status paper lost or spoilt ("mất giấy chứng tử", "giấy kết hôn bị rách") while the register is not said
+    to be gone: the copy from the register, not the re-registration (only for a register that is gone too) nor the
+    first registration. It must be among the first COPY_WITHIN hits beside one of those, each naming the paper."""
+    said = words(text)
+    if not paper_lost(said) or register_gone(said):
+        return None
+    hits = [h for h in rank(catalogue, text)[:COPY_WITHIN] if h.evidence >= AGAIN_EVIDENCE]
+    copy = next((h for h in hits if all(_contains(words(h.name), w) for w in COPY_FROM_REGISTER)), None)
+    registering = [h for h in hits if h is not copy and words(h.name)[:2] == ["dang", "ky"]]
+    return copy if copy is not None and registering else None
 
 
 def named_whole(catalogue: Catalogue, text: str, candidate: Candidate) -> bool:

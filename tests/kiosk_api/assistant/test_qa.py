@@ -537,3 +537,32 @@ def test_a_paper_lost_with_the_register_too_is_registered_again():
     assert r.procedure is not None and r.procedure.name.startswith("Đăng ký lại việc nuôi con nuôi")
     reply = fallback_answer(catalogue, "UBND xã Thử Nghiệm", text).answer.text
     assert not reply.startswith("Không đăng ký lại")
+
+
+def test_a_lost_civil_status_paper_with_its_register_kept_is_a_copy_from_the_register():
+    from kiosk_api.domain.resolve import copy_from_register
+
+    catalogue = load_catalogue()
+    copy = "Cấp bản sao Trích lục hộ tịch, bản sao Giấy khai sinh"
+    for text in (
+        "con tôi đánh mất giấy khai sinh, giờ xin lại ở đâu",
+        "mất giấy chứng tử của ông rồi, cần một bản khác để chia thừa kế",
+        "giấy đăng ký kết hôn bị ướt rách hết, làm lại thế nào",
+    ):
+        r = replies.resolve_message(catalogue, text)
+        assert r.band is Band.CONFIDENT and r.procedure.name == copy, text
+    # the register gone too: registered again, not copied
+    assert copy_from_register(catalogue, "mất giấy khai sinh, sổ hộ tịch ở xã cũng bị cháy rồi") is None
+    # no paper lost: a first registration stays what it is
+    assert copy_from_register(catalogue, "con tôi mới sinh, làm giấy khai sinh ở đâu") is None
+    # a paper lost that the civil-status register does not keep: its own procedure
+    assert copy_from_register(catalogue, "rơi mất thẻ căn cước ngoài chợ, làm lại ở đâu") is None
+
+
+def test_mat_before_a_word_that_only_half_names_a_paper_is_a_death():
+    index = load_catalogue().search_index
+    # "cần" is "need", not half of "căn cước"; "đình" of "gia đình" is no decision
+    assert "mat" not in index.normalise_query("bố em mất rồi, em cần xin trích lục khai tử")
+    assert "mat" not in index.normalise_query("mẹ tôi mất, gia đình muốn làm thừa kế")
+    assert index.normalise_query("mất căn cước rồi")[-2:] == ["cap", "lai"]
+    assert index.normalise_query("bị mất hợp đồng chứng thực")[-2:] == ["cap", "lai"]
