@@ -24,7 +24,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .fees import UNIT_LABELS
 from .schema import Procedure
-from .text import WrittenForms, fold, same_word, words, written_forms
+from .text import WrittenForms, fold, same_word, syllables, words, written_forms
 
 # Zalo / SMS shorthand and common abbreviations → folded words; particles → nothing (motcua/shorthand.yaml).
 SHORTHAND: dict[str, str] = load_shorthand().search_table()
@@ -284,6 +284,8 @@ class SearchIndex:
         self._secondary: list[frozenset[str]] = []
         self._name_forms: dict[str, WrittenForms] = {}  # by procedure code
         self._known_forms: set[str] = set()  # every syllable as the catalogue writes it ("từ", "tự", "tử" …)
+        # how the catalogue writes two syllables said together (("tu", "choi") → "từ", "chối"; never "tử")
+        self._pair_forms: defaultdict[tuple[str, str], tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
         for pi, p in enumerate(procedures):
             seen: set[str] = set()
             own: set[str] = set()
@@ -310,6 +312,11 @@ class SearchIndex:
             for text in [p.name, *p.aliases, described, *(q for f in p.facts for q in f.questions)]:
                 for syllable_forms in written_forms(text).values():
                     self._known_forms.update(syllable_forms)
+                said = syllables(text)
+                for (fa, wa), (fb, wb) in zip(said, said[1:], strict=False):
+                    pair = self._pair_forms[(fa, fb)]
+                    pair[0].add(wa)
+                    pair[1].add(wb)
         n = len(procedures)
         df: dict[str, int] = defaultdict(int)
         for doc in doc_tokens:
@@ -344,7 +351,26 @@ class SearchIndex:
     def asked_forms(self, query: str) -> WrittenForms:
         """How the query writes its syllables, keeping only forms that are words of the catalogue: "từ" and "tự"
         are other words than "tử", but a mistyped "tữ" or "cuớc" is no word and could be any form (see same_word)."""
-        return {t: known for t, forms in written_forms(query).items() if (known := forms & self._known_forms)}
+        asked = {t: known for t, forms in written_forms(query).items() if (known := forms & self._known_forms)}
+        # a syllable typed without marks reads as its neighbour tells, where the catalogue knows the pair ("tu choi"
+        # is "từ chối"); it stays any form when one of its places gives no reading
+        said = syllables(query)
+        readings: dict[str, set[str]] = {}
+        open_: set[str] = set()
+        for i, (folded, written) in enumerate(said):
+            if written != folded or folded in asked:
+                continue
+            found: set[str] = set()
+            if i > 0 and (before := self._pair_forms.get((said[i - 1][0], folded))) is not None:
+                found |= before[1]
+            if i + 1 < len(said) and (after := self._pair_forms.get((folded, said[i + 1][0]))) is not None:
+                found |= after[0]
+            if found:
+                readings.setdefault(folded, set()).update(found)
+            else:
+                open_.add(folded)
+        asked.update({t: frozenset(forms) for t, forms in readings.items() if t not in open_})
+        return asked
 
     def _correct(self, token: str) -> list[str]:
         """A known syllable for an unknown token: one edit away, or two known syllables typed together."""

@@ -30,6 +30,16 @@ def written_forms(text: str) -> WrittenForms:
     return {k: frozenset(v) for k, v in forms.items()}
 
 
+def syllables(text: str) -> list[tuple[str, str]]:
+    """Each syllable of a text in order, folded and as written (lower case, NFC); none when folding changes the
+    text's length (rare symbols)."""
+    lowered = nfc(text.lower())
+    folded = fold(lowered)
+    if len(folded) != len(lowered):
+        return []
+    return [(m.group(), lowered[m.start() : m.end()]) for m in _WORD_RE.finditer(folded)]
+
+
 def same_word(token: str, asked: WrittenForms, named: WrittenForms) -> bool:
     """Whether a folded syllable of a message can be the same word as in a name. Typed without diacritics it can
     ("khai tu" is "khai tử"); typed with them, only in a form the name uses: "từ năm 2008" and "không tự đi lại" do

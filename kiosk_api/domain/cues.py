@@ -131,10 +131,15 @@ def detect_aspect(text: str) -> str:
     return next(iter(detect_aspects(text, 1)), Aspect.OVERVIEW.value)
 
 
-def aspect_cue(text: str) -> str | None:
-    """The one aspect ("time", "fee", "documents", "where") the wording clearly asks about, else None."""
+def aspect_cues(text: str) -> list[str]:
+    """Every aspect ("time", "fee", "documents", "where") the wording clearly asks about."""
     folded = _NEVER.sub(" # ", _cue_text(text))
-    cued = [e.aspect.value for e in ASPECT_WORDS if e.clearly is not None and e.clearly.search(folded)]
+    return [e.aspect.value for e in ASPECT_WORDS if e.clearly is not None and e.clearly.search(folded)]
+
+
+def aspect_cue(text: str) -> str | None:
+    """The one aspect the wording clearly asks about, else None (none, or several)."""
+    cued = aspect_cues(text)
     return cued[0] if len(cued) == 1 else None
 
 

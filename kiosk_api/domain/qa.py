@@ -31,7 +31,7 @@ from procedures_kb.semantic import Embedder, default_embedder
 from procedures_kb.text import WrittenForms, fold, same_word, words, written_forms
 
 from .asking import focus, has_marks, marked, tokens
-from .cues import ASPECT_QUESTIONS, asks_which_papers, aspect_cue, detect_aspect
+from .cues import ASPECT_QUESTIONS, asks_which_papers, aspect_cue, aspect_cues, detect_aspect, detect_aspects
 from .quantities import parse_age
 from .rankers import Bm25Ranker, FuzzRanker, Ranker
 
@@ -78,12 +78,41 @@ is not answered by a fact that speaks of none (that one asks "có phải làm kh
 
 
 CONTRARY_WEIGHT = 0.5
-"""A fact about the opposite situation of the message's (the register kept, when the message says it is gone)."""
+"""A fact about the opposite situation of the message's (the register kept, when the message says it is gone), or
+about another civil-status event than the one the message names."""
+
+# Civil-status events, never one another's synonyms: a copy of a marriage certificate answers nothing about a birth
+# certificate, though one procedure issues both (folded words).
+EVENTS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "birth": (("khai", "sinh"),),
+    "marriage": (("ket", "hon"),),
+    "death": (("khai", "tu"), ("chung", "tu"), ("bao", "tu")),
+    "adoption": (("con", "nuoi"),),
+    "guardianship": (("giam", "ho"),),
+}
+
+
+def events_named(said: Sequence[str]) -> frozenset[str]:
+    """The civil-status events a text names (folded words)."""
+    pairs = set(zip(said, said[1:], strict=False))
+    return frozenset(event for event, names in EVENTS.items() if any(name in pairs for name in names))
+
+
+def other_event(fact: Fact, named: frozenset[str]) -> bool:
+    """The fact's questions name civil-status events, none of them one the message names."""
+    about = frozenset().union(*(events_named(words(q)) for q in fact.questions))
+    return bool(named and about and not about & named)
 
 
 def kept_register(fact: Fact) -> bool:
     """The fact is about the case where the office's register is still kept (one of its questions says so)."""
     return any(register_kept(words(q)) for q in fact.questions)
+
+
+def asked_kinds(aspect: str, cued: Sequence[str]) -> set[str]:
+    """The fact kinds that answer the card's `aspect`, or another aspect the wording clearly asks too ("ở đâu, có
+    thời hạn phải nộp không": the deadline answers beside the place)."""
+    return set().union(*(CARD_ASPECTS.get(a, set()) for a in (aspect, *cued)))
 
 
 def speaks_of_money(fact: Fact) -> bool:
@@ -266,11 +295,13 @@ class QuestionIndex:
         aspect the wording does not clearly ask for counts less (short aspect questions match many messages)."""
         ids = self._by_code.get(procedure.national_code, []) + self._aspects
         asked = focus(text)
-        cued = aspect_cue(asked) or (detect_aspect(asked) if len(tokens(asked)) <= 12 else None)
+        # the aspects the wording clearly asks ("hết bao nhiêu tiền, bao lâu có giấy": both), or the one a short
+        # question's words give
+        cued = set(aspect_cues(asked)) or ({detect_aspect(asked)} if len(tokens(asked)) <= 12 else set())
         best: dict[tuple[str, object], float] = {}
         for i, score in zip(ids, self._word_scores(procedure, text, ids), strict=True):
             owner = self._owners[i]
-            if owner[0] == "aspect" and owner[1] != cued:
+            if owner[0] == "aspect" and owner[1] not in cued:
                 score *= UNCUED_ASPECT_WEIGHT
             best[owner] = max(best.get(owner, 0.0), score)
         if with_answers:
@@ -278,11 +309,15 @@ class QuestionIndex:
             for owner in best:
                 if owner[0] == "fact":
                     best[owner] += ANSWER_WEIGHT * coverage(self._answers[owner[1]])  # type: ignore[index]
-        if register_gone(words(text)):
-            # "xã cũng không còn sổ": not the fact for when the register is still kept ("còn sổ ở xã thì …")
-            for owner in best:
-                if owner[0] == "fact" and kept_register(procedure.facts[owner[1][1]]):  # type: ignore[index]
-                    best[owner] *= CONTRARY_WEIGHT
+        gone, named = register_gone(words(text)), events_named(words(text))
+        for owner in best:
+            if owner[0] != "fact":
+                continue
+            fact = procedure.facts[owner[1][1]]  # type: ignore[index]
+            # "xã cũng không còn sổ": not the fact for a register still kept ("còn sổ ở xã thì …"); "bản sao giấy
+            # khai sinh": not the fact about a marriage certificate
+            if (gone and kept_register(fact)) or other_event(fact, named):
+                best[owner] *= CONTRARY_WEIGHT
         age = parse_age(text)
         entries: list[tuple[tuple[str, object], Choice, float]] = []
         for owner, score in best.items():
@@ -307,7 +342,9 @@ class QuestionIndex:
             meaning: dict[tuple[str, object], float] = {}
             for i in ids:
                 owner = self._owners[i]
-                near = float(close[i]) * (UNCUED_ASPECT_WEIGHT if owner[0] == "aspect" and owner[1] != cued else 1.0)
+                near = float(close[i]) * (
+                    UNCUED_ASPECT_WEIGHT if owner[0] == "aspect" and owner[1] not in cued else 1.0
+                )
                 meaning[owner] = max(meaning.get(owner, 0.0), near)
             closest = max((m for (kind, _), m in meaning.items() if kind == "fact"), default=0.0)
             entries.sort(
@@ -369,12 +406,17 @@ class QuestionIndex:
                 fact is not None
                 and fact[0].fact is not None
                 and top.aspect in CARD_ASPECTS
-                and fact[0].fact.kind not in CARD_KINDS - CARD_ASPECTS[top.aspect]
+                and fact[0].fact.kind not in CARD_KINDS - asked_kinds(top.aspect, aspect_cues(focus(text)))
                 and (top.aspect != "where" or fact[0].fact.kind not in NOT_A_PLACE)
                 and (top.aspect != "fee" or speaks_of_money(fact[0].fact))
                 and fact[1] >= max(FACT_THRESHOLD, score - FACT_OVER_ASPECT)
             ):
                 return fact[0]
+            cued = aspect_cues(focus(text))
+            first = next(iter(detect_aspects(focus(text), 1)), None)
+            if len(cued) > 1 and first in cued and first != top.aspect:
+                # "hết bao lâu, mất bao nhiêu tiền": the aspects in the order they are asked (the other one follows)
+                return Choice(aspect=first, score=score)
             return top
         return None
 

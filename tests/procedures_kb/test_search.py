@@ -172,3 +172,15 @@ def test_a_message_searched_again_gets_the_same_hits_kept():
     again = catalogue.search("làm giấy khai sinh cho con cần gì", limit=3)
     assert again == first and again is not first  # each caller gets its own list
     assert catalogue.search_index.search_uncached("làm giấy khai sinh cho con cần gì", 3) == first
+
+
+def test_a_syllable_typed_without_marks_reads_as_its_neighbour_tells():
+    from procedures_kb.text import syllables
+
+    assert syllables("Từ chối khai tử") == [("tu", "từ"), ("choi", "chối"), ("khai", "khai"), ("tu", "tử")]
+    index = load_catalogue().search_index
+    assert "từ" in index.asked_forms("bi tu choi ho so")["tu"]
+    assert "tử" not in index.asked_forms("bi tu choi ho so")["tu"]
+    assert "tử" in index.asked_forms("dang ky khai tu cho bo")["tu"]
+    # one place gives no reading: the syllable may be any form
+    assert "tu" not in index.asked_forms("tu choi, qqq tu qqq")

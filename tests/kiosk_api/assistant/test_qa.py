@@ -566,3 +566,46 @@ def test_mat_before_a_word_that_only_half_names_a_paper_is_a_death():
     assert "mat" not in index.normalise_query("mẹ tôi mất, gia đình muốn làm thừa kế")
     assert index.normalise_query("mất căn cước rồi")[-2:] == ["cap", "lai"]
     assert index.normalise_query("bị mất hợp đồng chứng thực")[-2:] == ["cap", "lai"]
+
+
+def test_a_fact_about_another_civil_status_event_does_not_answer():
+    from kiosk_api.domain.qa import events_named, other_event
+    from procedures_kb.text import words
+
+    assert events_named(words("xin bản sao giấy chứng tử của bà")) == {"death"}
+    assert events_named(words("giay khai sinh va giay ket hon")) == {"birth", "marriage"}
+    marriage = Fact(
+        kind=FactKind.SPECIAL_CASE,
+        questions=["giấy kết hôn bị mất thì xin lại ở đâu, bao nhiêu tiền"],
+        answer="Xin bản sao trích lục kết hôn.",
+        basis="Điều 63 Luật Hộ tịch 2014",
+    )
+    assert other_event(marriage, events_named(words("bản sao giấy khai sinh xin ở đâu")))
+    assert not other_event(marriage, events_named(words("bản sao giấy kết hôn xin ở đâu")))
+    assert not other_event(marriage, events_named(words("bản sao xin ở đâu")))  # no event named: no contrast
+    catalogue = load_catalogue()
+    reply = fallback_answer(
+        catalogue, "UBND xã Thử Nghiệm", "cháu vào lớp 1 cần bản sao giấy khai sinh, xin ở đâu, mấy tiền"
+    ).answer.text
+    assert "kết hôn" not in reply and "8.000" in reply
+
+
+def test_a_complaint_about_a_refused_or_late_dossier_is_answered_by_who_resolves_it():
+    catalogue = load_catalogue()
+    # "tu choi" typed without marks is "từ chối", no evidence for "khai tử"
+    assert all(c.name != "Đăng ký khai tử" for c in resolve(catalogue, "toi bi tu choi ho so").candidates)
+    for text in ("hồ sơ bị trả về, tôi muốn gửi đơn khiếu nại", "xa giai quyet cham qua, khieu nai o dau"):
+        r = replies.resolve_message(catalogue, text)
+        assert r.referral == "khieu_nai_hanh_chinh" and r.procedure is None, text
+        reply = fallback_answer(catalogue, "UBND xã Thử Nghiệm", text).answer.text
+        assert "Chủ tịch Ủy ban nhân dân xã" in reply and "90 ngày" in reply
+
+
+def test_two_card_aspects_asked_together_are_both_answered_before_any_loosely_matching_fact():
+    from kiosk_api.domain.cues import aspect_cue, aspect_cues
+
+    text = "làm hộ kinh doanh hết bao nhiêu tiền, mấy ngày có giấy"
+    assert set(aspect_cues(text)) == {"fee", "time"} and aspect_cue(text) is None
+    reply = fallback_answer(load_catalogue(), "UBND xã Thử Nghiệm", text).answer.text
+    assert "— lệ phí:" in reply and "— thời hạn giải quyết:" in reply
+    assert "lao động" not in reply  # not the fact about how many workers a household business may hire
