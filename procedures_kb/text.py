@@ -20,13 +20,9 @@ WrittenForms = dict[str, frozenset[str]]
 def written_forms(text: str) -> WrittenForms:
     """Each folded syllable of a text with the forms it is written in (lower case, NFC): "từ" and "tử" are two
     forms of "tu". A text whose folding changes its length (rare symbols) gives no forms."""
-    lowered = nfc(text.lower())
-    folded = fold(lowered)
-    if len(folded) != len(lowered):
-        return {}
     forms: dict[str, set[str]] = {}
-    for m in _WORD_RE.finditer(folded):
-        forms.setdefault(m.group(), set()).add(lowered[m.start() : m.end()])
+    for folded, written in syllables(text):
+        forms.setdefault(folded, set()).add(written)
     return {k: frozenset(v) for k, v in forms.items()}
 
 

@@ -117,8 +117,7 @@ def resolve_message(
     if not plain.from_context and (copy := copy_from_register(catalogue, text)) is not None:
         return Resolution(Band.CONFIDENT, copy, [copy], plain.pages, plain.copies, False, None)
     if plain.band is Band.UNSURE and (
-        again := registering_again(catalogue, text, plain.candidates)
-        or getting_again(catalogue, focus(text), plain.candidates)
+        again := registering_again(text, plain.candidates) or getting_again(catalogue, focus(text), plain.candidates)
     ):
         return Resolution(Band.CONFIDENT, again, [again], plain.pages, plain.copies, False, None)
     index = qa.index_for(catalogue)

@@ -355,7 +355,7 @@ def getting_again(catalogue: Catalogue, asked: str, candidates: Sequence[Candida
 REGISTERED_AGAIN = ("dang", "ky", "lai")
 
 
-def registering_again(catalogue: Catalogue, text: str, candidates: Sequence[Candidate]) -> Candidate | None:
+def registering_again(text: str, candidates: Sequence[Candidate]) -> Candidate | None:
     """When the message says the office's register is gone too ("sổ hộ tịch năm đó không còn"), the one candidate
     registering the event again ("Đăng ký lại …") whose every specific word is said; else None."""
     if not register_gone(words(text)):
