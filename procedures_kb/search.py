@@ -24,7 +24,17 @@ from rapidfuzz.distance import Levenshtein
 
 from .fees import UNIT_LABELS
 from .schema import Procedure
-from .text import WrittenForms, fold, same_word, syllables, words, written_forms
+from .text import (
+    PairForms,
+    WrittenForms,
+    add_pairs,
+    fold,
+    neighbour_readings,
+    same_word,
+    syllables,
+    words,
+    written_forms,
+)
 
 # Zalo / SMS shorthand and common abbreviations → folded words; particles → nothing (motcua/shorthand.yaml).
 SHORTHAND: dict[str, str] = load_shorthand().search_table()
@@ -210,14 +220,16 @@ def register_kept(tokens: Sequence[str]) -> bool:
 _FILLERS = ("bi", "cai", "het", "roi", "mot", "cua")
 
 
-def _paper_after(tokens: Sequence[str], i: int) -> bool:
-    """A paper is named in the three words after the "mất" at `i` (fillers such as "bị", "cái", "hết" skipped)."""
-    return _names_paper([w for w in tokens[i + 1 : i + 5] if w not in _FILLERS][:3])
+def _after(tokens: Sequence[str], i: int) -> list[str]:
+    """The three words after the "mất" at `i`, fillers such as "bị", "cái", "hết" skipped."""
+    return [w for w in tokens[i + 1 : i + 5] if w not in _FILLERS][:3]
 
 
 def paper_lost(tokens: Sequence[str]) -> bool:
     """Whether the message says a paper was lost ("mất giấy khai sinh") or spoilt ("bị rách", "thất lạc")."""
-    return damaged_paper(list(tokens)) or any(t == "mat" and _paper_after(tokens, i) for i, t in enumerate(tokens))
+    return damaged_paper(list(tokens)) or any(
+        t == "mat" and _names_paper(_after(tokens, i)) for i, t in enumerate(tokens)
+    )
 
 
 def _read_mat(
@@ -234,9 +246,9 @@ def _read_mat(
     for i, t in enumerate(tokens):
         if t != "mat":
             continue
-        after = [w for w in tokens[i + 1 : i + 5] if w not in _FILLERS][:3]
+        after = _after(tokens, i)
         before = tokens[max(0, i - 3) : i]
-        if _paper_after(tokens, i):
+        if _names_paper(after):
             extra = lost
         elif any(w in _PERSON_WORDS for w in before + after[:1]) or (before[-1:] == ["da"] and not after):
             out[i] = ""  # a death, not a lost paper: "mất sổ …" aliases must not match it
@@ -285,7 +297,7 @@ class SearchIndex:
         self._name_forms: dict[str, WrittenForms] = {}  # by procedure code
         self._known_forms: set[str] = set()  # every syllable as the catalogue writes it ("từ", "tự", "tử" …)
         # how the catalogue writes two syllables said together (("tu", "choi") → "từ", "chối"; never "tử")
-        self._pair_forms: defaultdict[tuple[str, str], tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+        self._pair_forms: PairForms = {}
         for pi, p in enumerate(procedures):
             seen: set[str] = set()
             own: set[str] = set()
@@ -312,11 +324,7 @@ class SearchIndex:
             for text in [p.name, *p.aliases, described, *(q for f in p.facts for q in f.questions)]:
                 for syllable_forms in written_forms(text).values():
                     self._known_forms.update(syllable_forms)
-                said = syllables(text)
-                for (fa, wa), (fb, wb) in zip(said, said[1:], strict=False):
-                    pair = self._pair_forms[(fa, fb)]
-                    pair[0].add(wa)
-                    pair[1].add(wb)
+                add_pairs(self._pair_forms, syllables(text))
         n = len(procedures)
         df: dict[str, int] = defaultdict(int)
         for doc in doc_tokens:
@@ -355,16 +363,13 @@ class SearchIndex:
         # a syllable typed without marks reads as its neighbour tells, where the catalogue knows the pair ("tu choi"
         # is "từ chối"); it stays any form when one of its places gives no reading
         said = syllables(query)
+        folded_said = [folded for folded, _ in said]
         readings: dict[str, set[str]] = {}
         open_: set[str] = set()
         for i, (folded, written) in enumerate(said):
             if written != folded or folded in asked:
                 continue
-            found: set[str] = set()
-            if i > 0 and (before := self._pair_forms.get((said[i - 1][0], folded))) is not None:
-                found |= before[1]
-            if i + 1 < len(said) and (after := self._pair_forms.get((folded, said[i + 1][0]))) is not None:
-                found |= after[0]
+            found = neighbour_readings(self._pair_forms, folded_said, i)
             if found:
                 readings.setdefault(folded, set()).update(found)
             else:

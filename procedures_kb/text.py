@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from motcua.text import fold, nfc
 
@@ -34,6 +35,29 @@ def syllables(text: str) -> list[tuple[str, str]]:
     if len(folded) != len(lowered):
         return []
     return [(m.group(), lowered[m.start() : m.end()]) for m in _WORD_RE.finditer(folded)]
+
+
+PairForms = dict[tuple[str, str], tuple[set[str], set[str]]]
+"""How two folded syllables said together are written: (("dang", "ky")) → ({"đăng"}, {"ký"})."""
+
+
+def add_pairs(pairs: PairForms, said: Sequence[tuple[str, str]]) -> None:
+    """Record the written forms of each two neighbouring syllables of `said` ((folded, written) in order)."""
+    for (fa, wa), (fb, wb) in zip(said, said[1:], strict=False):
+        forms = pairs.setdefault((fa, fb), (set(), set()))
+        forms[0].add(wa)
+        forms[1].add(wb)
+
+
+def neighbour_readings(pairs: PairForms, folded: Sequence[str], i: int) -> set[str]:
+    """The written forms the syllable at `i` takes beside its neighbours where `pairs` knows the pair ("tu choi" is
+    "từ chối", "khai tu" is "khai tử"); empty when it knows neither pair."""
+    found: set[str] = set()
+    if i > 0 and (before := pairs.get((folded[i - 1], folded[i]))) is not None:
+        found |= before[1]
+    if i + 1 < len(folded) and (after := pairs.get((folded[i], folded[i + 1]))) is not None:
+        found |= after[0]
+    return found
 
 
 def same_word(token: str, asked: WrittenForms, named: WrittenForms) -> bool:

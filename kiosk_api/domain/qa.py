@@ -28,10 +28,19 @@ from procedures_kb.catalogue import Catalogue
 from procedures_kb.schema import Fact, FactKind, Procedure, ReferralTopic
 from procedures_kb.search import SHORTHAND, register_gone, register_kept
 from procedures_kb.semantic import Embedder, default_embedder
-from procedures_kb.text import WrittenForms, fold, same_word, words, written_forms
+from procedures_kb.text import (
+    PairForms,
+    WrittenForms,
+    add_pairs,
+    fold,
+    neighbour_readings,
+    same_word,
+    words,
+    written_forms,
+)
 
 from .asking import focus, has_marks, marked, tokens
-from .cues import ASPECT_QUESTIONS, asks_which_papers, aspect_cue, aspect_cues, detect_aspect, detect_aspects
+from .cues import ASPECT_QUESTIONS, asks_which_papers, aspect_cue, aspect_cues, detect_aspect
 from .quantities import parse_age
 from .rankers import Bm25Ranker, FuzzRanker, Ranker
 
@@ -98,15 +107,22 @@ def events_named(said: Sequence[str]) -> frozenset[str]:
     return frozenset(event for event, names in EVENTS.items() if any(name in pairs for name in names))
 
 
-def other_event(fact: Fact, named: frozenset[str]) -> bool:
-    """The fact's questions name civil-status events, none of them one the message names."""
-    about = frozenset().union(*(events_named(words(q)) for q in fact.questions))
-    return bool(named and about and not about & named)
+@dataclass(frozen=True)
+class Situation:
+    """What a fact's questions say of the case they are about (read once, when the index is built)."""
+
+    register_kept: bool  # the office's register is still there ("còn sổ ở xã thì …")
+    events: frozenset[str]  # the civil-status events named (a fact naming none is about any)
 
 
-def kept_register(fact: Fact) -> bool:
-    """The fact is about the case where the office's register is still kept (one of its questions says so)."""
-    return any(register_kept(words(q)) for q in fact.questions)
+def situation(fact: Fact) -> Situation:
+    said = [words(q) for q in fact.questions]
+    return Situation(any(register_kept(q) for q in said), frozenset().union(*(events_named(q) for q in said)))
+
+
+def other_event(about: Situation, named: frozenset[str]) -> bool:
+    """The fact names civil-status events, none of them one the message names."""
+    return bool(named and about.events and not about.events & named)
 
 
 def asked_kinds(aspect: str, cued: Sequence[str]) -> set[str]:
@@ -159,10 +175,9 @@ class QuestionIndex:
     _global_texts: list[int] = field(init=False, default_factory=list)  # each global question's place in _texts
     _forms: defaultdict[str, set[str]] = field(init=False, default_factory=lambda: defaultdict(set))
     # the marked forms each folded word takes beside another one (("dang", "ky") → "đăng" and "ký", never "dạng")
-    _pairs: defaultdict[tuple[str, str], tuple[set[str], set[str]]] = field(
-        init=False, default_factory=lambda: defaultdict(lambda: (set(), set()))
-    )
+    _pairs: PairForms = field(init=False, default_factory=dict)
     _answers: dict[tuple[str, int], frozenset[str]] = field(init=False, default_factory=dict)
+    _situations: dict[tuple[str, int], Situation] = field(init=False, default_factory=dict)  # read once per fact
 
     def __post_init__(self) -> None:
         docs: list[list[str]] = []
@@ -189,6 +204,7 @@ class QuestionIndex:
                 self._by_code[p.national_code] = ids
             for i, f in enumerate(p.facts):
                 self._answers[(p.national_code, i)] = frozenset(t for t in marked(f.answer) if fold(t) not in own)
+                self._situations[(p.national_code, i)] = situation(f)
         for topic in self.catalogue.referrals:
             names = (topic.topic, *topic.aliases)
             self._referrals += [add(marked(name), ("referral", topic.id), name) for name in names]
@@ -204,10 +220,7 @@ class QuestionIndex:
         for doc in [*docs, *whole]:
             for t in doc:
                 self._forms[fold(t)].add(t)
-            for a, b in zip(doc, doc[1:], strict=False):
-                pair = self._pairs[(fold(a), fold(b))]
-                pair[0].add(a)
-                pair[1].add(b)
+            add_pairs(self._pairs, [(fold(t), t) for t in doc])
         self._global = Bm25Ranker(whole) if self.ranker_name == "bm25" else FuzzRanker(whole)
 
     def warm(self) -> None:
@@ -258,27 +271,17 @@ class QuestionIndex:
             folded = fold(t)
             rep = SHORTHAND.get(folded) if t == folded else None
             said += rep.split() if rep else ([] if rep == "" else [t])
+        said_folded = [fold(part) for part in said]
         out: list[str] = []
-        for i, part in enumerate(said):
-            f = fold(part)
+        for i, (part, f) in enumerate(zip(said, said_folded, strict=True)):
             if f in leave_out:
                 continue
             if marks and part != f:
                 out.append(part)
             else:
-                out.extend(sorted(self._readings(said, i) or self._forms.get(f) or {part}))
+                # an unmarked word reads as its neighbour tells where the index knows the pair ("dang ky" is "đăng ký")
+                out.extend(sorted(neighbour_readings(self._pairs, said_folded, i) or self._forms.get(f) or {part}))
         return out
-
-    def _readings(self, said: list[str], i: int) -> set[str]:
-        """The marked forms an unmarked word takes beside its neighbours where the index knows the pair ("dang ky"
-        is "đăng ký"); empty when it knows neither pair."""
-        f = fold(said[i])
-        found: set[str] = set()
-        if i > 0 and (pair := self._pairs.get((fold(said[i - 1]), f))) is not None:
-            found |= pair[1]
-        if i + 1 < len(said) and (pair := self._pairs.get((f, fold(said[i + 1])))) is not None:
-            found |= pair[0]
-        return found
 
     def name_words(self, procedure: Procedure) -> frozenset[str]:
         cached = self._names.get(procedure.national_code)
@@ -309,14 +312,15 @@ class QuestionIndex:
             for owner in best:
                 if owner[0] == "fact":
                     best[owner] += ANSWER_WEIGHT * coverage(self._answers[owner[1]])  # type: ignore[index]
-        gone, named = register_gone(words(text)), events_named(words(text))
+        said = words(text)
+        gone, named = register_gone(said), events_named(said)
         for owner in best:
             if owner[0] != "fact":
                 continue
-            fact = procedure.facts[owner[1][1]]  # type: ignore[index]
+            about = self._situations[owner[1]]  # type: ignore[index]
             # "xã cũng không còn sổ": not the fact for a register still kept ("còn sổ ở xã thì …"); "bản sao giấy
             # khai sinh": not the fact about a marriage certificate
-            if (gone and kept_register(fact)) or other_event(fact, named):
+            if (gone and about.register_kept) or other_event(about, named):
                 best[owner] *= CONTRARY_WEIGHT
         age = parse_age(text)
         entries: list[tuple[tuple[str, object], Choice, float]] = []
@@ -400,20 +404,21 @@ class QuestionIndex:
                 return Choice(fact=top.fact, score=score, also=second.fact)
             return top
         if top.aspect is not None and score >= ASPECT_THRESHOLD:
+            asked = focus(text)
+            cued = aspect_cues(asked)
             # a fact close behind an aspect answers with that aspect's line in the card after it
             fact = next(((c, s) for c, s in ranked[1:] if c.fact is not None), None)
             if (
                 fact is not None
                 and fact[0].fact is not None
                 and top.aspect in CARD_ASPECTS
-                and fact[0].fact.kind not in CARD_KINDS - asked_kinds(top.aspect, aspect_cues(focus(text)))
+                and fact[0].fact.kind not in CARD_KINDS - asked_kinds(top.aspect, cued)
                 and (top.aspect != "where" or fact[0].fact.kind not in NOT_A_PLACE)
                 and (top.aspect != "fee" or speaks_of_money(fact[0].fact))
                 and fact[1] >= max(FACT_THRESHOLD, score - FACT_OVER_ASPECT)
             ):
                 return fact[0]
-            cued = aspect_cues(focus(text))
-            first = next(iter(detect_aspects(focus(text), 1)), None)
+            first = detect_aspect(asked)
             if len(cued) > 1 and first in cued and first != top.aspect:
                 # "hết bao lâu, mất bao nhiêu tiền": the aspects in the order they are asked (the other one follows)
                 return Choice(aspect=first, score=score)

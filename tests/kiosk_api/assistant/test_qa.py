@@ -569,7 +569,7 @@ def test_mat_before_a_word_that_only_half_names_a_paper_is_a_death():
 
 
 def test_a_fact_about_another_civil_status_event_does_not_answer():
-    from kiosk_api.domain.qa import events_named, other_event
+    from kiosk_api.domain.qa import events_named, other_event, situation
     from procedures_kb.text import words
 
     assert events_named(words("xin bản sao giấy chứng tử của bà")) == {"death"}
@@ -580,9 +580,9 @@ def test_a_fact_about_another_civil_status_event_does_not_answer():
         answer="Xin bản sao trích lục kết hôn.",
         basis="Điều 63 Luật Hộ tịch 2014",
     )
-    assert other_event(marriage, events_named(words("bản sao giấy khai sinh xin ở đâu")))
-    assert not other_event(marriage, events_named(words("bản sao giấy kết hôn xin ở đâu")))
-    assert not other_event(marriage, events_named(words("bản sao xin ở đâu")))  # no event named: no contrast
+    assert other_event(situation(marriage), events_named(words("bản sao giấy khai sinh xin ở đâu")))
+    assert not other_event(situation(marriage), events_named(words("bản sao giấy kết hôn xin ở đâu")))
+    assert not other_event(situation(marriage), events_named(words("bản sao xin ở đâu")))  # no event named: no contrast
     catalogue = load_catalogue()
     reply = fallback_answer(
         catalogue, "UBND xã Thử Nghiệm", "cháu vào lớp 1 cần bản sao giấy khai sinh, xin ở đâu, mấy tiền"
